@@ -1,0 +1,19 @@
+# The two commands of the README, plus helpers.
+#   make run    demo server on http://localhost:8069 (database kpi_demo)
+#   make test   the whole test suite; last line "N passed, N failed"
+.PHONY: run test lint setup stop bench
+
+run:
+	bash scripts/run.sh
+
+test:
+	bash scripts/test.sh
+
+lint:
+	bash scripts/lint.sh
+
+setup:
+	bash scripts/setup.sh
+
+stop:
+	bash scripts/pg.sh stop
