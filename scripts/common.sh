@@ -2,7 +2,7 @@
 # Every path can be overridden from the environment.
 set -euo pipefail
 
-KPI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KPI_ROOT=${KPI_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 KPI_MODULE=l10n_vn_hr_kpi
 KPI_CACHE=${KPI_CACHE:-$HOME/.cache/odoo}
 ODOO_PATH=${ODOO_PATH:-$KPI_CACHE/18.0}
