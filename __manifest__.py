@@ -20,6 +20,11 @@
         "demo/hr_employee_demo.xml",
         "demo/res_users_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "l10n_vn_hr_kpi/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }

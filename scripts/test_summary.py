@@ -7,7 +7,9 @@ or when Odoo itself exited non-zero (an install error, for instance).
 import re
 import sys
 
-REPORT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+REPORT = re.compile(
+    r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
+)
 SKIPPED = re.compile(r"\bskipped\b", re.IGNORECASE)
 
 

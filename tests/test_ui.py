@@ -1,0 +1,81 @@
+import json
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+MODULE = "l10n_vn_hr_kpi"
+# Demo logins (password = login) promised by the README, with their role group.
+DEMO_LOGINS = {
+    "hr": "group_kpi_hr_officer",
+    "chutich": "group_kpi_head",
+    "truongphong": "group_kpi_head",
+    "phophong": "group_kpi_evaluator",
+    "daumoi": "group_kpi_focal_point",
+    "nhanvien": "group_kpi_employee",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestKpiWebClient(HttpCase):
+    def _open_main_action(self, login, password):
+        """Log in through /web/login and open the app's main action as the web
+        client does: load the menus, take the app's action, load it and read
+        the first page of its records."""
+        self.authenticate(login, password)
+        response = self.url_open("/web/webclient/load_menus/test")
+        self.assertEqual(response.status_code, 200)
+        menus = json.loads(response.content)
+        root_id = self.env.ref(f"{MODULE}.menu_kpi_root").id
+        app = menus.get(str(root_id))
+        self.assertTrue(app, f"{login} does not see the KPI Appraisal app")
+        self.assertTrue(app["actionID"], "the app has no main action")
+        action = self.make_jsonrpc_request(
+            "/web/action/load", {"action_id": app["actionID"]}
+        )
+        self.assertEqual(action["type"], "ir.actions.act_window")
+        result = self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": action["res_model"],
+                "method": "web_search_read",
+                "args": [],
+                "kwargs": {
+                    "domain": action.get("domain") or [],
+                    "specification": {"display_name": {}},
+                    "limit": 80,
+                },
+            },
+        )
+        self.assertIn("records", result)
+        return action, result
+
+    def test_demo_users_reach_the_app(self):
+        """Every demo login of the README logs in and opens the app."""
+        for login, group in DEMO_LOGINS.items():
+            with self.subTest(login=login):
+                user = self.env["res.users"].search([("login", "=", login)])
+                self.assertTrue(user, f"demo user {login} is missing")
+                self.assertTrue(user.has_group(f"{MODULE}.{group}"))
+                self.assertTrue(user.employee_id, f"demo user {login} has no employee")
+                self._open_main_action(login, login)
+                self.logout()
+
+    def test_user_without_role_has_no_app(self):
+        new_test_user(
+            self.env,
+            login="kpi_outsider",
+            password="kpi_outsider_pw",
+            groups="base.group_user",
+        )
+        self.authenticate("kpi_outsider", "kpi_outsider_pw")
+        menus = json.loads(self.url_open("/web/webclient/load_menus/test").content)
+        self.assertNotIn(str(self.env.ref(f"{MODULE}.menu_kpi_root").id), menus)
+
+    def test_menu_tour(self):
+        """Browser tour (Chromium): click through the app menu as a head of unit."""
+        user = new_test_user(
+            self.env,
+            login="kpi_tour_head",
+            groups=f"base.group_user,{MODULE}.group_kpi_head",
+        )
+        self.env["hr.employee"].create({"name": "Nguyễn Văn Tour", "user_id": user.id})
+        self.start_tour("/odoo", "l10n_vn_hr_kpi_menu_tour", login="kpi_tour_head")
