@@ -12,7 +12,16 @@
     "data": [
         "security/l10n_vn_hr_kpi_groups.xml",
         "security/ir.model.access.csv",
+        "security/l10n_vn_hr_kpi_security.xml",
+        "data/hr_kpi_rule_set_data.xml",
         "views/l10n_vn_hr_kpi_menus.xml",
+        "views/hr_kpi_rule_set_views.xml",
+        "views/hr_kpi_product_views.xml",
+        "views/hr_kpi_period_views.xml",
+        "views/hr_kpi_task_views.xml",
+        "views/hr_kpi_appraisal_views.xml",
+        "views/hr_kpi_employee_event_views.xml",
+        "views/hr_kpi_menus.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -1,1 +1,12 @@
-
+from . import hr_kpi_rule_set
+from . import hr_kpi_criterion
+from . import hr_kpi_product
+from . import hr_kpi_period
+from . import hr_kpi_task
+from . import hr_kpi_appraisal
+from . import hr_kpi_appraisal_line
+from . import hr_kpi_adjustment
+from . import hr_kpi_employee_event
+from . import hr_employee
+from . import hr_kpi_engine
+from . import hr_kpi_quota

@@ -1,0 +1,419 @@
+"""The scoring engine: the only place where an appraisal's inputs become scores.
+
+The appraisal's stored computed fields delegate here, in batch:
+
+* ``_compute_task_block``: the task block of NĐ 335 Điều 14 (a, b, c);
+* ``_compute_general_block``: the general criteria and the adjustments;
+* ``_compute_vetoes``: the events of NĐ 335 Điều 20 khoản 4;
+* ``_compute_result``: d (leaders), KPI %, task points, total, level and the
+  reasons of every downgrade.
+
+Every number used (thresholds, 25 %, 30/70, rounding, policies) is a field of
+the appraisal's rule set.
+"""
+
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import float_round
+
+from .hr_kpi_employee_event import VETO_ARTICLES
+from .hr_kpi_rule_set import LEVELS_DESC
+
+QD366_ARTICLE = "QĐ 366-QĐ/TW Điều 11"
+LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS_DESC))}  # fail=0
+
+
+def lower_level(level):
+    """The level just below ``level`` (fail stays fail)."""
+    return LEVELS_DESC[min(LEVELS_DESC.index(level) + 1, len(LEVELS_DESC) - 1)]
+
+
+def task_contribution(task, deduction):
+    """Converted (assigned, done, quality, progress) of one task (NĐ 335 Điều 14).
+
+    ``task`` is a mapping or record with coefficient, quantity, completed_quantity,
+    quality_passed_quantity, major_error_count, delay_count, exemption and
+    exemption_scope; ``deduction`` is the share removed per occurrence (0.25).
+    """
+    k = task["coefficient"]
+    errors, delays = effective_occurrences(task)
+    assigned = task["quantity"] * k
+    done = task["completed_quantity"] * k
+    quality = task["quality_passed_quantity"] * k * max(0.0, 1.0 - deduction * errors)
+    progress = done * max(0.0, 1.0 - deduction * delays)
+    return assigned, done, quality, progress
+
+
+def effective_occurrences(task):
+    """(major errors, delays) counted after the exemption, if any."""
+    errors = task["major_error_count"]
+    delays = task["delay_count"]
+    if task["exemption"]:
+        if task["exemption_scope"] in ("error", "both"):
+            errors = 0
+        if task["exemption_scope"] in ("delay", "both"):
+            delays = 0
+    return errors, delays
+
+
+class HrKpiEngine(models.AbstractModel):
+    _name = "hr.kpi.engine"
+    _description = "KPI scoring engine"
+
+    TASK_FIELDS = [
+        "appraisal_id",
+        "coefficient",
+        "quantity",
+        "completed_quantity",
+        "quality_passed_quantity",
+        "major_error_count",
+        "delay_count",
+        "exemption",
+        "exemption_scope",
+        "exceeded_requirement",
+        "outcome_confirmed",
+    ]
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _round(self, value, rule_set):
+        return float_round(
+            value,
+            precision_digits=rule_set.rounding_digits,
+            rounding_method=rule_set.rounding_method,
+        )
+
+    @api.model
+    def _level_from_score(self, score, rule_set):
+        """Level from a (rounded) score under the thresholds of ``rule_set``."""
+        score = self._round(score, rule_set)
+        if score >= rule_set.threshold_excellent:
+            return "excellent"
+        if score >= rule_set.threshold_good:
+            return "good"
+        if score >= rule_set.threshold_done:
+            return "done"
+        return "fail"
+
+    # ------------------------------------------------------------------
+    # Task block: a (quantity), b (quality), c (progress)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _compute_task_block(self, appraisals):
+        tasks = (
+            self.env["hr.kpi.task"]
+            .sudo()
+            .search_fetch(
+                [("appraisal_id", "in", appraisals.ids), ("is_counted", "=", True)],
+                self.TASK_FIELDS,
+                order="id",
+            )
+        )
+        tasks_by_appraisal = defaultdict(list)
+        for task in tasks:
+            tasks_by_appraisal[task.appraisal_id.id].append(task)
+        for appraisal in appraisals:
+            rule_set = appraisal.rule_set_id
+            deduction = rule_set.deduction_percent / 100.0
+            assigned = done = quality = progress = 0.0
+            counted = delays = exceeded = perfect = unconfirmed = 0
+            for task in tasks_by_appraisal.get(appraisal._origin.id or appraisal.id, []):
+                t_assigned, t_done, t_quality, t_progress = task_contribution(task, deduction)
+                assigned += t_assigned
+                done += t_done
+                quality += t_quality
+                progress += t_progress
+                errors, task_delays = effective_occurrences(task)
+                counted += 1
+                delays += task_delays
+                exceeded += int(task.exceeded_requirement)
+                unconfirmed += int(not task.outcome_confirmed)
+                perfect += int(
+                    task.completed_quantity >= task.quantity
+                    and task.quality_passed_quantity >= task.quantity
+                    and not errors
+                    and not task_delays
+                )
+            zero = assigned <= 0.0
+            needs_attention = False
+            if zero:
+                if rule_set.zero_assignment_policy == "full" or (
+                    appraisal.zero_assignment_resolution == "full"
+                ):
+                    a = b = c = 100.0
+                else:
+                    a = b = c = 0.0
+                    needs_attention = bool(rule_set) and not appraisal.zero_assignment_resolution
+            else:
+                a = min(100.0, 100.0 * done / assigned)
+                b = min(100.0, 100.0 * quality / assigned)
+                c = min(100.0, 100.0 * progress / assigned)
+            appraisal.kpi_assigned_quantity = assigned
+            appraisal.kpi_done_quantity = done
+            appraisal.kpi_quality_quantity = quality
+            appraisal.kpi_progress_quantity = progress
+            appraisal.kpi_quantity = a
+            appraisal.kpi_quality = b
+            appraisal.kpi_progress = c
+            appraisal.task_counted_count = counted
+            appraisal.task_delay_count = delays
+            appraisal.task_exceeded_count = exceeded
+            appraisal.task_perfect_count = perfect
+            appraisal.task_unconfirmed_count = unconfirmed
+            appraisal.zero_assignment = zero
+            appraisal.needs_attention = needs_attention
+
+    # ------------------------------------------------------------------
+    # General block and adjustments
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _compute_general_block(self, appraisals):
+        for appraisal in appraisals:
+            rule_set = appraisal.rule_set_id
+            lines = appraisal.line_ids
+            general_max = rule_set.general_max
+            appraisal.general_self_score = (
+                self._round(min(general_max, sum(lines.mapped("self_points"))), rule_set)
+                if rule_set
+                else 0.0
+            )
+            appraisal.general_evaluator_score = (
+                self._round(min(general_max, sum(lines.mapped("evaluator_points"))), rule_set)
+                if rule_set
+                else 0.0
+            )
+            appraisal.general_score = (
+                self._round(min(general_max, sum(lines.mapped("final_points"))), rule_set)
+                if rule_set
+                else 0.0
+            )
+            bonus = deduction = 0.0
+            for adjustment in appraisal.adjustment_ids:
+                if adjustment.state != "approved":
+                    continue
+                if adjustment.adjustment_type == "bonus":
+                    bonus += adjustment.points
+                else:
+                    deduction += adjustment.points
+            bonus = min(bonus, rule_set.bonus_max)
+            if rule_set.deduction_max:
+                deduction = min(deduction, rule_set.deduction_max)
+            appraisal.adjustment_bonus = bonus
+            appraisal.adjustment_deduction = deduction
+            appraisal.adjustment_score = (
+                self._round(bonus - deduction, rule_set) if rule_set else 0.0
+            )
+
+    # ------------------------------------------------------------------
+    # Vetoes (NĐ 335/2025 Điều 20 khoản 4)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _compute_vetoes(self, appraisals):
+        employees = appraisals.employee_id
+        events = (
+            self.env["hr.kpi.employee.event"]
+            .sudo()
+            .search_fetch(
+                [("employee_id", "in", employees.ids)],
+                ["employee_id", "event_type", "date", "decision_ref"],
+                order="date, id",
+            )
+        )
+        events_by_employee = defaultdict(list)
+        for event in events:
+            events_by_employee[event.employee_id.id].append(event)
+        for appraisal in appraisals:
+            vetoes = []
+            period = appraisal.period_id
+            if appraisal.rule_set_id.apply_vetoes and period.date_start:
+                for event in events_by_employee.get(appraisal.employee_id.id, []):
+                    # from the month of the decision to the end of that year
+                    if not (
+                        event.date.year == period.date_start.year and event.date <= period.date_end
+                    ):
+                        continue
+                    if event.event_type == "corruption" and not appraisal.is_leader:
+                        continue
+                    vetoes.append(
+                        {
+                            "code": f"veto_{event.event_type}",
+                            "to": "fail",
+                            "article": VETO_ARTICLES[event.event_type],
+                            "ref": event.decision_ref,
+                            "date": event.date.isoformat(),
+                        }
+                    )
+            appraisal.veto_data = vetoes or False
+            appraisal.is_vetoed = bool(vetoes)
+
+    # ------------------------------------------------------------------
+    # Result: d, KPI %, task points, total, level and its reasons
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _compute_result(self, appraisals):
+        for appraisal in appraisals:
+            rule_set = appraisal.rule_set_id
+            if not rule_set:
+                appraisal.update(
+                    {
+                        "kpi_unit_result": 0.0,
+                        "kpi_percent": 0.0,
+                        "task_score": 0.0,
+                        "total_score": 0.0,
+                        "level_by_score": False,
+                        "level_computed": False,
+                        "level_reason_data": False,
+                    }
+                )
+                continue
+            abc = [appraisal.kpi_quantity, appraisal.kpi_quality, appraisal.kpi_progress]
+            unit_result = 0.0
+            if appraisal.is_leader:
+                unit_result = self._unit_result(appraisal)
+            if appraisal.is_leader and rule_set.leader_task_strategy == "abcdde":
+                parts = abc + [unit_result, appraisal.kpi_organisation, appraisal.kpi_cohesion]
+            else:
+                parts = abc
+            kpi = sum(parts) / len(parts)
+            task_score = self._round(kpi * rule_set.task_max / 100.0, rule_set)
+            total = self._round(
+                max(
+                    0.0,
+                    min(100.0, appraisal.general_score + task_score + appraisal.adjustment_score),
+                ),
+                rule_set,
+            )
+            level = by_score = self._level_from_score(total, rule_set)
+            reasons = []
+            if rule_set.qd366_conditions:
+                level, qd366_reasons = self._apply_qd366(appraisal, level)
+                reasons += qd366_reasons
+            for veto in appraisal.veto_data or []:
+                reasons.append(dict(veto, **{"from": level}))
+                level = "fail"
+            appraisal.kpi_unit_result = self._round(unit_result, rule_set)
+            appraisal.kpi_percent = self._round(kpi, rule_set)
+            appraisal.task_score = task_score
+            appraisal.total_score = total
+            appraisal.level_by_score = by_score
+            appraisal.level_computed = level
+            appraisal.level_reason_data = reasons or False
+
+    @api.model
+    def _unit_result(self, appraisal):
+        """d: 100 % if everyone the leader evaluates is at least 'completed'
+        (or nobody is evaluated), else the rule set's lower value."""
+        levels = [
+            sub.level_computed
+            for sub in appraisal.subordinate_appraisal_ids
+            if sub.level_computed and sub.id != appraisal.id
+        ]
+        if any(level == "fail" for level in levels):
+            return appraisal.rule_set_id.leader_low_percent
+        return 100.0
+
+    @api.model
+    def _apply_qd366(self, appraisal, level):
+        """QĐ 366-QĐ/TW Điều 11: lower the level one step per unmet condition."""
+        rule_set = appraisal.rule_set_id
+        counted = appraisal.task_counted_count
+        all_perfect = appraisal.task_perfect_count >= counted
+        perfect_pct = 100.0 * appraisal.task_perfect_count / counted if counted else 100.0
+        exceeded_pct = 100.0 * appraisal.task_exceeded_count / counted if counted else 0.0
+        values = {
+            "perfect": self._round(perfect_pct, rule_set),
+            "exceeded": self._round(exceeded_pct, rule_set),
+            "required": rule_set.qd366_exceeded_percent,
+        }
+        reasons = []
+        if level == "excellent" and not (
+            all_perfect and exceeded_pct >= rule_set.qd366_exceeded_percent
+        ):
+            reasons.append(
+                {
+                    "code": "qd366_excellent",
+                    "from": level,
+                    "to": "good",
+                    "article": QD366_ARTICLE,
+                    "values": values,
+                }
+            )
+            level = "good"
+        if level == "good" and not all_perfect:
+            reasons.append(
+                {
+                    "code": "qd366_good",
+                    "from": level,
+                    "to": "done",
+                    "article": QD366_ARTICLE,
+                    "values": values,
+                }
+            )
+            level = "done"
+        return level, reasons
+
+    # ------------------------------------------------------------------
+    # Reasons, in the reader's language
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _render_reasons(self, data):
+        if not data:
+            return False
+        labels = dict(
+            self.env["hr.kpi.appraisal"]._fields["level_computed"]._description_selection(self.env)
+        )
+        lines = []
+        for reason in data:
+            params = {
+                "from": labels.get(reason.get("from"), ""),
+                "to": labels.get(reason.get("to"), ""),
+                "article": reason.get("article", ""),
+                "ref": reason.get("ref", ""),
+                "date": reason.get("date", ""),
+                **{k: v for k, v in (reason.get("values") or {}).items()},
+            }
+            code = reason.get("code")
+            if code == "qd366_excellent":
+                text = self.env._(
+                    "Lowered from %(from)s to %(to)s: excellence needs every task done in full, "
+                    "on time and with quality (%(perfect)s %%) and at least %(required)s %% of "
+                    "tasks exceeding requirements (%(exceeded)s %%). %(article)s.",
+                    **params,
+                )
+            elif code == "qd366_good":
+                text = self.env._(
+                    "Lowered from %(from)s to %(to)s: this level needs every task done in full, "
+                    "on time and with quality (%(perfect)s %%). %(article)s.",
+                    **params,
+                )
+            elif code == "veto_discipline":
+                text = self.env._(
+                    "Lowered from %(from)s to %(to)s: disciplinary sanction (decision %(ref)s of "
+                    "%(date)s) in the evaluation year. %(article)s.",
+                    **params,
+                )
+            elif code == "veto_degradation":
+                text = self.env._(
+                    "Lowered from %(from)s to %(to)s: concluded political, ethical or lifestyle "
+                    "degradation (decision %(ref)s of %(date)s). %(article)s.",
+                    **params,
+                )
+            elif code == "veto_corruption":
+                text = self.env._(
+                    "Lowered from %(from)s to %(to)s: corruption or waste in a unit under direct "
+                    "charge (decision %(ref)s of %(date)s). %(article)s.",
+                    **params,
+                )
+            else:
+                text = params["article"]
+            lines.append(text)
+        return "\n".join(lines)

@@ -1,0 +1,225 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Fields that define what a product is worth; frozen once the head approved it.
+VALUE_FIELDS = {"points", "is_standard", "complexity_group", "standard_product_id", "company_id"}
+
+
+class HrKpiProduct(models.Model):
+    _name = "hr.kpi.product"
+    _description = "Catalogue product or work item"
+    _inherit = ["mail.thread"]
+    _order = "company_id, code, version desc"
+    _check_company_auto = True
+    _rec_names_search = ["code", "name"]
+
+    code = fields.Char(required=True, index=True, tracking=True)
+    name = fields.Char(required=True, index="trigram", tracking=True)
+    uom_name = fields.Char(
+        string="Unit", required=True, default="document", help="Unit counted, e.g. document, file."
+    )
+    description = fields.Text()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    department_id = fields.Many2one(
+        "hr.department", check_company=True, help="Unit whose catalogue lists the item, if any."
+    )
+    complexity_group = fields.Selection(
+        [("n1", "N1"), ("n2", "N2"), ("n3", "N3"), ("n4", "N4"), ("n5", "N5")],
+        required=True,
+        default="n1",
+        tracking=True,
+    )
+    points = fields.Float(required=True, tracking=True)
+    is_standard = fields.Boolean(
+        string="Standard product",
+        tracking=True,
+        help="The standard product of the company's catalogue; coefficients are its multiples.",
+    )
+    standard_product_id = fields.Many2one(
+        "hr.kpi.product",
+        string="Standard product of the catalogue",
+        readonly=True,
+        index="btree_not_null",
+        check_company=True,
+    )
+    coefficient = fields.Float(
+        compute="_compute_coefficient",
+        store=True,
+        digits=(16, 4),
+        help="Points divided by the standard product's points.",
+    )
+    version = fields.Integer(default=1, required=True, readonly=True, copy=False)
+    previous_version_id = fields.Many2one(
+        "hr.kpi.product", string="Previous version", readonly=True, copy=False
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("approved", "Approved")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approval_date = fields.Date(readonly=True, copy=False)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("points_check", "CHECK(points > 0)", "Points must be positive."),
+        (
+            "code_version_uniq",
+            "UNIQUE(company_id, code, version)",
+            "A product code and version must be unique in a company.",
+        ),
+    ]
+
+    @api.depends("points", "is_standard", "standard_product_id.points")
+    def _compute_coefficient(self):
+        for product in self:
+            if product.is_standard:
+                product.coefficient = 1.0
+            elif product.standard_product_id.points:
+                product.coefficient = product.points / product.standard_product_id.points
+            else:
+                product.coefficient = 0.0
+
+    @api.constrains("is_standard", "active", "company_id")
+    def _check_one_standard(self):
+        groups = self._read_group(
+            [("company_id", "in", self.company_id.ids), ("is_standard", "=", True)],
+            ["company_id"],
+            ["__count"],
+        )
+        for company, count in groups:
+            if count > 1:
+                raise ValidationError(
+                    self.env._(
+                        "The catalogue of %(company)s can have only one standard product.",
+                        company=company.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        products = super().create(vals_list)
+        standards = products.filtered("is_standard")
+        (products - standards)._link_standard()
+        standards._spread_standard()
+        return products
+
+    def write(self, vals):
+        if set(vals) & VALUE_FIELDS and not self.env.context.get("kpi_product_internal"):
+            approved = self.filtered(lambda p: p.state == "approved")
+            if approved:
+                raise UserError(
+                    self.env._(
+                        "Approved products cannot be revalued (%(names)s). "
+                        "Create a new version and have the head approve it.",
+                        names=", ".join(approved.mapped("display_name")),
+                    )
+                )
+        res = super().write(vals)
+        if vals.get("is_standard"):
+            self._spread_standard()
+        if "company_id" in vals:
+            self.filtered(lambda p: not p.is_standard)._link_standard()
+        return res
+
+    def _link_standard(self):
+        """Point products at the standard product of their company."""
+        if not self:
+            return
+        standards = self.with_context(active_test=False).search(
+            [("company_id", "in", self.company_id.ids), ("is_standard", "=", True)]
+        )
+        by_company = {s.company_id.id: s for s in standards}
+        for company, products in self.grouped("company_id").items():
+            products.with_context(kpi_product_internal=True).write(
+                {"standard_product_id": by_company.get(company.id, self.browse()).id}
+            )
+
+    def _spread_standard(self):
+        """Make each product of ``self`` the standard of its company's catalogue."""
+        for standard in self:
+            others = self.with_context(active_test=False).search(
+                [("company_id", "=", standard.company_id.id), ("id", "!=", standard.id)]
+            )
+            others.filtered("is_standard").with_context(kpi_product_internal=True).write(
+                {"is_standard": False}
+            )
+            (others | standard).with_context(kpi_product_internal=True).write(
+                {"standard_product_id": standard.id}
+            )
+
+    @api.depends("code", "name", "version")
+    def _compute_display_name(self):
+        for product in self:
+            name = f"[{product.code}] {product.name}" if product.code else product.name
+            if product.version > 1:
+                name = f"{name} (v{product.version})"
+            product.display_name = name
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        if default and "version" in default:
+            return vals_list
+        for product, vals in zip(self, vals_list, strict=True):
+            vals["code"] = self.env._("%(code)s-copy", code=product.code)
+            vals["is_standard"] = False
+        return vals_list
+
+    def action_approve(self):
+        """The head approves the catalogue items; a new version retires the old one."""
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
+            raise UserError(self.env._("Only the head of unit can approve catalogue items."))
+        to_approve = self.filtered(lambda p: p.state == "draft")
+        to_approve.write(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "approval_date": fields.Date.context_today(self),
+            }
+        )
+        for product in to_approve.filtered(lambda p: p.previous_version_id.is_standard):
+            product.with_context(kpi_product_internal=True).write({"is_standard": True})
+        to_approve.previous_version_id.with_context(kpi_product_internal=True).write(
+            {"active": False}
+        )
+        return True
+
+    def action_reset_to_draft(self):
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
+            raise UserError(self.env._("Only the head of unit can reopen catalogue items."))
+        used = (
+            self.env["hr.kpi.task"].sudo().search_count([("product_id", "in", self.ids)], limit=1)
+        )
+        if used:
+            raise UserError(
+                self.env._("A product used by tasks cannot be reopened; create a new version.")
+            )
+        self.write({"state": "draft", "approved_by_id": False, "approval_date": False})
+        return True
+
+    def action_new_version(self):
+        self.ensure_one()
+        latest = self.with_context(active_test=False).search(
+            [("company_id", "=", self.company_id.id), ("code", "=", self.code)],
+            order="version desc",
+            limit=1,
+        )
+        new = self.copy(
+            {
+                "version": latest.version + 1,
+                "previous_version_id": self.id,
+                "is_standard": False,
+                "standard_product_id": self.standard_product_id.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": new.id,
+            "view_mode": "form",
+        }

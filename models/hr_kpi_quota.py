@@ -1,0 +1,123 @@
+"""The quota (tỷ lệ khống chế) of NĐ 335/2025 Điều 20 khoản 5, as a service.
+
+``self.env["hr.kpi.quota"]._check(appraisals)`` takes the appraisals of a unit and
+a period and returns one :class:`QuotaResult` per scope group (the unit, or each
+task group of the unit, per the rule set). The workflow calls it when the head
+decides; the decision screen shows the ranked list.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from odoo import api, models
+from odoo.tools import float_round
+
+
+@dataclass
+class QuotaResult:
+    """The quota of one scope group (a unit, or a task group of a unit)."""
+
+    rule_set: object
+    task_group: str | bool
+    percent: float
+    denominator_mode: str
+    denominator: int
+    cap: int
+    count: int
+    mode: str
+    exception: bool
+    ranked: object = None  # every appraisal of the group, best first
+    excellent: object = None  # those at excellent, best first
+    over_cap: object = None  # excellent ones ranked beyond the cap
+    counts: dict = field(default_factory=dict)  # level -> number
+
+    @property
+    def holds(self):
+        return self.count <= self.cap
+
+
+class HrKpiQuota(models.AbstractModel):
+    _name = "hr.kpi.quota"
+    _description = "KPI quota service"
+
+    @api.model
+    def _rank_key(self, appraisal):
+        """Total (desc), then fewer delays, then more tasks exceeding requirements."""
+        return (
+            -appraisal.total_score,
+            appraisal.task_delay_count,
+            -appraisal.task_exceeded_count,
+            appraisal.employee_id.name or "",
+            appraisal.id,
+        )
+
+    @api.model
+    def _cap(self, rule_set, denominator, exception=False):
+        percent = rule_set.quota_exception_percent if exception else rule_set.quota_percent
+        raw = percent * denominator / 100.0
+        # guard against 0.2 * 5 = 0.9999999
+        raw = float_round(raw, precision_digits=6)
+        if rule_set.quota_rounding == "half_up":
+            return int(float_round(raw, precision_digits=0, rounding_method="HALF-UP"))
+        return math.floor(raw)
+
+    @api.model
+    def _check(self, appraisals, exception=False):
+        """Quota results for ``appraisals`` (one unit and period), one per scope group.
+
+        :param exception: use the rule set's exception percent (recorded approval)
+        :return: list of :class:`QuotaResult`
+        """
+        appraisals = appraisals.sudo()
+        groups = {}
+        for appraisal in appraisals:
+            rule_set = appraisal.rule_set_id
+            task_group = (
+                appraisal.task_group or False
+                if rule_set.quota_scope == "unit_task_group"
+                else False
+            )
+            key = (rule_set.id, task_group)
+            groups.setdefault(key, appraisals.browse())
+            groups[key] |= appraisal
+        results = []
+        for (_rule_set_id, task_group), members in groups.items():
+            rule_set = members[:1].rule_set_id
+            counts = {"excellent": 0, "good": 0, "done": 0, "fail": 0}
+            for appraisal in members:
+                level = appraisal._get_quota_level()
+                if level:
+                    counts[level] += 1
+            if rule_set.quota_denominator == "good":
+                denominator = counts["good"]
+            elif rule_set.quota_denominator == "good_excellent":
+                denominator = counts["good"] + counts["excellent"]
+            else:
+                denominator = sum(counts.values())
+            cap = self._cap(rule_set, denominator, exception)
+            ranked = members.sorted(self._rank_key)
+            excellent = ranked.filtered(lambda a: a._get_quota_level() == "excellent")
+            results.append(
+                QuotaResult(
+                    rule_set=rule_set,
+                    task_group=task_group,
+                    percent=(
+                        rule_set.quota_exception_percent if exception else rule_set.quota_percent
+                    ),
+                    denominator_mode=rule_set.quota_denominator,
+                    denominator=denominator,
+                    cap=cap,
+                    count=counts["excellent"],
+                    mode=rule_set.quota_mode,
+                    exception=exception,
+                    ranked=ranked,
+                    excellent=excellent,
+                    over_cap=excellent[cap:],
+                    counts=counts,
+                )
+            )
+        return results
+
+    @api.model
+    def _holds(self, appraisals, exception=False):
+        return all(result.holds for result in self._check(appraisals, exception=exception))

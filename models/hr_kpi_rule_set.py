@@ -1,0 +1,352 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Appraisal states in which a decision has been taken: a rule set used by an
+# appraisal in one of them is frozen (it can only be superseded).
+DECIDED_STATES = ("decided", "published", "appeal_open", "appeal_resolved", "locked")
+
+# Level keys from the highest to the lowest; used by exports and the engine.
+LEVELS_DESC = ("excellent", "good", "done", "fail")
+LEVEL_LETTERS = {"excellent": "A", "good": "B", "done": "C", "fail": "D"}
+LEADER_SUBJECT_GROUPS = ("leader_head", "leader_deputy")
+
+# Fields of a rule set that may still change once it is frozen: the ones that
+# retire it or point to its successor.
+FROZEN_WRITABLE_FIELDS = {
+    "active",
+    "date_to",
+    "is_default",
+    "superseded_by_id",
+    "note",
+}
+
+
+def subject_group_selection():
+    """The subject groups (nhóm đối tượng), one list for the whole addon."""
+    return [
+        ("leader_head", "Head-level leader"),
+        ("leader_deputy", "Deputy-level leader"),
+        ("civil_servant", "Civil servant"),
+        ("public_employee", "Public employee"),
+        ("contract_worker", "Contract worker"),
+    ]
+
+
+def level_selection():
+    """The classification levels (mức xếp loại), highest first."""
+    return [
+        ("excellent", "Excellently completed duties"),
+        ("good", "Well completed duties"),
+        ("done", "Completed duties"),
+        ("fail", "Did not complete duties"),
+    ]
+
+
+class HrKpiRuleSet(models.Model):
+    _name = "hr.kpi.rule.set"
+    _description = "KPI rule set"
+    _order = "is_default desc, date_from desc, code, version desc"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Stable key, e.g. ND335_2026.")
+    version = fields.Integer(default=1, required=True)
+    basis = fields.Char(
+        string="Legal basis", help="Texts the rule set implements, e.g. NĐ 335/2025/NĐ-CP."
+    )
+    active = fields.Boolean(default=True)
+    is_default = fields.Boolean(
+        string="Default",
+        help="Used for new periods when several rule sets are in force on the same date.",
+    )
+    company_id = fields.Many2one(
+        "res.company", index=True, help="Leave empty to share the rule set between companies."
+    )
+    date_from = fields.Date(string="In force from", required=True)
+    date_to = fields.Date(string="In force until")
+    previous_version_id = fields.Many2one(
+        "hr.kpi.rule.set", string="Previous version", readonly=True, copy=False
+    )
+    superseded_by_id = fields.Many2one(
+        "hr.kpi.rule.set", string="Superseded by", readonly=True, copy=False
+    )
+    note = fields.Html()
+    criterion_ids = fields.One2many("hr.kpi.criterion", "rule_set_id", string="General criteria")
+
+    # Score structure
+    general_max = fields.Float(string="General criteria maximum", default=30.0, required=True)
+    task_max = fields.Float(string="Task results maximum", default=70.0, required=True)
+    bonus_max = fields.Float(
+        string="Bonus cap", default=0.0, help="Maximum bonus points an appraisal can receive."
+    )
+    deduction_max = fields.Float(
+        string="Deduction cap", default=0.0, help="Maximum deduction points; 0 means no cap."
+    )
+    deduction_percent = fields.Float(
+        string="Deduction per occurrence (%)",
+        default=25.0,
+        required=True,
+        help="Share of a product's quality (per major error) or progress (per delay) "
+        "score removed for each occurrence (NĐ 335 Điều 14).",
+    )
+    staff_task_strategy = fields.Selection(
+        [("abc", "(a + b + c) / 3")],
+        string="Staff task score",
+        default="abc",
+        required=True,
+    )
+    leader_task_strategy = fields.Selection(
+        [("abc", "(a + b + c) / 3"), ("abcdde", "(a + b + c + d + đ + e) / 6")],
+        string="Leader task score",
+        default="abcdde",
+        required=True,
+    )
+    leader_low_percent = fields.Float(
+        string="Leader criterion lower value (%)",
+        default=50.0,
+        required=True,
+        help="Value of d, đ and e when the condition for 100 % is not met.",
+    )
+    zero_assignment_policy = fields.Selection(
+        [
+            ("flag", "Flag for the evaluator"),
+            ("full", "Count as 100 %"),
+        ],
+        default="flag",
+        required=True,
+        help="What happens when nothing was assigned in the period.",
+    )
+
+    # Levels
+    threshold_excellent = fields.Float(default=90.0, required=True)
+    threshold_good = fields.Float(default=70.0, required=True)
+    threshold_done = fields.Float(default=50.0, required=True)
+    use_letters = fields.Boolean(
+        string="Letters A/B/C/D", help="Show levels as letters (Hà Nội monthly practice)."
+    )
+    rounding_digits = fields.Integer(default=2, required=True)
+    rounding_method = fields.Selection(
+        [
+            ("HALF-UP", "Half up"),
+            ("HALF-EVEN", "Half even"),
+            ("UP", "Up"),
+            ("DOWN", "Down"),
+        ],
+        default="HALF-UP",
+        required=True,
+        help="Scores are rounded before being compared with the thresholds.",
+    )
+    apply_vetoes = fields.Boolean(
+        string="Apply vetoes",
+        default=True,
+        help="Discipline, degradation and corruption events force the lowest level "
+        "(NĐ 335/2025 Điều 20 khoản 4).",
+    )
+    qd366_conditions = fields.Boolean(
+        string="QĐ 366 conditions",
+        help="Excellent and good levels also require all tasks done on time with "
+        "quality, and a share of tasks exceeding requirements for excellent.",
+    )
+    qd366_exceeded_percent = fields.Float(
+        string="Exceeded tasks needed for excellent (%)", default=30.0
+    )
+
+    # Quota
+    quota_percent = fields.Float(string="Quota (%)", default=20.0, required=True)
+    quota_exception_percent = fields.Float(string="Exception quota (%)", default=25.0)
+    quota_denominator = fields.Selection(
+        [
+            ("good", "Rated well completed"),
+            ("good_excellent", "Rated well completed or above"),
+            ("all", "All rated"),
+        ],
+        default="good",
+        required=True,
+    )
+    quota_scope = fields.Selection(
+        [("unit", "Unit"), ("unit_task_group", "Unit and task group")],
+        default="unit_task_group",
+        required=True,
+    )
+    quota_rounding = fields.Selection(
+        [("floor", "Round down"), ("half_up", "Round half up")],
+        default="floor",
+        required=True,
+    )
+    quota_mode = fields.Selection(
+        [("block", "Block"), ("warn", "Warn and require a justification")],
+        default="block",
+        required=True,
+    )
+
+    # Roll-up and calendar
+    rollup_method = fields.Selection(
+        [
+            ("mean_total", "Mean of monthly totals"),
+            ("task_plus_annual_general", "Mean of monthly task scores + annual general score"),
+        ],
+        default="mean_total",
+        required=True,
+    )
+    self_evaluation_day = fields.Integer(default=3, required=True)
+    review_day = fields.Integer(default=5, required=True)
+    decision_day = fields.Integer(default=8, required=True)
+    summary_day = fields.Integer(default=10, required=True)
+    appeal_days = fields.Integer(default=5, required=True)
+
+    is_frozen = fields.Boolean(
+        compute="_compute_is_frozen",
+        help="Used by a decided appraisal: it can only be superseded by a new version.",
+    )
+
+    _sql_constraints = [
+        ("code_version_uniq", "UNIQUE(code, version)", "A rule set version must be unique."),
+        (
+            "thresholds_check",
+            "CHECK(threshold_excellent > threshold_good AND threshold_good > threshold_done)",
+            "Thresholds must decrease from excellent to completed.",
+        ),
+        (
+            "percent_check",
+            "CHECK(deduction_percent >= 0 AND deduction_percent <= 100 "
+            "AND quota_percent >= 0 AND quota_percent <= 100)",
+            "Percentages must be between 0 and 100.",
+        ),
+        (
+            "dates_check",
+            "CHECK(date_to IS NULL OR date_to >= date_from)",
+            "The end date must follow the start date.",
+        ),
+    ]
+
+    def _compute_is_frozen(self):
+        frozen = self._frozen_ids()
+        for rule_set in self:
+            rule_set.is_frozen = rule_set.id in frozen
+
+    def _frozen_ids(self):
+        """Ids of the rule sets of ``self`` used by a decided appraisal."""
+        if not self.ids:
+            return set()
+        groups = (
+            self.env["hr.kpi.appraisal"]
+            .sudo()
+            ._read_group(
+                [("rule_set_id", "in", self.ids), ("state", "in", DECIDED_STATES)],
+                ["rule_set_id"],
+            )
+        )
+        return {rule_set.id for (rule_set,) in groups}
+
+    @api.constrains("general_max", "task_max", "bonus_max", "rounding_digits")
+    def _check_structure(self):
+        for rule_set in self:
+            if rule_set.general_max < 0 or rule_set.task_max <= 0 or rule_set.bonus_max < 0:
+                raise ValidationError(
+                    self.env._("Rule set %(name)s: maxima must be positive.", name=rule_set.name)
+                )
+            if not 0 <= rule_set.rounding_digits <= 4:
+                raise ValidationError(
+                    self.env._("Rule set %(name)s: round to 0 to 4 decimals.", name=rule_set.name)
+                )
+
+    def write(self, vals):
+        if set(vals) - FROZEN_WRITABLE_FIELDS:
+            self._check_not_frozen()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        if (
+            self.env["hr.kpi.appraisal"]
+            .sudo()
+            .search_count([("rule_set_id", "in", self.ids)], limit=1)
+        ):
+            raise UserError(
+                self.env._("A rule set used by appraisals cannot be deleted; archive it instead.")
+            )
+
+    def _check_not_frozen(self):
+        frozen = self.browse(self._frozen_ids())
+        if frozen:
+            raise UserError(
+                self.env._(
+                    "Rule set %(name)s is used by decided appraisals and cannot be changed. "
+                    "Create a new version instead.",
+                    name=", ".join(frozen.mapped("display_name")),
+                )
+            )
+
+    @api.depends("name", "code", "version")
+    def _compute_display_name(self):
+        for rule_set in self:
+            rule_set.display_name = f"{rule_set.name} ({rule_set.code} v{rule_set.version})"
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        if default and "version" in default:
+            return vals_list
+        for rule_set, vals in zip(self, vals_list, strict=True):
+            vals["version"] = self._next_version(rule_set.code)
+            vals["is_default"] = False
+        return vals_list
+
+    def copy(self, default=None):
+        new_rule_sets = super().copy(default=default)
+        for rule_set, new in zip(self, new_rule_sets, strict=True):
+            rule_set._copy_criteria_to(new)
+        return new_rule_sets
+
+    def _copy_criteria_to(self, target):
+        """Copy the criteria tree of ``self`` into ``target``, parents first."""
+        self.ensure_one()
+        mapping = {}
+        for criterion in self.criterion_ids.sorted(lambda c: (c.parent_path or "", c.id)):
+            new = criterion.copy(
+                {"rule_set_id": target.id, "parent_id": mapping.get(criterion.parent_id.id, False)}
+            )
+            mapping[criterion.id] = new.id
+
+    def _next_version(self, code):
+        rule_sets = self.with_context(active_test=False).search([("code", "=", code)])
+        return max(rule_sets.mapped("version") or [0]) + 1
+
+    def action_new_version(self):
+        """Supersede this rule set: copy it (with its criteria) as a new version."""
+        self.ensure_one()
+        new = self.copy({"previous_version_id": self.id, "version": self._next_version(self.code)})
+        self.superseded_by_id = new
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": new.id,
+            "view_mode": "form",
+        }
+
+    @api.model
+    def _get_for_date(self, company, date):
+        """The rule set in force for ``company`` on ``date`` (default first)."""
+        domain = [
+            ("company_id", "in", [False, company.id] if company else [False]),
+            ("date_from", "<=", date),
+            "|",
+            ("date_to", "=", False),
+            ("date_to", ">=", date),
+        ]
+        rule_sets = self.search(domain)
+        if not rule_sets:
+            return self.browse()
+        return rule_sets.sorted(
+            lambda r: (r.is_default, bool(r.company_id), r.date_from, r.version), reverse=True
+        )[0]
+
+    def _get_level_label(self, level):
+        """Label of ``level`` as printed under this rule set (letter or words)."""
+        self.ensure_one()
+        if not level:
+            return ""
+        label = dict(
+            self.env["hr.kpi.appraisal"]._fields["level_computed"]._description_selection(self.env)
+        )[level]
+        if self.use_letters:
+            return f"{LEVEL_LETTERS[level]} – {label}"
+        return label

@@ -1,0 +1,524 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# What the assignee may report on a task he or she was given.
+PROGRESS_FIELDS = {
+    "state",
+    "date_done",
+    "completed_quantity",
+    "progress_note",
+    "attachment_ids",
+}
+# States the assignee may move a task to.
+ASSIGNEE_STATES = {"todo", "in_progress", "to_confirm"}
+# The outcome: confirmed by the assigner or the evaluator only.
+OUTCOME_FIELDS = {
+    "quality_passed_quantity",
+    "major_error_count",
+    "delay_corrected",
+    "delay_count_corrected",
+    "delay_correction_reason",
+    "exceeded_requirement",
+    "exemption",
+    "exemption_scope",
+    "exemption_reason",
+    "exemption_certifier_id",
+    "assignment_confirmed",
+    "outcome_confirmed",
+    "confirmed_by_id",
+    "confirmation_date",
+}
+# The assignment itself: who, what, how much, by when.
+PLANNING_FIELDS = {
+    "name",
+    "description",
+    "expected_output",
+    "employee_id",
+    "assigner_id",
+    "company_id",
+    "product_id",
+    "quantity",
+    "deadline",
+    "date_assigned",
+    "origin",
+    "carried_from_id",
+}
+# Maintained by the addon (links to the period and the appraisal).
+LINK_FIELDS = {"period_id", "appraisal_id", "missed_deadlines_before"}
+
+
+class HrKpiTask(models.Model):
+    _name = "hr.kpi.task"
+    _description = "KPI task (product or work item)"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "deadline desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    description = fields.Html()
+    expected_output = fields.Text()
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Assignee",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        default=lambda self: self.env.user.employee_id,
+    )
+    user_id = fields.Many2one(related="employee_id.user_id", string="Assignee user")
+    assigner_id = fields.Many2one(
+        "hr.employee",
+        string="Assigner",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        compute="_compute_department_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+    )
+    product_id = fields.Many2one(
+        "hr.kpi.product",
+        string="Catalogue product",
+        required=True,
+        tracking=True,
+        check_company=True,
+        domain="[('state', '=', 'approved')]",
+    )
+    uom_name = fields.Char(related="product_id.uom_name", string="Unit")
+    quantity = fields.Float(default=1.0, required=True, tracking=True)
+    coefficient = fields.Float(
+        compute="_compute_coefficient",
+        store=True,
+        precompute=True,
+        digits=(16, 4),
+        help="The product's coefficient when the task was assigned.",
+    )
+    converted_quantity = fields.Float(
+        compute="_compute_converted_quantity", store=True, digits=(16, 4)
+    )
+    date_assigned = fields.Date(default=fields.Date.context_today)
+    deadline = fields.Date(required=True, index=True, tracking=True)
+    origin = fields.Selection(
+        [("plan", "Plan"), ("adhoc", "Ad hoc"), ("carried", "Carried over")],
+        default="plan",
+        required=True,
+        tracking=True,
+    )
+    carried_from_id = fields.Many2one("hr.kpi.task", string="Carried over from", readonly=True)
+    state = fields.Selection(
+        [
+            ("todo", "To do"),
+            ("in_progress", "In progress"),
+            ("to_confirm", "Reported done"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="todo",
+        required=True,
+        tracking=True,
+        index=True,
+        group_expand=True,
+    )
+    # Progress: reported by the assignee
+    date_done = fields.Date(string="Completion date", tracking=True, copy=False)
+    completed_quantity = fields.Float(tracking=True, copy=False)
+    progress_note = fields.Text()
+    attachment_ids = fields.Many2many("ir.attachment", string="Evidence")
+    # Outcome: confirmed by the assigner or the evaluator
+    quality_passed_quantity = fields.Float(
+        string="Quality passed quantity", tracking=True, copy=False
+    )
+    major_error_count = fields.Integer(string="Major errors", tracking=True, copy=False)
+    missed_deadlines_before = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Deadlines already missed before the current one was set.",
+    )
+    delay_count_computed = fields.Integer(
+        string="Delays from dates", compute="_compute_delay_count_computed", store=True
+    )
+    delay_corrected = fields.Boolean(string="Correct the delays", tracking=True, copy=False)
+    delay_count_corrected = fields.Integer(string="Corrected delays", tracking=True, copy=False)
+    delay_correction_reason = fields.Text(copy=False)
+    delay_count = fields.Integer(string="Delays", compute="_compute_delay_count", store=True)
+    exceeded_requirement = fields.Boolean(
+        string="Exceeded requirements",
+        tracking=True,
+        copy=False,
+        help="Counted by the QĐ 366 conditions.",
+    )
+    exemption = fields.Boolean(
+        tracking=True,
+        copy=False,
+        help="An objective cause, certified, cancels the deductions it covers.",
+    )
+    exemption_scope = fields.Selection(
+        [("delay", "Delays"), ("error", "Major errors"), ("both", "Delays and major errors")],
+        default="both",
+    )
+    exemption_reason = fields.Text(copy=False)
+    exemption_certifier_id = fields.Many2one("hr.employee", string="Certified by", copy=False)
+    assignment_confirmed = fields.Boolean(
+        string="Assignment confirmed",
+        default=True,
+        tracking=True,
+        help="Ad-hoc tasks declared by the assignee count once the assigner confirms them.",
+    )
+    outcome_confirmed = fields.Boolean(readonly=True, copy=False, tracking=True)
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    confirmation_date = fields.Date(readonly=True, copy=False)
+    # Links, maintained by the addon
+    period_id = fields.Many2one("hr.kpi.period", readonly=True, index=True, copy=False)
+    appraisal_id = fields.Many2one(
+        "hr.kpi.appraisal", readonly=True, index=True, copy=False, ondelete="set null"
+    )
+    is_counted = fields.Boolean(
+        compute="_compute_is_counted",
+        store=True,
+        help="Counted by the scoring: not cancelled, and confirmed if ad hoc.",
+    )
+    is_late = fields.Boolean(compute="_compute_is_late")
+
+    _sql_constraints = [
+        ("quantity_check", "CHECK(quantity > 0)", "The quantity must be positive."),
+        (
+            "outcome_check",
+            "CHECK(completed_quantity >= 0 AND quality_passed_quantity >= 0 "
+            "AND quality_passed_quantity <= completed_quantity "
+            "AND major_error_count >= 0 AND delay_count_corrected >= 0)",
+            "Quantities and counts cannot be negative, and the quality passed quantity "
+            "cannot exceed the completed quantity.",
+        ),
+    ]
+
+    @api.depends("employee_id")
+    def _compute_company_id(self):
+        for task in self:
+            task.company_id = task.employee_id.company_id or task.company_id or self.env.company
+
+    @api.depends("employee_id")
+    def _compute_department_id(self):
+        for task in self:
+            task.department_id = task.employee_id.department_id
+
+    @api.depends("product_id")
+    def _compute_coefficient(self):
+        for task in self:
+            task.coefficient = task.product_id.coefficient
+
+    @api.depends("quantity", "coefficient")
+    def _compute_converted_quantity(self):
+        for task in self:
+            task.converted_quantity = task.quantity * task.coefficient
+
+    @api.depends("date_done", "deadline", "missed_deadlines_before")
+    def _compute_delay_count_computed(self):
+        for task in self:
+            late = bool(task.date_done and task.deadline and task.date_done > task.deadline)
+            task.delay_count_computed = task.missed_deadlines_before + int(late)
+
+    @api.depends("delay_count_computed", "delay_corrected", "delay_count_corrected")
+    def _compute_delay_count(self):
+        for task in self:
+            task.delay_count = (
+                task.delay_count_corrected if task.delay_corrected else task.delay_count_computed
+            )
+
+    @api.depends("state", "origin", "assignment_confirmed")
+    def _compute_is_counted(self):
+        for task in self:
+            task.is_counted = task.state != "cancelled" and (
+                task.origin != "adhoc" or task.assignment_confirmed
+            )
+
+    @api.depends_context("date")
+    @api.depends("deadline", "state")
+    def _compute_is_late(self):
+        today = fields.Date.context_today(self)
+        for task in self:
+            task.is_late = task.state not in ("done", "cancelled") and task.deadline < today
+
+    @api.constrains("delay_corrected", "delay_correction_reason")
+    def _check_delay_correction(self):
+        for task in self:
+            if task.delay_corrected and not task.delay_correction_reason:
+                raise ValidationError(
+                    self.env._(
+                        "Task %(name)s: give the reason for correcting the delays.", name=task.name
+                    )
+                )
+
+    @api.constrains("exemption", "exemption_reason", "exemption_certifier_id")
+    def _check_exemption(self):
+        for task in self:
+            if task.exemption and not (task.exemption_reason and task.exemption_certifier_id):
+                raise ValidationError(
+                    self.env._(
+                        "Task %(name)s: an exemption needs a reason and the person who "
+                        "certified it.",
+                        name=task.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Who may change what
+    # ------------------------------------------------------------------
+
+    def _is_outcome_manager(self, user=None):
+        """Whether ``user`` may assign and confirm the outcome of this task: the
+        assigner, the evaluator of its appraisal, the assignee's manager, an HR officer."""
+        self.ensure_one()
+        user = user or self.env.user
+        if user._is_superuser() or user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            return True
+        task = self.sudo()
+        managers = (
+            task.assigner_id.user_id
+            | task.appraisal_id.evaluator_employee_id.user_id
+            | task.employee_id.parent_id.user_id
+        )
+        return user in managers
+
+    def _check_write_rights(self, vals):
+        if self.env.su or self.env.context.get("kpi_task_internal"):
+            return
+        keys = set(vals)
+        if keys & LINK_FIELDS:
+            raise AccessError(
+                self.env._("The period and appraisal of a task are set automatically.")
+            )
+        for task in self:
+            if task._is_outcome_manager():
+                continue
+            if task.employee_id.user_id != self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "Only the assignee, the assigner or the evaluator may change task "
+                        "%(name)s.",
+                        name=task.name,
+                    )
+                )
+            allowed = set(PROGRESS_FIELDS) | {
+                f for f in keys if f.startswith(("message_", "activity_"))
+            }
+            if not task.assignment_confirmed:
+                # a self-declared task stays editable until the assigner confirms it
+                allowed |= PLANNING_FIELDS - {"employee_id"}
+            forbidden = keys - allowed
+            if forbidden:
+                names = ", ".join(sorted(self._fields[f].string for f in forbidden))
+                raise AccessError(
+                    self.env._(
+                        "Task %(name)s: the assignee reports progress only; %(fields)s can be "
+                        "changed by the assigner or the evaluator.",
+                        name=task.name,
+                        fields=names,
+                    )
+                )
+            if "state" in vals and vals["state"] not in ASSIGNEE_STATES:
+                raise AccessError(
+                    self.env._(
+                        "Task %(name)s: only the assigner or the evaluator confirms the outcome.",
+                        name=task.name,
+                    )
+                )
+            if task.state in ("done", "cancelled"):
+                raise AccessError(
+                    self.env._(
+                        "Task %(name)s is closed; ask the assigner to reopen it.", name=task.name
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not (self.env.su or self.env.context.get("kpi_task_internal")):
+            is_officer = self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
+            my_employees = self.env.user.employee_ids
+            for vals in vals_list:
+                if set(vals) & LINK_FIELDS:
+                    raise AccessError(
+                        self.env._("The period and appraisal of a task are set automatically.")
+                    )
+                employee = self.env["hr.employee"].sudo().browse(vals.get("employee_id"))
+                if is_officer or not employee or employee not in my_employees:
+                    if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_evaluator"):
+                        raise AccessError(
+                            self.env._("Only an evaluator can assign tasks to other people.")
+                        )
+                    vals.setdefault("assigner_id", my_employees[:1].id)
+                    continue
+                # the assignee declares his or her own task: the assigner confirms it
+                forbidden = set(vals) & (OUTCOME_FIELDS - {"assignment_confirmed"})
+                if forbidden:
+                    raise AccessError(
+                        self.env._("Only the assigner or the evaluator confirms the outcome.")
+                    )
+                vals["assignment_confirmed"] = False
+                vals["state"] = vals.get("state", "todo")
+                if vals["state"] not in ASSIGNEE_STATES:
+                    raise AccessError(
+                        self.env._("Only the assigner or the evaluator confirms the outcome.")
+                    )
+        tasks = super().create(vals_list)
+        tasks._link_period_and_appraisal()
+        return tasks
+
+    def write(self, vals):
+        self._check_write_rights(vals)
+        if "deadline" in vals and not self.env.context.get("kpi_task_internal"):
+            self._count_missed_deadline(fields.Date.to_date(vals["deadline"]))
+        res = super().write(vals)
+        if {"deadline", "employee_id", "company_id"} & set(vals):
+            self._link_period_and_appraisal()
+        return res
+
+    def _count_missed_deadline(self, new_deadline):
+        """Moving a deadline that has already passed counts one more missed deadline."""
+        today = fields.Date.context_today(self)
+        missed = self.filtered(
+            lambda t: (
+                t.deadline
+                and t.deadline < today
+                and t.deadline != new_deadline
+                and t.state not in ("done", "cancelled")
+            )
+        )
+        for count, tasks in missed.grouped("missed_deadlines_before").items():
+            tasks.with_context(kpi_task_internal=True).write({"missed_deadlines_before": count + 1})
+
+    def _link_period_and_appraisal(self):
+        """Set the period (month of the deadline) and the appraisal of the tasks."""
+        tasks = self.sudo().with_context(kpi_task_internal=True)
+        if not tasks:
+            return
+        period_map = self.env["hr.kpi.period"]._get_for_dates(
+            [(t.company_id.id, t.deadline) for t in tasks]
+        )
+        appraisal_map = self.env["hr.kpi.appraisal"]._get_for_employee_periods(
+            [(t.employee_id.id, period_map.get((t.company_id.id, t.deadline))) for t in tasks]
+        )
+        targets = defaultdict(lambda: tasks.browse())
+        for task in tasks:
+            period_id = period_map.get((task.company_id.id, task.deadline)) or False
+            appraisal_id = appraisal_map.get((task.employee_id.id, period_id)) or False
+            if task.period_id.id != period_id or task.appraisal_id.id != appraisal_id:
+                targets[period_id, appraisal_id] |= task
+        for (period_id, appraisal_id), group in targets.items():
+            group.write({"period_id": period_id, "appraisal_id": appraisal_id})
+
+    @api.model
+    def _link_periods_for(self, periods, relink=False):
+        """Attach to new (or moved) periods the tasks whose deadline they contain."""
+        if not periods:
+            return
+        domain = [
+            ("company_id", "in", periods.company_id.ids),
+            ("deadline", ">=", min(periods.mapped("date_start"))),
+            ("deadline", "<=", max(periods.mapped("date_end"))),
+        ]
+        if relink:
+            domain = ["|", ("period_id", "in", periods.ids), "&", *domain]
+        else:
+            domain.append(("period_id", "=", False))
+        self.sudo().search(domain)._link_period_and_appraisal()
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_start(self):
+        self.write({"state": "in_progress"})
+
+    def action_report_done(self):
+        for task in self:
+            vals = {"state": "to_confirm"}
+            if not task.date_done:
+                vals["date_done"] = fields.Date.context_today(self)
+            if not task.completed_quantity:
+                vals["completed_quantity"] = task.quantity
+            task.write(vals)
+
+    def action_confirm_outcome(self):
+        """The assigner or the evaluator confirms the outcome. Unless stated
+        otherwise, everything completed passes the quality review."""
+        for task in self:
+            if not task._is_outcome_manager():
+                raise AccessError(
+                    self.env._(
+                        "Only the assigner or the evaluator confirms the outcome of %(name)s.",
+                        name=task.name,
+                    )
+                )
+            vals = {
+                "state": "done",
+                "outcome_confirmed": True,
+                "assignment_confirmed": True,
+                "confirmed_by_id": self.env.uid,
+                "confirmation_date": fields.Date.context_today(self),
+            }
+            if not task.date_done:
+                vals["date_done"] = fields.Date.context_today(self)
+            if not task.quality_passed_quantity and not task.major_error_count:
+                vals["quality_passed_quantity"] = task.completed_quantity
+            task.write(vals)
+
+    def action_confirm_assignment(self):
+        self.write({"assignment_confirmed": True})
+
+    def action_reopen(self):
+        self.write({"state": "in_progress", "outcome_confirmed": False})
+
+    def action_cancel(self):
+        for task in self:
+            if not task._is_outcome_manager():
+                raise AccessError(self.env._("Only the assigner or the evaluator cancels a task."))
+        self.write({"state": "cancelled"})
+
+    def action_carry_over(self, new_deadline=None):
+        """Carry the unfinished quantity over to a new deadline (next month's end by
+        default) as a new task; the task stays in its own month as not completed."""
+        new_tasks = self.browse()
+        for task in self:
+            remaining = task.quantity - task.completed_quantity
+            if task.state in ("done", "cancelled") or remaining <= 0:
+                raise UserError(
+                    self.env._("Task %(name)s has nothing left to carry over.", name=task.name)
+                )
+            new_tasks |= task.copy(
+                {
+                    "origin": "carried",
+                    "carried_from_id": task.id,
+                    "quantity": remaining,
+                    "deadline": new_deadline or task.deadline + relativedelta(months=1, day=31),
+                    "completed_quantity": 0.0,
+                    "quality_passed_quantity": 0.0,
+                    "major_error_count": 0,
+                    "date_done": False,
+                    "state": "todo",
+                    "assignment_confirmed": True,
+                }
+            )
+        return new_tasks
