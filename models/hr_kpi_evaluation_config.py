@@ -1,0 +1,263 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .hr_kpi_rule_set import subject_group_selection
+
+
+class HrKpiEvaluationConfig(models.Model):
+    """Cấu hình đánh giá cán bộ: who evaluates and who decides for an
+    employee, from a date on (SPEC §2). An employee has at most one
+    configuration in force on any day."""
+
+    _name = "hr.kpi.evaluation.config"
+    _description = "Evaluation configuration"
+    _inherit = ["mail.thread"]
+    _order = "employee_id, date_start desc"
+    _check_company_auto = True
+    _rec_names_search = ["employee_id.name"]
+
+    employee_id = fields.Many2one(
+        "hr.employee",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        index=True,
+        precompute=True,
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        compute="_compute_from_employee",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        check_company=True,
+    )
+    date_start = fields.Date(
+        string="Valid from",
+        required=True,
+        index=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        tracking=True,
+    )
+    date_end = fields.Date(string="Valid until", index=True, tracking=True)
+    active = fields.Boolean(default=True)
+    subject_group = fields.Selection(
+        subject_group_selection(),
+        required=True,
+        default="civil_servant",
+        tracking=True,
+    )
+    evaluator_id = fields.Many2one(
+        "hr.employee",
+        string="Evaluator",
+        compute="_compute_from_employee",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+        help="Direct manager who scores and proposes a level (người quản lý trực tiếp). "
+        "Defaults to the employee's manager.",
+    )
+    decider_id = fields.Many2one(
+        "hr.employee",
+        string="Decider",
+        compute="_compute_from_employee",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        check_company=True,
+        tracking=True,
+        help="Head who decides the level (thủ trưởng). Defaults to the manager of the "
+        "employee's department, or of its parent when the employee heads it.",
+    )
+    acting_deputy_id = fields.Many2one(
+        "hr.employee",
+        string="Acting deputy",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        help="Deputy authorised (ủy quyền) to decide in the decider's place between "
+        "the two dates.",
+    )
+    acting_date_start = fields.Date(string="Acting from", tracking=True)
+    acting_date_end = fields.Date(string="Acting until", tracking=True)
+    task_group = fields.Char(
+        tracking=True,
+        help="Group of staff with similar tasks (nhóm có nhiệm vụ tương đồng): "
+        "quotas may be checked within it.",
+    )
+    job_id = fields.Many2one(
+        "hr.job",
+        string="Job position",
+        compute="_compute_from_employee",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        help="Vị trí việc làm.",
+    )
+    rule_set_id = fields.Many2one(
+        "hr.kpi.rule.set",
+        tracking=True,
+        help="Leave empty to use the rule set of the period.",
+    )
+
+    _sql_constraints = [
+        (
+            "date_check",
+            "CHECK(date_end IS NULL OR date_end >= date_start)",
+            "The end of a configuration cannot come before its start.",
+        ),
+        (
+            "acting_date_check",
+            "CHECK(acting_date_end IS NULL OR acting_date_start IS NULL "
+            "OR acting_date_end >= acting_date_start)",
+            "The acting period cannot end before it starts.",
+        ),
+    ]
+
+    @api.depends("employee_id")
+    def _compute_company_id(self):
+        for config in self:
+            config.company_id = config.employee_id.company_id or self.env.company
+
+    @api.depends("employee_id")
+    def _compute_from_employee(self):
+        for config in self:
+            employee = config.employee_id
+            config.department_id = employee.department_id
+            config.job_id = employee.job_id
+            config.evaluator_id = employee.parent_id
+            config.decider_id = config._default_decider(employee)
+
+    @api.model
+    def _default_decider(self, employee):
+        """The manager of the employee's department; when the employee is that
+        manager, the manager of the first parent department headed by someone
+        else."""
+        department = employee.department_id
+        while department:
+            if department.manager_id and department.manager_id != employee:
+                return department.manager_id
+            department = department.parent_id
+        return self.env["hr.employee"]
+
+    @api.depends("employee_id", "date_start", "date_end")
+    def _compute_display_name(self):
+        for config in self:
+            config.display_name = self.env._(
+                "%(employee)s from %(date)s",
+                employee=config.employee_id.name or "",
+                date=config.date_start or "",
+            )
+
+    @api.constrains("employee_id", "date_start", "date_end", "active")
+    def _check_no_overlap(self):
+        configs = self.filtered("active")
+        if not configs:
+            return
+        others = self.search(
+            [("employee_id", "in", configs.employee_id.ids), ("id", "not in", configs.ids)]
+        ) | configs
+        by_employee = others.grouped("employee_id")
+        for config in configs:
+            for other in by_employee[config.employee_id] - config:
+                if config._overlaps(other):
+                    raise ValidationError(
+                        self.env._(
+                            "%(employee)s already has an evaluation configuration "
+                            "valid on these dates.",
+                            employee=config.employee_id.name,
+                        )
+                    )
+
+    @api.constrains("employee_id", "evaluator_id", "decider_id", "acting_deputy_id")
+    def _check_not_self(self):
+        for config in self:
+            if config.employee_id in (config.evaluator_id | config.decider_id):
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s cannot evaluate or decide for himself or herself.",
+                        employee=config.employee_id.name,
+                    )
+                )
+            if config.acting_deputy_id and config.acting_deputy_id == config.employee_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s cannot be his or her own acting deputy.",
+                        employee=config.employee_id.name,
+                    )
+                )
+
+    @api.constrains("acting_deputy_id", "acting_date_start", "acting_date_end")
+    def _check_acting_dates(self):
+        for config in self:
+            if config.acting_deputy_id and not (
+                config.acting_date_start and config.acting_date_end
+            ):
+                raise ValidationError(
+                    self.env._("An acting deputy needs the dates of the delegation.")
+                )
+
+    def _overlaps(self, other):
+        self.ensure_one()
+        end = self.date_end or fields.Date.to_date("9999-12-31")
+        other_end = other.date_end or fields.Date.to_date("9999-12-31")
+        return self.date_start <= other_end and other.date_start <= end
+
+    @api.model
+    def _get_in_force(self, employees, day):
+        """The configuration in force on ``day`` for each employee, in one query:
+        ``{employee: config}`` (employees without one are absent)."""
+        configs = self.search(
+            [
+                ("employee_id", "in", employees.ids),
+                ("date_start", "<=", day),
+                "|",
+                ("date_end", "=", False),
+                ("date_end", ">=", day),
+            ],
+            order="date_start desc",
+        )
+        result = {}
+        for config in configs:
+            result.setdefault(config.employee_id, config)
+        return result
+
+    def _acting_deputy_on(self, day):
+        """The acting deputy whose delegation covers ``day``, if any."""
+        self.ensure_one()
+        if (
+            self.acting_deputy_id
+            and self.acting_date_start
+            and self.acting_date_start <= day <= self.acting_date_end
+        ):
+            return self.acting_deputy_id
+        return self.env["hr.employee"]
+
+    @api.model
+    def _check_evaluable(self, employees, day):
+        """Why each employee cannot be put into a period starting on ``day``:
+        ``{employee: reason}``; evaluable employees are absent."""
+        in_force = self._get_in_force(employees, day)
+        reasons = {}
+        for employee in employees:
+            config = in_force.get(employee)
+            if not config:
+                reasons[employee] = self.env._("No evaluation configuration in force.")
+            elif not config.evaluator_id:
+                reasons[employee] = self.env._("No evaluator in the configuration.")
+            elif not config.decider_id:
+                reasons[employee] = self.env._("No decider in the configuration.")
+        return reasons

@@ -1,0 +1,130 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.hr_kpi_rule_set import subject_group_selection
+
+
+class HrKpiPeriodOpen(models.TransientModel):
+    """Open a month: one appraisal per configured employee, in one batch.
+    Running it again only adds the appraisals still missing."""
+
+    _name = "hr.kpi.period.open"
+    _description = "Open a month for evaluation"
+
+    period_id = fields.Many2one(
+        "hr.kpi.period",
+        required=True,
+        default=lambda self: self._default_period_id(),
+        domain="[('state', '=', 'open')]",
+    )
+    company_id = fields.Many2one(related="period_id.company_id")
+    department_id = fields.Many2one(
+        "hr.department",
+        string="Unit",
+        domain="[('company_id', 'in', [company_id, False])]",
+        help="Leave empty for the whole company; otherwise the unit and its sub-units.",
+    )
+    include_leader_head = fields.Boolean(string="Head-level leaders", default=True)
+    include_leader_deputy = fields.Boolean(string="Deputy-level leaders", default=True)
+    include_civil_servant = fields.Boolean(string="Civil servants", default=True)
+    include_public_employee = fields.Boolean(string="Public employees", default=True)
+    include_contract_worker = fields.Boolean(string="Contract workers", default=True)
+    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
+    created_count = fields.Integer(readonly=True)
+    existing_count = fields.Integer(readonly=True)
+    skipped_line_ids = fields.One2many(
+        "hr.kpi.period.open.line", "wizard_id", string="Skipped", readonly=True
+    )
+
+    @api.model
+    def _default_period_id(self):
+        if self.env.context.get("active_model") == "hr.kpi.period":
+            return self.env.context.get("active_id")
+        return self.env["hr.kpi.period"].search(
+            [("company_id", "=", self.env.company.id), ("state", "=", "open")],
+            limit=1,
+        )
+
+    def _selected_subject_groups(self):
+        return [
+            key for key, _label in subject_group_selection() if self[f"include_{key}"]
+        ]
+
+    def action_open_month(self):
+        self.ensure_one()
+        Appraisal = self.env["hr.kpi.appraisal"]
+        # creating appraisals for a whole unit is an HR or focal-point task
+        Appraisal.check_access("create")
+        period = self.period_id
+        if period.state != "open":
+            raise UserError(
+                self.env._("The period %(period)s is closed.", period=period.name)
+            )
+        groups = self._selected_subject_groups()
+        if not groups:
+            raise UserError(self.env._("Choose at least one subject group."))
+        domain = [("company_id", "=", period.company_id.id)]
+        if self.department_id:
+            domain.append(("department_id", "child_of", self.department_id.id))
+        employees = self.env["hr.employee"].search(domain)
+        Config = self.env["hr.kpi.evaluation.config"]
+        reasons = Config._check_evaluable(employees, period.date_start)
+        in_force = Config._get_in_force(employees, period.date_start)
+        existing = {
+            employee.id
+            for [employee] in Appraisal.sudo()._read_group(
+                [("period_id", "=", period.id), ("employee_id", "in", employees.ids)],
+                ["employee_id"],
+            )
+        }
+        vals_list, skipped = [], []
+        for employee in employees:
+            if employee.id in existing:
+                continue
+            if employee in reasons:
+                skipped.append((employee, reasons[employee]))
+                continue
+            config = in_force[employee]
+            if config.subject_group not in groups:
+                continue
+            vals_list.append(
+                {
+                    "employee_id": employee.id,
+                    "period_id": period.id,
+                    "department_id": config.department_id.id or employee.department_id.id,
+                    "subject_group": config.subject_group,
+                    "task_group": config.task_group,
+                    "evaluator_employee_id": config.evaluator_id.id,
+                    "decider_employee_id": config.decider_id.id,
+                    "rule_set_id": (config.rule_set_id or period.rule_set_id).id,
+                }
+            )
+        Appraisal.create(vals_list)
+        self.write(
+            {
+                "state": "done",
+                "created_count": len(vals_list),
+                "existing_count": len(existing),
+                "skipped_line_ids": [
+                    fields.Command.create({"employee_id": employee.id, "reason": reason})
+                    for employee, reason in skipped
+                ],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Open a month"),
+        }
+
+    def action_view_appraisals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_appraisal_action"
+        )
+        action["domain"] = [("period_id", "=", self.period_id.id)]
+        return action
+
