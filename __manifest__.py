@@ -28,6 +28,7 @@
         "demo/hr_department_demo.xml",
         "demo/hr_employee_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/hr_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -10,3 +10,4 @@ from . import hr_kpi_employee_event
 from . import hr_employee
 from . import hr_kpi_engine
 from . import hr_kpi_quota
+from . import hr_kpi_demo

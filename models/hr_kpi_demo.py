@@ -1,0 +1,244 @@
+"""Demo data generator: a ward catalogue, two periods, tasks and scored appraisals.
+
+Called from ``demo/hr_kpi_demo.xml`` for the demo ward (found by name, so that
+it does not depend on the XML ids of the demo employees); does nothing when the
+ward is absent. Idempotent: running it again adds only what is missing.
+"""
+
+import random
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+DEMO_WARD_NAME = "UBND phường Hà Đông"
+
+# code, name, unit, complexity group, points (the standard product is worth 5)
+DEMO_CATALOGUE = [
+    ("VB01", "Soạn thảo văn bản hành chính", "văn bản", "n1", 5.0),
+    ("VB02", "Dự thảo công văn trả lời công dân, tổ chức", "văn bản", "n1", 5.0),
+    ("MC01", "Giải quyết hồ sơ thủ tục hành chính một cửa", "hồ sơ", "n1", 2.5),
+    ("MC02", "Chứng thực bản sao, chữ ký", "lượt", "n1", 1.0),
+    ("TD01", "Tiếp công dân, tiếp nhận phản ánh kiến nghị", "buổi", "n1", 2.5),
+    ("BC01", "Báo cáo định kỳ (tuần, tháng)", "báo cáo", "n2", 10.0),
+    ("QD01", "Dự thảo quyết định hành chính", "quyết định", "n2", 10.0),
+    ("BC02", "Báo cáo chuyên đề, tổng kết", "báo cáo", "n3", 15.0),
+    ("KT01", "Kiểm tra, xử lý vi phạm hiện trường", "cuộc", "n3", 15.0),
+    ("KH01", "Xây dựng kế hoạch, chương trình công tác", "kế hoạch", "n3", 15.0),
+    ("HN01", "Tổ chức hội nghị, sự kiện của phường", "sự kiện", "n4", 20.0),
+    ("DA01", "Xây dựng đề án, dự thảo nghị quyết", "đề án", "n5", 25.0),
+]
+# (product code, quantity range) per task; a month has 4 to 6 of them
+DEMO_TASKS = [
+    ("VB01", (2, 6)),
+    ("VB02", (2, 5)),
+    ("MC01", (8, 20)),
+    ("MC02", (10, 30)),
+    ("TD01", (2, 4)),
+    ("BC01", (1, 4)),
+    ("QD01", (1, 3)),
+    ("BC02", (1, 1)),
+    ("KT01", (1, 3)),
+    ("KH01", (1, 1)),
+]
+
+
+class HrKpiDemo(models.AbstractModel):
+    _name = "hr.kpi.demo"
+    _description = "KPI demo data generator"
+
+    @api.model
+    def _generate_ward(self, company_name=DEMO_WARD_NAME):
+        company = self.env["res.company"].search([("name", "=", company_name)], limit=1)
+        if company:
+            self._generate(company)
+
+    @api.model
+    def _generate(self, company, today=None):
+        today = today or fields.Date.context_today(self)
+        demo = self.sudo().with_company(company).with_context(tracking_disable=True)
+        demo._generate_for(company, today)
+
+    @api.model
+    def _generate_for(self, company, today):
+        employees = self.env["hr.employee"].search([("company_id", "=", company.id)], order="id")
+        if not employees:
+            return
+        products = self._demo_catalogue(company)
+        Period = self.env["hr.kpi.period"]
+        current_start = today.replace(day=1)
+        periods = Period.browse()
+        for start in (current_start - relativedelta(months=1), current_start):
+            period = Period.search(
+                [("company_id", "=", company.id), ("date_start", "=", start)], limit=1
+            )
+            periods |= period or Period.create({"company_id": company.id, "date_start": start})
+        last_month, this_month = periods
+        self._demo_tasks(employees, products, last_month, today, finished=True)
+        self._demo_tasks(employees, products, this_month, today, finished=False)
+        self._demo_appraisals(employees, last_month, scored=True)
+        self._demo_appraisals(employees, this_month, scored=False)
+
+    @api.model
+    def _demo_catalogue(self, company):
+        Product = self.env["hr.kpi.product"]
+        existing = Product.search([("company_id", "=", company.id)])
+        by_code = {p.code: p for p in existing}
+        vals_list = [
+            {
+                "code": code,
+                "name": name,
+                "uom_name": unit,
+                "complexity_group": group,
+                "points": points,
+                "is_standard": code == "VB01" and not existing.filtered("is_standard"),
+                "company_id": company.id,
+            }
+            for code, name, unit, group, points in DEMO_CATALOGUE
+            if code not in by_code
+        ]
+        new = Product.create(vals_list)
+        new.filtered(lambda p: p.state == "draft").action_approve()
+        return {p.code: p for p in existing | new}
+
+    @api.model
+    def _demo_tasks(self, employees, products, period, today, finished):
+        Task = self.env["hr.kpi.task"].with_context(kpi_task_internal=True)
+        has_tasks = {
+            e.id for (e,) in Task._read_group([("period_id", "=", period.id)], ["employee_id"])
+        }
+        vals_list = []
+        for employee in employees:
+            if employee.id in has_tasks:
+                continue
+            rng = random.Random(employee.id * 100 + period.date_start.month)
+            assigner = employee.parent_id or employee.department_id.manager_id
+            if finished and rng.random() < 0.08:
+                continue  # nothing assigned: flagged for the evaluator
+            profile = rng.choice(["steady", "steady", "strong", "late", "sloppy"])
+            for code, (low, high) in rng.sample(DEMO_TASKS, rng.randint(4, 6)):
+                product = products.get(code)
+                if not product:
+                    continue
+                quantity = rng.randint(low, high)
+                deadline = period.date_start + timedelta(days=rng.randint(5, 27))
+                vals = {
+                    "name": product.name,
+                    "employee_id": employee.id,
+                    "assigner_id": (assigner != employee and assigner.id) or False,
+                    "product_id": product.id,
+                    "quantity": quantity,
+                    "deadline": deadline,
+                    "date_assigned": period.date_start,
+                    "origin": rng.choice(["plan", "plan", "plan", "adhoc"]),
+                }
+                if finished:
+                    certifier = assigner if assigner != employee else employee.browse()
+                    vals.update(self._demo_outcome(rng, profile, quantity, deadline, certifier))
+                elif deadline < today:
+                    vals.update(
+                        {
+                            "state": "to_confirm",
+                            "completed_quantity": quantity,
+                            "date_done": deadline,
+                        }
+                    )
+                else:
+                    vals["state"] = rng.choice(["todo", "in_progress"])
+                vals_list.append(vals)
+        Task.create(vals_list)
+
+    @api.model
+    def _demo_outcome(self, rng, profile, quantity, deadline, certifier):
+        done = quantity
+        if profile == "late" and rng.random() < 0.5 or rng.random() < 0.08:
+            done = rng.randint(0, quantity)
+        errors = 0
+        if profile == "sloppy" and rng.random() < 0.6 or rng.random() < 0.05:
+            errors = rng.randint(1, 2)
+        late = (profile == "late" and rng.random() < 0.6) or rng.random() < 0.07
+        passed = done if not errors else max(0, done - 1)
+        vals = {
+            "completed_quantity": done,
+            "quality_passed_quantity": passed,
+            "major_error_count": errors if done else 0,
+            "date_done": (deadline + timedelta(days=rng.randint(1, 6))) if late else deadline,
+            "state": "done" if done else "in_progress",
+            "outcome_confirmed": bool(done),
+            "confirmation_date": deadline + timedelta(days=7) if done else False,
+            "exceeded_requirement": profile == "strong" and rng.random() < 0.6,
+        }
+        if not done:
+            vals["date_done"] = False
+        if late and done and certifier and rng.random() < 0.2:
+            vals.update(
+                {
+                    "exemption": True,
+                    "exemption_certifier_id": certifier.id,
+                    "exemption_scope": "delay",
+                    "exemption_reason": "Chờ ý kiến của cơ quan cấp trên (có văn bản xác nhận)",
+                }
+            )
+        return vals
+
+    @api.model
+    def _demo_appraisals(self, employees, period, scored):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        existing = Appraisal.search([("period_id", "=", period.id)]).employee_id
+        vals_list = []
+        for employee in employees - existing:
+            department = employee.department_id
+            is_head = department.manager_id == employee
+            if is_head and not department.parent_id:
+                subject_group = "leader_head"
+            elif is_head:
+                subject_group = "leader_deputy"
+            else:
+                subject_group = "civil_servant"
+            evaluator = employee.parent_id or (
+                department.parent_id.manager_id if is_head else department.manager_id
+            )
+            decider = department.manager_id if not is_head else evaluator
+            vals_list.append(
+                {
+                    "employee_id": employee.id,
+                    "period_id": period.id,
+                    "subject_group": subject_group,
+                    "evaluator_employee_id": (evaluator != employee and evaluator.id) or False,
+                    "decider_employee_id": (decider != employee and decider.id) or False,
+                }
+            )
+        appraisals = Appraisal.create(vals_list)
+        if not scored:
+            return appraisals
+        for appraisal in appraisals:
+            rng = random.Random(appraisal.employee_id.id)
+            for line in appraisal.line_ids:
+                if rng.random() < 0.8:
+                    line.self_points = line.max_points
+                    continue
+                points = max(0.0, line.max_points - rng.choice([0.5, 1.0, 1.5]))
+                if line.scoring_type == "binary":
+                    points = 0.0
+                line.write({"self_points": points, "comment": "Còn hạn chế, cần cố gắng hơn."})
+                if rng.random() < 0.3 and line.scoring_type != "binary":
+                    line.write(
+                        {
+                            "evaluator_points": max(0.0, points - 0.5),
+                            "evaluator_comment": "Chưa chủ động trong phối hợp.",
+                        }
+                    )
+            if appraisal.needs_attention:
+                appraisal.zero_assignment_resolution = "zero"
+        for appraisal in appraisals:
+            appraisal.write(
+                {
+                    "level_self": appraisal.level_by_score,
+                    "level_proposed": appraisal.level_computed,
+                    "state": "reviewed",
+                    "strengths": "Hoàn thành khối lượng công việc được giao.",
+                    "weaknesses": "Cần nâng cao chất lượng tham mưu.",
+                }
+            )
+        return appraisals

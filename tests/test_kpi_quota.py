@@ -1,0 +1,129 @@
+from odoo.tests import tagged
+
+from .common import KpiCommon
+
+
+@tagged("post_install", "-at_install")
+class TestKpiQuota(KpiCommon):
+    """NĐ 335/2025 Điều 20 khoản 5: cap = floor(percent × denominator)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Employee = cls.env["hr.employee"].with_company(cls.company)
+        cls.pool_employees = Employee.create(
+            [
+                {"name": f"Quota staff {i:02d}", "department_id": cls.department.id}
+                for i in range(14)
+            ]
+        )
+
+    def _unit(self, rule_set, good, excellent=1, done=2, task_group=False):
+        """Appraisals of one unit: ``good`` decided HTTNV, ``excellent`` HTXSNV,
+        ``done`` HTNV (levels being decided)."""
+        levels = ["excellent"] * excellent + ["good"] * good + ["done"] * done
+        employees = self.pool_employees[: len(levels)]
+        return self.env["hr.kpi.appraisal"].create(
+            [
+                {
+                    "employee_id": employee.id,
+                    "period_id": self.period.id,
+                    "rule_set_id": rule_set.id,
+                    "level_final": level,
+                    "task_group": task_group,
+                }
+                for employee, level in zip(employees, levels, strict=True)
+            ]
+        )
+
+    def test_quota_per_denominator(self):
+        """One HTXSNV, two HTNV and N HTTNV; 20 %:
+        N           0  1  4  5  7  10
+        good        0  0  0  1  1  2    floor(0.2 N)
+        good+exc.   0  0  1  1  1  2    floor(0.2 (N + 1))
+        all rated   0  0  1  1  2  2    floor(0.2 (N + 3))"""
+        expected = {
+            "good": [0, 0, 0, 1, 1, 2],
+            "good_excellent": [0, 0, 1, 1, 1, 2],
+            "all": [0, 0, 1, 1, 2, 2],
+        }
+        for denominator, caps in expected.items():
+            rule_set = self.rs_nd335.copy({"quota_denominator": denominator, "quota_scope": "unit"})
+            for good, cap in zip([0, 1, 4, 5, 7, 10], caps, strict=True):
+                with self.subTest(denominator=denominator, good=good):
+                    appraisals = self._unit(rule_set, good)
+                    (result,) = self.env["hr.kpi.quota"]._check(appraisals)
+                    self.assertEqual(result.cap, cap)
+                    self.assertEqual(result.count, 1)
+                    self.assertEqual(result.holds, cap >= 1)
+                    self.assertEqual(result.denominator_mode, denominator)
+                    self.assertEqual(len(result.ranked), len(appraisals))
+                    self.assertEqual(len(result.over_cap), 0 if cap >= 1 else 1)
+                    appraisals.unlink()
+
+    def test_spec_example_seven_good(self):
+        """SPEC §4.5: 7 rated HTTNV → at most floor(0.2 × 7) = 1 HTXSNV; 2 is over."""
+        appraisals = self._unit(self.rs_nd335, good=7, excellent=2, done=0)
+        (result,) = self.env["hr.kpi.quota"]._check(appraisals)
+        self.assertEqual((result.denominator, result.cap, result.count), (7, 1, 2))
+        self.assertFalse(result.holds)
+        self.assertEqual(result.mode, "block")
+        self.assertEqual(len(result.over_cap), 1)
+        # the exception percent (25 %): floor(0.25 × 7) = 1 still
+        (exception,) = self.env["hr.kpi.quota"]._check(appraisals, exception=True)
+        self.assertEqual(exception.cap, 1)
+
+    def test_exception_percent(self):
+        """4 HTTNV: 20 % → 0, 25 % exception → 1."""
+        appraisals = self._unit(self.rs_nd335, good=4, excellent=1, done=0)
+        quota = self.env["hr.kpi.quota"]
+        self.assertFalse(quota._holds(appraisals))
+        self.assertTrue(quota._holds(appraisals, exception=True))
+
+    def test_legacy_quota_all_rated(self):
+        """HN_3814_2018: A ≤ 30 % of all rated: 1 A + 5 B + 4 C = 10 → cap 3."""
+        appraisals = self._unit(self.rs_hn3814, good=5, excellent=1, done=4)
+        (result,) = self.env["hr.kpi.quota"]._check(appraisals)
+        self.assertEqual((result.denominator, result.cap), (10, 3))
+        self.assertTrue(result.holds)
+
+    def test_scope_per_task_group(self):
+        group_a = self._unit(self.rs_nd335, good=5, excellent=1, done=0, task_group="A")
+        self.pool_employees = self.pool_employees[6:]
+        group_b = self._unit(self.rs_nd335, good=2, excellent=1, done=0, task_group="B")
+        results = self.env["hr.kpi.quota"]._check(group_a | group_b)
+        by_group = {r.task_group: r for r in results}
+        self.assertEqual(set(by_group), {"A", "B"})
+        self.assertTrue(by_group["A"].holds)
+        self.assertFalse(by_group["B"].holds)
+        # the same appraisals under a unit-wide scope: 7 good → cap 1, 2 excellent
+        rule_set = self.rs_nd335.copy({"quota_scope": "unit"})
+        (group_a | group_b).write({"rule_set_id": rule_set.id})
+        (result,) = self.env["hr.kpi.quota"]._check(group_a | group_b)
+        self.assertEqual((result.cap, result.count), (1, 2))
+
+    def test_level_counted_is_the_level_being_decided(self):
+        appraisals = self._unit(self.rs_nd335, good=5, excellent=0, done=0)
+        appraisals[0].write({"level_final": False, "level_proposed": "excellent"})
+        (result,) = self.env["hr.kpi.quota"]._check(appraisals)
+        self.assertEqual((result.count, result.denominator, result.cap), (1, 4, 0))
+
+    def test_ranking_total_then_delays_then_exceeded(self):
+        """Equal totals are ranked by fewer delays, then more exceeded tasks.
+        X, Y, Z: T1 q=1 done, T2 q=1 not done → a = b = c = 50 %, 35 points each.
+        X has a (counted) delay on T2, Z has T1 exceeding requirements.
+        W: everything done → 70 points, first."""
+        employees = self.pool_employees[:4]
+        w, x, y, z = employees
+        for employee in employees:
+            self.make_task(employee, self.product_std, 1, exceeded_requirement=employee == z)
+            if employee != w:
+                self.make_task(employee, self.product_std, 1, done=0, delays=int(employee == x))
+        appraisals = self.env["hr.kpi.appraisal"].create(
+            [{"employee_id": e.id, "period_id": self.period.id} for e in employees]
+        )
+        by_employee = {a.employee_id: a for a in appraisals}
+        self.assertEqual(by_employee[w].total_score, 70.0)
+        self.assertEqual({by_employee[e].total_score for e in (x, y, z)}, {35.0})
+        (result,) = self.env["hr.kpi.quota"]._check(appraisals)
+        self.assertEqual([a.employee_id for a in result.ranked], [w, z, y, x])
