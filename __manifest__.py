@@ -22,6 +22,7 @@
         "views/hr_kpi_appraisal_views.xml",
         "views/hr_kpi_employee_event_views.xml",
         "views/hr_kpi_menus.xml",
+        "views/hr_kpi_appraisal_workflow_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

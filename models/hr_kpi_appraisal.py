@@ -1,9 +1,17 @@
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
-from .hr_kpi_rule_set import LEADER_SUBJECT_GROUPS, level_selection, subject_group_selection
+from .hr_kpi_rule_set import (
+    DECIDED_STATES,
+    LEADER_SUBJECT_GROUPS,
+    level_selection,
+    subject_group_selection,
+)
 
 TASK_BLOCK_FIELDS = (
     "kpi_assigned_quantity",
@@ -40,9 +48,93 @@ RESULT_FIELDS = (
     "level_reason_data",
 )
 # Everything the engine computes: never written by anyone.
-SCORE_FIELDS = frozenset(TASK_BLOCK_FIELDS + GENERAL_BLOCK_FIELDS + VETO_FIELDS + RESULT_FIELDS)
+SCORE_FIELDS = frozenset(
+    TASK_BLOCK_FIELDS + GENERAL_BLOCK_FIELDS + VETO_FIELDS + RESULT_FIELDS
+)
 # Links maintained by the addon itself.
 LINK_FIELDS = frozenset({"leader_appraisal_id"})
+
+# ---- workflow ---------------------------------------------------------------
+PUBLISHED_STATES = ("published", "appeal_open", "appeal_resolved", "locked")
+STEPS = (
+    "submit_self",
+    "review",
+    "return",
+    "decide",
+    "publish",
+    "appeal",
+    "resolve_appeal",
+    "lock",
+    "reopen",
+)
+LEVEL_RANK = {"fail": 0, "done": 1, "good": 2, "excellent": 3}
+# Written only by the action_* methods.
+WORKFLOW_FIELDS = frozenset(
+    {
+        "state",
+        "level_final",
+        "returned_to",
+        "return_reason",
+        "self_submitted_by_id",
+        "self_submitted_on_behalf",
+        "self_submitted_date",
+        "reviewed_by_id",
+        "reviewed_date",
+        "no_self_evaluation",
+        "decided_by_id",
+        "decided_date",
+        "quota_justification",
+        "quota_exception_ref",
+        "published_date",
+        "appeal_reason",
+        "appeal_date",
+        "appeal_result",
+        "appeal_answer",
+        "reopen_reason",
+    }
+)
+# Who may edit what, outside the transitions (see _kpi_check_field_rights).
+SELF_FIELDS = frozenset({"level_self", "strengths", "weaknesses"})
+EVALUATOR_FIELDS = frozenset(
+    {
+        "level_proposed",
+        "evaluator_comment",
+        "evaluator_private_note",
+        "kpi_organisation",
+        "zero_assignment_resolution",
+    }
+)
+DECIDER_FIELDS = frozenset(
+    {"kpi_organisation", "kpi_cohesion", "decider_comment", "collective_decision_ref"}
+)
+CONFIG_FIELDS = frozenset(
+    {
+        "employee_id",
+        "period_id",
+        "company_id",
+        "department_id",
+        "job_title",
+        "subject_group",
+        "task_group",
+        "rule_set_id",
+        "evaluator_employee_id",
+        "decider_employee_id",
+        "acting_deputy_employee_id",
+        "acting_date_start",
+        "acting_date_end",
+        "collective_decision_ref",
+        "kpi_organisation",
+        "kpi_cohesion",
+    }
+)
+FREE_FIELDS = frozenset(
+    {
+        "message_main_attachment_id",
+        "message_follower_ids",
+        "activity_ids",
+        "message_ids",
+    }
+)
 
 
 class HrKpiAppraisal(models.Model):
@@ -106,9 +198,13 @@ class HrKpiAppraisal(models.Model):
         ondelete="restrict",
     )
     use_letters = fields.Boolean(related="rule_set_id.use_letters")
-    rule_general_max = fields.Float(related="rule_set_id.general_max", string="General maximum")
+    rule_general_max = fields.Float(
+        related="rule_set_id.general_max", string="General maximum"
+    )
     rule_task_max = fields.Float(related="rule_set_id.task_max", string="Task maximum")
-    rule_bonus_max = fields.Float(related="rule_set_id.bonus_max", string="Bonus maximum")
+    rule_bonus_max = fields.Float(
+        related="rule_set_id.bonus_max", string="Bonus maximum"
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -153,9 +249,15 @@ class HrKpiAppraisal(models.Model):
     subordinate_appraisal_ids = fields.One2many(
         "hr.kpi.appraisal", "leader_appraisal_id", string="Appraisals evaluated"
     )
-    line_ids = fields.One2many("hr.kpi.appraisal.line", "appraisal_id", string="General criteria")
-    adjustment_ids = fields.One2many("hr.kpi.adjustment", "appraisal_id", string="Adjustments")
-    task_ids = fields.One2many("hr.kpi.task", "appraisal_id", string="Tasks", readonly=True)
+    line_ids = fields.One2many(
+        "hr.kpi.appraisal.line", "appraisal_id", string="General criteria"
+    )
+    adjustment_ids = fields.One2many(
+        "hr.kpi.adjustment", "appraisal_id", string="Adjustments"
+    )
+    task_ids = fields.One2many(
+        "hr.kpi.task", "appraisal_id", string="Tasks", readonly=True
+    )
 
     # ---- task block (NĐ 335 Điều 14): computed by the engine --------------
     kpi_assigned_quantity = fields.Float(
@@ -171,13 +273,22 @@ class HrKpiAppraisal(models.Model):
         string="Converted on time", compute="_compute_task_block", store=True
     )
     kpi_quantity = fields.Float(
-        string="a. Quantity (%)", compute="_compute_task_block", store=True, aggregator="avg"
+        string="a. Quantity (%)",
+        compute="_compute_task_block",
+        store=True,
+        aggregator="avg",
     )
     kpi_quality = fields.Float(
-        string="b. Quality (%)", compute="_compute_task_block", store=True, aggregator="avg"
+        string="b. Quality (%)",
+        compute="_compute_task_block",
+        store=True,
+        aggregator="avg",
     )
     kpi_progress = fields.Float(
-        string="c. Progress (%)", compute="_compute_task_block", store=True, aggregator="avg"
+        string="c. Progress (%)",
+        compute="_compute_task_block",
+        store=True,
+        aggregator="avg",
     )
     task_counted_count = fields.Integer(
         string="Tasks counted", compute="_compute_task_block", store=True
@@ -222,7 +333,9 @@ class HrKpiAppraisal(models.Model):
     kpi_organisation = fields.Float(
         string="đ. Capacity to organise (%)", default=100.0, tracking=True
     )
-    kpi_cohesion = fields.Float(string="e. Capacity to unite (%)", default=100.0, tracking=True)
+    kpi_cohesion = fields.Float(
+        string="e. Capacity to unite (%)", default=100.0, tracking=True
+    )
 
     # ---- general block -----------------------------------------------------
     general_self_score = fields.Float(
@@ -231,8 +344,12 @@ class HrKpiAppraisal(models.Model):
     general_evaluator_score = fields.Float(
         string="General score (evaluator)", compute="_compute_general_block", store=True
     )
-    general_score = fields.Float(compute="_compute_general_block", store=True, aggregator="avg")
-    adjustment_bonus = fields.Float(string="Bonus", compute="_compute_general_block", store=True)
+    general_score = fields.Float(
+        compute="_compute_general_block", store=True, aggregator="avg"
+    )
+    adjustment_bonus = fields.Float(
+        string="Bonus", compute="_compute_general_block", store=True
+    )
     adjustment_deduction = fields.Float(
         string="Deductions", compute="_compute_general_block", store=True
     )
@@ -242,11 +359,17 @@ class HrKpiAppraisal(models.Model):
 
     # ---- vetoes --------------------------------------------------------------
     veto_data = fields.Json(compute="_compute_vetoes", store=True)
-    is_vetoed = fields.Boolean(string="Vetoed", compute="_compute_vetoes", store=True, index=True)
+    is_vetoed = fields.Boolean(
+        string="Vetoed", compute="_compute_vetoes", store=True, index=True
+    )
 
     # ---- result --------------------------------------------------------------
     kpi_percent = fields.Float(
-        string="KPI (%)", compute="_compute_result", store=True, recursive=True, aggregator="avg"
+        string="KPI (%)",
+        compute="_compute_result",
+        store=True,
+        recursive=True,
+        aggregator="avg",
     )
     task_score = fields.Float(
         compute="_compute_result", store=True, recursive=True, aggregator="avg"
@@ -269,9 +392,13 @@ class HrKpiAppraisal(models.Model):
         recursive=True,
         index=True,
     )
-    level_reason_data = fields.Json(compute="_compute_result", store=True, recursive=True)
+    level_reason_data = fields.Json(
+        compute="_compute_result", store=True, recursive=True
+    )
     level_reasons = fields.Text(compute="_compute_level_reasons")
-    level_self = fields.Selection(level_selection(), string="Self-proposed level", tracking=True)
+    level_self = fields.Selection(
+        level_selection(), string="Self-proposed level", tracking=True
+    )
     level_proposed = fields.Selection(
         level_selection(), string="Evaluator's proposed level", tracking=True
     )
@@ -292,6 +419,88 @@ class HrKpiAppraisal(models.Model):
     decider_comment = fields.Text()
     evaluator_private_note = fields.Text(groups="l10n_vn_hr_kpi.group_kpi_evaluator")
     task_count = fields.Integer(compute="_compute_task_count")
+
+    # ---- workflow (SPEC §6): written only by the action_* methods -----------
+    returned_to = fields.Selection(
+        [("employee", "Employee"), ("evaluator", "Evaluator")],
+        readonly=True,
+        copy=False,
+        help="Who must act again on a returned appraisal.",
+    )
+    return_reason = fields.Text(readonly=True, copy=False)
+    self_submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    self_submitted_on_behalf = fields.Boolean(
+        string="Entered on behalf",
+        readonly=True,
+        copy=False,
+        help="The self-evaluation was entered by the focal point or the evaluator for a "
+        "staff member without a user.",
+    )
+    self_submitted_date = fields.Datetime(readonly=True, copy=False)
+    reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    reviewed_date = fields.Datetime(readonly=True, copy=False)
+    no_self_evaluation = fields.Boolean(
+        readonly=True, copy=False, help="Reviewed without a self-evaluation."
+    )
+    acting_deputy_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Acting deputy",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        help="May decide in the decider's place between the two dates (ủy quyền).",
+    )
+    acting_date_start = fields.Date(string="Acting from")
+    acting_date_end = fields.Date(string="Acting until")
+    collective_decision_ref = fields.Char(
+        string="Collective decision",
+        tracking=True,
+        help="Reference of the collective decision (meeting, minutes) that rates a head "
+        "of unit (QĐ 3251-QĐ/TU).",
+    )
+    decided_by_id = fields.Many2one(
+        "res.users", readonly=True, copy=False, tracking=True
+    )
+    decided_date = fields.Datetime(readonly=True, copy=False)
+    quota_justification = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Written justification of a decision over the quota (rule sets that warn).",
+    )
+    quota_exception_ref = fields.Char(
+        string="Quota exception",
+        readonly=True,
+        copy=False,
+        help="Reference of the approval that allows the exception quota.",
+    )
+    published_date = fields.Date(readonly=True, copy=False, tracking=True)
+    appeal_deadline = fields.Date(compute="_compute_appeal_deadline", store=True)
+    appeal_reason = fields.Text(readonly=True, copy=False)
+    appeal_date = fields.Datetime(readonly=True, copy=False)
+    appeal_result = fields.Selection(
+        [("upheld", "Upheld"), ("rejected", "Rejected")],
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    appeal_answer = fields.Text(readonly=True, copy=False)
+    reopen_reason = fields.Text(readonly=True, copy=False)
+    result_level = fields.Selection(
+        level_selection(),
+        string="Published level",
+        compute="_compute_result_level",
+        compute_sudo=True,
+        help="The decided level, shown to the employee once it is published.",
+    )
+    can_submit_self = fields.Boolean(compute="_compute_can")
+    can_review = fields.Boolean(compute="_compute_can")
+    can_return = fields.Boolean(compute="_compute_can")
+    can_decide = fields.Boolean(compute="_compute_can")
+    can_publish = fields.Boolean(compute="_compute_can")
+    can_appeal = fields.Boolean(compute="_compute_can")
+    can_resolve_appeal = fields.Boolean(compute="_compute_can")
+    can_lock = fields.Boolean(compute="_compute_can")
+    can_reopen = fields.Boolean(compute="_compute_can")
 
     _sql_constraints = [
         (
@@ -315,7 +524,9 @@ class HrKpiAppraisal(models.Model):
     def _compute_company_id(self):
         for appraisal in self:
             appraisal.company_id = (
-                appraisal.period_id.company_id or appraisal.company_id or self.env.company
+                appraisal.period_id.company_id
+                or appraisal.company_id
+                or self.env.company
             )
 
     @api.depends("employee_id")
@@ -336,13 +547,17 @@ class HrKpiAppraisal(models.Model):
     @api.depends("period_id")
     def _compute_rule_set_id(self):
         for appraisal in self:
-            appraisal.rule_set_id = appraisal.period_id.rule_set_id or appraisal.rule_set_id
+            appraisal.rule_set_id = (
+                appraisal.period_id.rule_set_id or appraisal.rule_set_id
+            )
 
     @api.depends("level_final", "level_proposed", "level_computed")
     def _compute_level_decision(self):
         for appraisal in self:
             appraisal.level_decision = (
-                appraisal.level_final or appraisal.level_proposed or appraisal.level_computed
+                appraisal.level_final
+                or appraisal.level_proposed
+                or appraisal.level_computed
             )
 
     def _compute_task_count(self):
@@ -446,7 +661,9 @@ class HrKpiAppraisal(models.Model):
     def _compute_level_reasons(self):
         engine = self.env["hr.kpi.engine"]
         for appraisal in self:
-            appraisal.level_reasons = engine._render_reasons(appraisal.level_reason_data)
+            appraisal.level_reasons = engine._render_reasons(
+                appraisal.level_reason_data
+            )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -478,6 +695,7 @@ class HrKpiAppraisal(models.Model):
 
     def write(self, vals):
         self._check_score_write([vals])
+        self._kpi_check_field_rights(vals)
         res = super().write(vals)
         if {"rule_set_id", "subject_group"} & set(vals):
             self.filtered(lambda a: a.state == "draft")._sync_criterion_lines()
@@ -522,7 +740,11 @@ class HrKpiAppraisal(models.Model):
         for criterion in criteria:
             by_key[criterion.rule_set_id.id, criterion.subject_group].append(criterion)
         vals_list = [
-            {"appraisal_id": appraisal.id, "criterion_id": criterion.id, "sequence": seq}
+            {
+                "appraisal_id": appraisal.id,
+                "criterion_id": criterion.id,
+                "sequence": seq,
+            }
             for appraisal in appraisals
             for seq, criterion in enumerate(
                 by_key[appraisal.rule_set_id.id, appraisal.subject_group], start=1
@@ -579,7 +801,9 @@ class HrKpiAppraisal(models.Model):
 
     def action_open_tasks(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("l10n_vn_hr_kpi.hr_kpi_task_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_task_action"
+        )
         action["domain"] = [("appraisal_id", "=", self.id)]
         action["context"] = {"default_employee_id": self.employee_id.id}
         return action
@@ -587,7 +811,9 @@ class HrKpiAppraisal(models.Model):
     def action_reset_criteria(self):
         """Recreate the general criteria from the rule set (draft appraisals only)."""
         if any(a.state != "draft" for a in self):
-            raise UserError(self.env._("Only draft appraisals can have their criteria reset."))
+            raise UserError(
+                self.env._("Only draft appraisals can have their criteria reset.")
+            )
         self._sync_criterion_lines()
         return True
 
@@ -595,3 +821,629 @@ class HrKpiAppraisal(models.Model):
         """The level counted by the quota: the one being decided."""
         self.ensure_one()
         return self.level_decision
+
+    # ------------------------------------------------------------------
+    # Workflow (SPEC §6). Each transition is a public action_* that calls the
+    # guard _check_step (also behind the can_* flags of the buttons), then
+    # writes through _workflow_write.
+    # ------------------------------------------------------------------
+
+    @api.depends("published_date", "rule_set_id.appeal_days")
+    def _compute_appeal_deadline(self):
+        for appraisal in self:
+            appraisal.appeal_deadline = appraisal.published_date and (
+                appraisal.published_date
+                + relativedelta(days=appraisal.rule_set_id.appeal_days)
+            )
+
+    @api.depends("state", "level_final")
+    def _compute_result_level(self):
+        for appraisal in self:
+            appraisal.result_level = (
+                appraisal.level_final if appraisal.state in PUBLISHED_STATES else False
+            )
+
+    @api.depends_context("uid")
+    @api.depends("state", "employee_id", "evaluator_employee_id", "decider_employee_id")
+    def _compute_can(self):
+        for appraisal in self:
+            for step in STEPS:
+                appraisal[f"can_{step}"] = not appraisal._get_step_error(step)
+
+    def _kpi_is_self(self):
+        return self.employee_id.user_id == self.env.user
+
+    def _kpi_is_evaluator(self):
+        return bool(self.evaluator_employee_id) and (
+            self.evaluator_employee_id.user_id == self.env.user
+        )
+
+    def _kpi_is_decider(self):
+        """The decider, or the acting deputy on a day of the delegation."""
+        user = self.env.user
+        if self.decider_employee_id and self.decider_employee_id.user_id == user:
+            return True
+        today = fields.Date.context_today(self)
+        return bool(
+            self.acting_deputy_employee_id.user_id == user
+            and self.acting_date_start
+            and self.acting_date_end
+            and self.acting_date_start <= today <= self.acting_date_end
+        )
+
+    def _kpi_is_hr_officer(self):
+        return self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
+
+    def _kpi_is_focal_point(self):
+        """Focal point (đầu mối) of the appraisal's unit or of a parent unit."""
+        user = self.env.user
+        if not user.has_group("l10n_vn_hr_kpi.group_kpi_focal_point"):
+            return False
+        return bool(
+            self.department_id
+            and set(self.department_id.parent_path.split("/")[:-1])
+            & {str(d) for d in user._kpi_focal_department_ids()}
+        )
+
+    def _get_step_error(self, step):
+        """Why the current user cannot do ``step`` on this appraisal (a
+        translated message), or False. The single guard of the workflow: the
+        actions raise it, the can_* flags of the buttons show it."""
+        self.ensure_one()
+        if step not in STEPS:
+            raise UserError(self.env._("Unknown step %(step)s.", step=step))
+        return getattr(self, f"_step_error_{step}")()
+
+    def _step_error_submit_self(self):
+        _ = self.env._
+        state = self.state
+        is_self = self._kpi_is_self()
+        if not (
+            state == "draft" or (state == "returned" and self.returned_to == "employee")
+        ):
+            return _("Only a draft or returned appraisal can be self-evaluated.")
+        if is_self:
+            return False
+        if not self.employee_id.user_id and (
+            self._kpi_is_evaluator() or self._kpi_is_focal_point()
+        ):
+            return False
+        return _(
+            "Only the employee, or for staff without a user the evaluator or the "
+            "unit focal point, can submit the self-evaluation."
+        )
+
+    def _step_error_review(self):
+        _ = self.env._
+        state = self.state
+        is_self = self._kpi_is_self()
+        if not (
+            state in ("draft", "self_submitted")
+            or (state == "returned" and self.returned_to == "evaluator")
+        ):
+            return _("Only a self-evaluated appraisal can be reviewed.")
+        if is_self or not self._kpi_is_evaluator():
+            return _(
+                "Only the evaluator of %(employee)s can review the appraisal.",
+                employee=self.employee_id.name,
+            )
+        return False
+
+    def _step_error_return(self):
+        _ = self.env._
+        state = self.state
+        is_self = self._kpi_is_self()
+        if state == "self_submitted":
+            if self._kpi_is_evaluator() and not is_self:
+                return False
+            return _("Only the evaluator can return a self-evaluation.")
+        if state == "reviewed":
+            if self._kpi_is_decider() and not is_self:
+                return False
+            return _("Only the decider can return a reviewed appraisal.")
+        return _("Only a self-evaluated or reviewed appraisal can be returned.")
+
+    def _step_error_decide(self):
+        _ = self.env._
+        state = self.state
+        is_self = self._kpi_is_self()
+        if state != "reviewed":
+            return _("Only a reviewed appraisal can be decided.")
+        if is_self:
+            return _("Nobody can decide his or her own level.")
+        if self._kpi_is_decider():
+            return False
+        if (
+            self.subject_group == "leader_head"
+            and self.collective_decision_ref
+            and self._kpi_is_hr_officer()
+        ):
+            return False
+        return _(
+            "Only the decider of %(employee)s (or the acting deputy during the "
+            "delegation) can decide the level.",
+            employee=self.employee_id.name,
+        )
+
+    def _step_error_publish(self):
+        _ = self.env._
+        state = self.state
+        is_self = self._kpi_is_self()
+        if state != "decided":
+            return _("Only a decided appraisal can be published.")
+        if (self._kpi_is_decider() or self._kpi_is_hr_officer()) and not is_self:
+            return False
+        return _("Only the decider or the HR officer can publish the result.")
+
+    def _step_error_appeal(self):
+        _ = self.env._
+        state = self.state
+        is_self = self._kpi_is_self()
+        if state != "published":
+            return _("Only a published result can be appealed.")
+        if not is_self:
+            return _("Only the employee can appeal his or her own result.")
+        if (
+            self.appeal_deadline
+            and fields.Date.context_today(self) > self.appeal_deadline
+        ):
+            return _("The appeal window closed on %(date)s.", date=self.appeal_deadline)
+        return False
+
+    def _step_error_resolve_appeal(self):
+        _ = self.env._
+        state = self.state
+        is_self = self._kpi_is_self()
+        if state != "appeal_open":
+            return _("There is no open appeal to resolve.")
+        if self._kpi_is_decider() and not is_self:
+            return False
+        return _("Only the decider can resolve the appeal.")
+
+    def _step_error_lock(self):
+        _ = self.env._
+        state = self.state
+        is_self = self._kpi_is_self()
+        if state not in ("published", "appeal_resolved"):
+            return _("Only a published result without an open appeal can be locked.")
+        if (self._kpi_is_decider() or self._kpi_is_hr_officer()) and not is_self:
+            return False
+        return _("Only the decider or the HR officer can lock the appraisal.")
+
+    def _step_error_reopen(self):
+        _ = self.env._
+        state = self.state
+        is_self = self._kpi_is_self()
+        if state != "locked":
+            return _("Only a locked appraisal can be reopened.")
+        if (self._kpi_is_decider() or self._kpi_is_hr_officer()) and not is_self:
+            return False
+        return _("Only the head of unit or the HR officer can reopen the appraisal.")
+
+    def _check_step(self, step):
+        """Raise unless the current user may do ``step`` on every appraisal."""
+        self.check_access("read")
+        if self.env.su:
+            return
+        for appraisal in self:
+            error = appraisal._get_step_error(step)
+            if error:
+                raise UserError(
+                    self.env._(
+                        "%(appraisal)s: %(error)s",
+                        appraisal=appraisal.display_name,
+                        error=error,
+                    )
+                )
+
+    def _workflow_write(self, vals):
+        """Write workflow values once the guard has passed. In sudo: the guard
+        above checked who may act, and the record rules that limit plain edits
+        (an employee edits only a draft) must not block a transition such as an
+        appeal."""
+        self.sudo().with_context(kpi_workflow=True, tracking_disable=False).write(vals)
+        self._kpi_after_transition()
+
+    def _kpi_after_transition(self):
+        """Move the to-do activities to the person of the new step."""
+        if "hr.kpi.notifier" in self.env:
+            self.env["hr.kpi.notifier"]._sync_activities(self)
+
+    def action_submit_self(self):
+        self._check_step("submit_self")
+        now = fields.Datetime.now()
+        for appraisal in self:
+            appraisal._workflow_write(
+                {
+                    "state": "self_submitted",
+                    "returned_to": False,
+                    "self_submitted_by_id": self.env.uid,
+                    "self_submitted_on_behalf": not appraisal._kpi_is_self(),
+                    "self_submitted_date": now,
+                }
+            )
+        return True
+
+    def action_review(self):
+        self._check_step("review")
+        for appraisal in self:
+            if not appraisal.level_proposed:
+                raise UserError(
+                    self.env._(
+                        "%(appraisal)s: propose a level before sending the review.",
+                        appraisal=appraisal.display_name,
+                    )
+                )
+            missing = appraisal.line_ids.filtered(
+                lambda line: (
+                    "evaluator" in line._get_missing_comment_stages(("evaluator",))
+                )
+            )
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "%(appraisal)s: comment the criteria scored below the "
+                        "maximum: %(criteria)s.",
+                        appraisal=appraisal.display_name,
+                        criteria=", ".join(missing.mapped("name")),
+                    )
+                )
+        now = fields.Datetime.now()
+        for appraisal in self:
+            appraisal._workflow_write(
+                {
+                    "state": "reviewed",
+                    "reviewed_by_id": self.env.uid,
+                    "reviewed_date": now,
+                    "returned_to": False,
+                    "no_self_evaluation": appraisal.state == "draft",
+                }
+            )
+        return True
+
+    def action_return(self):
+        """Open the wizard that asks for the reason."""
+        self._check_step("return")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return for rework"),
+            "res_model": "hr.kpi.appraisal.return",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def _do_return(self, reason):
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for returning the appraisal."))
+        self._check_step("return")
+        for appraisal in self:
+            back_to = "employee" if appraisal.state == "self_submitted" else "evaluator"
+            appraisal._workflow_write(
+                {"state": "returned", "returned_to": back_to, "return_reason": reason}
+            )
+            appraisal.message_post(
+                body=self.env._(
+                    "Returned to the %(who)s: %(reason)s",
+                    who=dict(
+                        self._fields["returned_to"]._description_selection(self.env)
+                    )[back_to].lower(),
+                    reason=reason,
+                )
+            )
+        return True
+
+    def action_decide(self):
+        """Decide the level being decided (proposed, else computed)."""
+        self._check_step("decide")
+        return self._decide({appraisal: appraisal.level_decision for appraisal in self})
+
+    def _decide(self, levels, justification=None, exception_ref=None):
+        """Decide ``levels`` ({appraisal: level}) within the quota of each unit.
+
+        Locks the unit's appraisals of the period first, so that two heads
+        deciding in the same unit at once cannot both pass the quota check:
+        the second one fails with a serialization error and, when retried,
+        sees the first decision.
+        """
+        appraisals = self.browse().union(*levels)
+        appraisals._check_step("decide")
+        for appraisal, level in levels.items():
+            if not level:
+                raise UserError(
+                    self.env._(
+                        "%(appraisal)s: choose a level.",
+                        appraisal=appraisal.display_name,
+                    )
+                )
+            if appraisal.needs_attention and not appraisal.zero_assignment_resolution:
+                raise UserError(
+                    self.env._(
+                        "%(appraisal)s: nothing was assigned in the period; the "
+                        "evaluator must resolve it before the level is decided.",
+                        appraisal=appraisal.display_name,
+                    )
+                )
+            if LEVEL_RANK[level] > LEVEL_RANK[appraisal.level_computed or "fail"]:
+                raise UserError(
+                    self.env._(
+                        "%(appraisal)s: the decided level cannot be higher than the "
+                        "level computed from the score and the rules.",
+                        appraisal=appraisal.display_name,
+                    )
+                )
+        with self.env.cr.savepoint():
+            scope = appraisals._kpi_lock_quota_scope()
+            by_level = defaultdict(list)
+            for appraisal, level in levels.items():
+                by_level[level].append(appraisal.id)
+            vals = {
+                "state": "decided",
+                "decided_by_id": self.env.uid,
+                "decided_date": fields.Datetime.now(),
+                "quota_justification": justification or False,
+                "quota_exception_ref": exception_ref or False,
+            }
+            for level, ids in by_level.items():
+                self.browse(ids)._workflow_write(dict(vals, level_final=level))
+            self._kpi_check_quota(scope, justification, exception_ref)
+        return True
+
+    def _kpi_lock_quota_scope(self):
+        """Lock every appraisal of the units and periods of ``self`` (FOR
+        UPDATE) and return them."""
+        self.flush_model(["period_id", "department_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM %s WHERE period_id = ANY(%s) "
+                "AND department_id = ANY(%s) ORDER BY id FOR UPDATE",
+                SQL.identifier(self._table),
+                self.period_id.ids,
+                self.department_id.ids,
+            )
+        )
+        scope = self.browse([row[0] for row in rows]) | self
+        scope.invalidate_recordset()
+        return scope
+
+    def _kpi_check_quota(self, scope, justification=None, exception_ref=None):
+        Quota = self.env["hr.kpi.quota"]
+        for _key, unit in scope.grouped(
+            lambda a: (a.period_id, a.department_id)
+        ).items():
+            for result in Quota._check(unit, exception=bool(exception_ref)):
+                if result.holds:
+                    continue
+                message = self.env._(
+                    "%(unit)s, %(period)s: %(count)s rated excellently completed "
+                    "for a cap of %(cap)s (%(percent)s %% of %(denominator)s). "
+                    "Over the cap: %(names)s.",
+                    unit=unit[:1].department_id.display_name,
+                    period=unit[:1].period_id.name,
+                    count=result.count,
+                    cap=result.cap,
+                    percent=result.percent,
+                    denominator=result.denominator,
+                    names=", ".join(result.over_cap.mapped("employee_id.name")),
+                )
+                if result.mode == "warn" and (justification or "").strip():
+                    continue
+                if result.mode == "warn":
+                    raise UserError(
+                        message
+                        + "\n"
+                        + self.env._(
+                            "The rule set allows it only with a written justification."
+                        )
+                    )
+                raise UserError(message)
+
+    def action_publish(self):
+        self._check_step("publish")
+        self._workflow_write(
+            {"state": "published", "published_date": fields.Date.context_today(self)}
+        )
+        return True
+
+    def action_appeal(self):
+        self._check_step("appeal")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Appeal"),
+            "res_model": "hr.kpi.appraisal.appeal",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def _do_appeal(self, reason):
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason of the appeal."))
+        self._check_step("appeal")
+        self._workflow_write(
+            {
+                "state": "appeal_open",
+                "appeal_reason": reason,
+                "appeal_date": fields.Datetime.now(),
+            }
+        )
+        for appraisal in self:
+            appraisal.message_post(body=self.env._("Appeal: %(reason)s", reason=reason))
+        return True
+
+    def action_resolve_appeal(self):
+        self.ensure_one()
+        self._check_step("resolve_appeal")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resolve the appeal"),
+            "res_model": "hr.kpi.appraisal.appeal.resolve",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_id": self.id},
+        }
+
+    @api.model
+    def _action_open_my_unit(self):
+        """The appraisals of the units the user heads or is focal point of
+        (with their sub-units), this month first."""
+        user = self.env.user
+        departments = user.kpi_head_department_ids | user.kpi_focal_department_ids
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_appraisal_action"
+        )
+        action.update(
+            {
+                "name": self.env._("My Unit This Month"),
+                "domain": [
+                    "|",
+                    ("department_id", "child_of", departments.ids),
+                    ("decider_employee_id.user_id", "=", user.id),
+                ],
+                "context": {
+                    "create": False,
+                    "search_default_filter_current_month": 1,
+                    "search_default_group_state": 1,
+                },
+            }
+        )
+        return action
+
+    def _do_resolve_appeal(self, result, answer, level=False):
+        """Resolve the open appeal: ``upheld`` with a changed ``level`` (checked
+        against the quota), or ``rejected`` with an answer."""
+        if result not in ("upheld", "rejected") or not (answer or "").strip():
+            raise UserError(
+                self.env._("Give the outcome of the appeal and the answer.")
+            )
+        self._check_step("resolve_appeal")
+        vals = {
+            "state": "appeal_resolved",
+            "appeal_result": result,
+            "appeal_answer": answer,
+        }
+        with self.env.cr.savepoint():
+            if result == "upheld":
+                if not level:
+                    raise UserError(
+                        self.env._("An upheld appeal changes the level: choose it.")
+                    )
+                scope = self._kpi_lock_quota_scope()
+                vals["level_final"] = level
+                self._workflow_write(vals)
+                self._kpi_check_quota(scope)
+            else:
+                self._workflow_write(vals)
+        for appraisal in self:
+            appraisal.message_post(
+                body=self.env._(
+                    "Appeal %(result)s: %(answer)s", result=result, answer=answer
+                )
+            )
+        return True
+
+    def action_lock(self):
+        self._check_step("lock")
+        self._workflow_write({"state": "locked"})
+        return True
+
+    @api.model
+    def _kpi_auto_lock(self):
+        """Lock published results whose appeal window has passed, and resolved
+        appeals (cron)."""
+        today = fields.Date.context_today(self)
+        to_lock = self.sudo().search(
+            [
+                "|",
+                ("state", "=", "appeal_resolved"),
+                "&",
+                ("state", "=", "published"),
+                ("appeal_deadline", "<", today),
+            ]
+        )
+        to_lock._workflow_write({"state": "locked"})
+        return to_lock
+
+    def action_reopen(self):
+        self._check_step("reopen")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reopen"),
+            "res_model": "hr.kpi.appraisal.reopen",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def _do_reopen(self, reason):
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for reopening the appraisal."))
+        self._check_step("reopen")
+        self._workflow_write({"state": "reviewed", "reopen_reason": reason})
+        for appraisal in self:
+            appraisal.message_post(
+                body=self.env._("Reopened: %(reason)s", reason=reason)
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # Who may edit which field, outside the transitions
+    # ------------------------------------------------------------------
+
+    def _kpi_check_field_rights(self, fnames):
+        """Raise unless the current user may edit ``fnames`` of every appraisal
+        now. Workflow fields only move through the actions; a locked appraisal
+        is read-only for everyone."""
+        if self.env.su or self.env.context.get("kpi_appraisal_internal"):
+            return
+        fnames = set(fnames)
+        if self.env.context.get("kpi_workflow"):
+            return
+        _ = self.env._
+        if fnames & WORKFLOW_FIELDS:
+            raise UserError(
+                _(
+                    "The state and the decision change only through the "
+                    "workflow buttons."
+                )
+            )
+        is_hr = self._kpi_is_hr_officer()
+        for appraisal in self:
+            if appraisal.state == "locked":
+                raise UserError(
+                    _(
+                        "%(appraisal)s is locked: reopen it with a reason first.",
+                        appraisal=appraisal.display_name,
+                    )
+                )
+            allowed = set()
+            if appraisal._get_step_error("submit_self") is False or (
+                appraisal.state in ("draft", "returned") and appraisal._kpi_is_self()
+            ):
+                allowed |= SELF_FIELDS
+            if appraisal._get_step_error("review") is False:
+                allowed |= EVALUATOR_FIELDS
+            if appraisal.state == "reviewed" and (
+                appraisal._kpi_is_decider()
+                or appraisal._get_step_error("decide") is False
+            ):
+                allowed |= DECIDER_FIELDS
+            if appraisal.state not in DECIDED_STATES and (
+                is_hr or appraisal._kpi_is_focal_point()
+            ):
+                allowed |= CONFIG_FIELDS
+            refused = fnames - allowed - FREE_FIELDS
+            if refused:
+                raise UserError(
+                    _(
+                        "%(appraisal)s: you cannot change %(fields)s at this step.",
+                        appraisal=appraisal.display_name,
+                        fields=", ".join(
+                            sorted(
+                                self._fields[f].get_description(self.env)["string"]
+                                for f in refused
+                                if f in self._fields
+                            )
+                        ),
+                    )
+                )

@@ -94,3 +94,20 @@ class HrKpiAppraisalLine(models.Model):
                             max=line.max_points,
                         )
                     )
+
+    # Which appraisal field stands for each line field in the edit rights of
+    # hr.kpi.appraisal._kpi_check_field_rights: self scores go with the
+    # self-evaluation, evaluator scores with the review, final with the decision.
+    _KPI_RIGHTS = {
+        "self_points": "level_self",
+        "comment": "level_self",
+        "evaluator_points": "level_proposed",
+        "evaluator_comment": "level_proposed",
+        "final_points": "decider_comment",
+    }
+
+    def write(self, vals):
+        guarded = {self._KPI_RIGHTS[f] for f in vals if f in self._KPI_RIGHTS}
+        if guarded:
+            self.appraisal_id._kpi_check_field_rights(guarded)
+        return super().write(vals)

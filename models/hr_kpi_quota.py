@@ -62,13 +62,20 @@ class HrKpiQuota(models.AbstractModel):
         return math.floor(raw)
 
     @api.model
-    def _check(self, appraisals, exception=False):
+    def _check(self, appraisals, exception=False, levels=None):
         """Quota results for ``appraisals`` (one unit and period), one per scope group.
 
         :param exception: use the rule set's exception percent (recorded approval)
+        :param levels: ``{appraisal id: level}`` to count instead of the level being
+            decided (the decision screen simulates the head's choice with it)
         :return: list of :class:`QuotaResult`
         """
         appraisals = appraisals.sudo()
+        levels = levels or {}
+
+        def level_of(appraisal):
+            return levels.get(appraisal.id) or appraisal._get_quota_level()
+
         groups = {}
         for appraisal in appraisals:
             rule_set = appraisal.rule_set_id
@@ -85,7 +92,7 @@ class HrKpiQuota(models.AbstractModel):
             rule_set = members[:1].rule_set_id
             counts = {"excellent": 0, "good": 0, "done": 0, "fail": 0}
             for appraisal in members:
-                level = appraisal._get_quota_level()
+                level = level_of(appraisal)
                 if level:
                     counts[level] += 1
             if rule_set.quota_denominator == "good":
@@ -96,7 +103,7 @@ class HrKpiQuota(models.AbstractModel):
                 denominator = sum(counts.values())
             cap = self._cap(rule_set, denominator, exception)
             ranked = members.sorted(self._rank_key)
-            excellent = ranked.filtered(lambda a: a._get_quota_level() == "excellent")
+            excellent = ranked.filtered(lambda a: level_of(a) == "excellent")
             results.append(
                 QuotaResult(
                     rule_set=rule_set,
