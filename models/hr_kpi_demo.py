@@ -114,9 +114,9 @@ class HrKpiDemo(models.AbstractModel):
                 continue
             rng = random.Random(employee.id * 100 + period.date_start.month)
             assigner = employee.parent_id or employee.department_id.manager_id
-            if finished and rng.random() < 0.08:
+            if finished and rng.random() < 0.03:
                 continue  # nothing assigned: flagged for the evaluator
-            profile = rng.choice(["steady", "steady", "strong", "late", "sloppy"])
+            profile = rng.choice(["steady", "steady", "steady", "strong", "late", "sloppy"])
             for code, (low, high) in rng.sample(DEMO_TASKS, rng.randint(4, 6)):
                 product = products.get(code)
                 if not product:
@@ -151,18 +151,20 @@ class HrKpiDemo(models.AbstractModel):
 
     @api.model
     def _demo_outcome(self, rng, profile, quantity, deadline, certifier):
-        done = quantity
-        if profile == "late" and rng.random() < 0.5 or rng.random() < 0.08:
-            done = rng.randint(0, quantity)
-        errors = 0
-        if profile == "sloppy" and rng.random() < 0.6 or rng.random() < 0.05:
-            errors = rng.randint(1, 2)
-        late = (profile == "late" and rng.random() < 0.6) or rng.random() < 0.07
-        passed = done if not errors else max(0, done - 1)
+        # chances of (late, major error, partly done) per task, by profile
+        late_p, error_p, partial_p = {
+            "strong": (0.03, 0.03, 0.0),
+            "steady": (0.15, 0.12, 0.05),
+            "late": (0.5, 0.1, 0.3),
+            "sloppy": (0.15, 0.5, 0.1),
+        }[profile]
+        done = rng.randint(0, quantity - 1) if rng.random() < partial_p else quantity
+        errors = rng.randint(1, 2) if done and rng.random() < error_p else 0
+        late = bool(done) and rng.random() < late_p
         vals = {
             "completed_quantity": done,
-            "quality_passed_quantity": passed,
-            "major_error_count": errors if done else 0,
+            "quality_passed_quantity": done if not errors else max(0, done - 1),
+            "major_error_count": errors,
             "date_done": (deadline + timedelta(days=rng.randint(1, 6))) if late else deadline,
             "state": "done" if done else "in_progress",
             "outcome_confirmed": bool(done),
@@ -171,7 +173,7 @@ class HrKpiDemo(models.AbstractModel):
         }
         if not done:
             vals["date_done"] = False
-        if late and done and certifier and rng.random() < 0.2:
+        if late and certifier and rng.random() < 0.2:
             vals.update(
                 {
                     "exemption": True,
@@ -215,10 +217,10 @@ class HrKpiDemo(models.AbstractModel):
         for appraisal in appraisals:
             rng = random.Random(appraisal.employee_id.id)
             for line in appraisal.line_ids:
-                if rng.random() < 0.8:
+                if rng.random() < 0.6:
                     line.self_points = line.max_points
                     continue
-                points = max(0.0, line.max_points - rng.choice([0.5, 1.0, 1.5]))
+                points = max(0.0, line.max_points - rng.choice([0.5, 1.0, 1.5, 2.0]))
                 if line.scoring_type == "binary":
                     points = 0.0
                 line.write({"self_points": points, "comment": "Còn hạn chế, cần cố gắng hơn."})

@@ -250,7 +250,6 @@ class HrKpiTask(models.Model):
                 task.origin != "adhoc" or task.assignment_confirmed
             )
 
-    @api.depends_context("date")
     @api.depends("deadline", "state")
     def _compute_is_late(self):
         today = fields.Date.context_today(self)

@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import KpiCommon
 
@@ -507,3 +507,23 @@ class TestKpiScoring(KpiCommon):
         self.assertEqual(staff.general_score, 6.0)
         self.assertEqual(staff.general_self_score, 4.0)
         self.assertEqual(staff.general_evaluator_score, 5.0)
+
+    def test_form_create_and_employee_view(self):
+        """Create from the form (onchange on new records), then read what the
+        form shows as the employee."""
+        self.make_task(self.emp_staff, self.product_std, 2)
+        with Form(self.env["hr.kpi.appraisal"].with_user(self.user_leader)) as form:
+            form.employee_id = self.emp_staff
+            form.period_id = self.period
+            form.evaluator_employee_id = self.emp_leader
+        appraisal = form.record
+        self.assertEqual(appraisal.rule_set_id, self.rs_nd335)
+        self.assertEqual(appraisal.task_score, 70.0)
+        self.assertEqual(len(appraisal.line_ids), 6)
+        view = self.env["hr.kpi.appraisal"].with_user(self.user_staff).get_views([(False, "form")])
+        fnames = list(view["models"]["hr.kpi.appraisal"]["fields"])
+        own = appraisal.with_user(self.user_staff)
+        own.read(fnames)
+        own.line_ids.read(["name", "max_points", "self_points", "final_points"])
+        own.task_ids.read(["name", "product_id", "delay_count", "state"])
+        self.assertNotIn("evaluator_private_note", fnames)
