@@ -55,7 +55,10 @@ class TestKpiWebClient(HttpCase):
                 user = self.env["res.users"].search([("login", "=", login)])
                 self.assertTrue(user, f"demo user {login} is missing")
                 self.assertTrue(user.has_group(f"{MODULE}.{group}"))
-                self.assertTrue(user.employee_id, f"demo user {login} has no employee")
+                self.assertTrue(
+                    user.with_company(user.company_id).employee_id,
+                    f"demo user {login} has no employee",
+                )
                 self._open_main_action(login, login)
                 self.logout()
 
