@@ -13,3 +13,4 @@ from . import hr_department
 from . import res_users
 from . import hr_kpi_engine
 from . import hr_kpi_quota
+from . import hr_kpi_demo
