@@ -144,6 +144,9 @@ class HrKpiAppraisal(models.Model):
     _order = "period_start desc, department_id, employee_id"
     _check_company_auto = True
     _rec_names_search = ["employee_id.name", "period_id.name"]
+    # the employee comments on his appraisal (and appeals) after submission,
+    # when he can no longer edit it
+    _mail_post_access = "read"
 
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, tracking=True, check_company=True
@@ -844,31 +847,52 @@ class HrKpiAppraisal(models.Model):
             )
 
     @api.depends_context("uid")
-    @api.depends("state", "employee_id", "evaluator_employee_id", "decider_employee_id")
+    @api.depends(
+        "state",
+        "returned_to",
+        "employee_id",
+        "evaluator_employee_id",
+        "decider_employee_id",
+        "acting_deputy_employee_id",
+        "acting_date_start",
+        "acting_date_end",
+        "collective_decision_ref",
+        "subject_group",
+        "department_id",
+        "appeal_deadline",
+    )
     def _compute_can(self):
         for appraisal in self:
             for step in STEPS:
                 appraisal[f"can_{step}"] = not appraisal._get_step_error(step)
 
+    # The role checks read who the employee, evaluator and decider are in sudo:
+    # non-HR users cannot read hr.employee, and the question is only whether
+    # the current user is one of them.
+
     def _kpi_is_self(self):
-        return self.employee_id.user_id == self.env.user
+        return self.sudo().employee_id.user_id == self.env.user
 
     def _kpi_is_evaluator(self):
-        return bool(self.evaluator_employee_id) and (
-            self.evaluator_employee_id.user_id == self.env.user
-        )
+        evaluator = self.sudo().evaluator_employee_id
+        return bool(evaluator) and evaluator.user_id == self.env.user
 
     def _kpi_is_decider(self):
         """The decider, or the acting deputy on a day of the delegation."""
         user = self.env.user
-        if self.decider_employee_id and self.decider_employee_id.user_id == user:
+        appraisal = self.sudo()
+        if (
+            appraisal.decider_employee_id
+            and appraisal.decider_employee_id.user_id == user
+        ):
             return True
         today = fields.Date.context_today(self)
         return bool(
-            self.acting_deputy_employee_id.user_id == user
-            and self.acting_date_start
-            and self.acting_date_end
-            and self.acting_date_start <= today <= self.acting_date_end
+            appraisal.acting_deputy_employee_id
+            and appraisal.acting_deputy_employee_id.user_id == user
+            and appraisal.acting_date_start
+            and appraisal.acting_date_end
+            and appraisal.acting_date_start <= today <= appraisal.acting_date_end
         )
 
     def _kpi_is_hr_officer(self):
@@ -879,9 +903,10 @@ class HrKpiAppraisal(models.Model):
         user = self.env.user
         if not user.has_group("l10n_vn_hr_kpi.group_kpi_focal_point"):
             return False
+        department = self.sudo().department_id
         return bool(
-            self.department_id
-            and set(self.department_id.parent_path.split("/")[:-1])
+            department
+            and set(department.parent_path.split("/")[:-1])
             & {str(d) for d in user._kpi_focal_department_ids()}
         )
 

@@ -10,8 +10,12 @@ class HrKpiCriterion(models.Model):
     _order = "rule_set_id, subject_group, sequence, id"
     _parent_store = True
 
-    rule_set_id = fields.Many2one("hr.kpi.rule.set", required=True, ondelete="cascade", index=True)
-    subject_group = fields.Selection(subject_group_selection(), required=True, index=True)
+    rule_set_id = fields.Many2one(
+        "hr.kpi.rule.set", required=True, ondelete="cascade", index=True
+    )
+    subject_group = fields.Selection(
+        subject_group_selection(), required=True, index=True
+    )
     parent_id = fields.Many2one(
         "hr.kpi.criterion",
         string="Group",
@@ -40,7 +44,11 @@ class HrKpiCriterion(models.Model):
     is_leaf = fields.Boolean(compute="_compute_is_leaf", store=True)
 
     _sql_constraints = [
-        ("max_points_check", "CHECK(max_points >= 0)", "Maximum points cannot be negative."),
+        (
+            "max_points_check",
+            "CHECK(max_points >= 0)",
+            "Maximum points cannot be negative.",
+        ),
     ]
 
     @api.depends("child_ids")
@@ -51,7 +59,9 @@ class HrKpiCriterion(models.Model):
     @api.constrains("parent_id")
     def _check_parent(self):
         if self._has_cycle():
-            raise ValidationError(self.env._("Criteria cannot be nested in themselves."))
+            raise ValidationError(
+                self.env._("Criteria cannot be nested in themselves.")
+            )
         for criterion in self.filtered("parent_id"):
             if (
                 criterion.parent_id.rule_set_id != criterion.rule_set_id
@@ -91,7 +101,9 @@ class HrKpiCriterion(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         rule_set_ids = {vals.get("rule_set_id") for vals in vals_list}
-        self.env["hr.kpi.rule.set"].browse(rule_set_ids - {None, False})._check_not_frozen()
+        self.env["hr.kpi.rule.set"].browse(
+            rule_set_ids - {None, False}
+        )._check_not_frozen()
         return super().create(vals_list)
 
     def write(self, vals):
@@ -108,5 +120,7 @@ class HrKpiCriterion(models.Model):
     def _compute_display_name(self):
         for criterion in self:
             criterion.display_name = (
-                f"{criterion.code}. {criterion.name}" if criterion.code else criterion.name
+                f"{criterion.code}. {criterion.name}"
+                if criterion.code
+                else criterion.name
             )

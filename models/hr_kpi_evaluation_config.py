@@ -167,9 +167,15 @@ class HrKpiEvaluationConfig(models.Model):
         configs = self.filtered("active")
         if not configs:
             return
-        others = self.search(
-            [("employee_id", "in", configs.employee_id.ids), ("id", "not in", configs.ids)]
-        ) | configs
+        others = (
+            self.search(
+                [
+                    ("employee_id", "in", configs.employee_id.ids),
+                    ("id", "not in", configs.ids),
+                ]
+            )
+            | configs
+        )
         by_employee = others.grouped("employee_id")
         for config in configs:
             for other in by_employee[config.employee_id] - config:
@@ -192,7 +198,10 @@ class HrKpiEvaluationConfig(models.Model):
                         employee=config.employee_id.name,
                     )
                 )
-            if config.acting_deputy_id and config.acting_deputy_id == config.employee_id:
+            if (
+                config.acting_deputy_id
+                and config.acting_deputy_id == config.employee_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(employee)s cannot be his or her own acting deputy.",

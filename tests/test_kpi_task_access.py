@@ -40,7 +40,11 @@ class TestKpiTaskAccess(KpiCommon):
             {"quality_passed_quantity": 2},
             {"major_error_count": 0},
             {"exceeded_requirement": True},
-            {"delay_corrected": True, "delay_correction_reason": "x", "delay_count_corrected": 0},
+            {
+                "delay_corrected": True,
+                "delay_correction_reason": "x",
+                "delay_count_corrected": 0,
+            },
             {"exemption": True},
             {"outcome_confirmed": True},
             {"state": "done"},
@@ -102,7 +106,9 @@ class TestKpiTaskAccess(KpiCommon):
         with self.assertRaises(AccessError):
             other.with_user(self.user_other_evaluator).write({"major_error_count": 1})
         # until the appraisal names him the evaluator
-        self.make_appraisal(self.emp_staff2, evaluator_employee_id=self.emp_other_evaluator.id)
+        self.make_appraisal(
+            self.emp_staff2, evaluator_employee_id=self.emp_other_evaluator.id
+        )
         self.assertTrue(other.appraisal_id)
         other.with_user(self.user_other_evaluator).write({"major_error_count": 1})
         self.assertEqual(other.major_error_count, 1)
@@ -194,11 +200,17 @@ class TestKpiTaskAccess(KpiCommon):
         self.assertEqual(task.delay_count, 1)
 
     def test_appraisal_record_rules(self):
-        staff = self.make_appraisal(self.emp_staff, evaluator_employee_id=self.emp_leader.id)
-        staff2 = self.make_appraisal(self.emp_staff2, evaluator_employee_id=self.emp_leader.id)
+        staff = self.make_appraisal(
+            self.emp_staff, evaluator_employee_id=self.emp_leader.id
+        )
+        staff2 = self.make_appraisal(
+            self.emp_staff2, evaluator_employee_id=self.emp_leader.id
+        )
         Appraisal = self.env["hr.kpi.appraisal"]
         self.assertEqual(Appraisal.with_user(self.user_staff).search([]), staff)
-        self.assertEqual(Appraisal.with_user(self.user_leader).search([]), staff | staff2)
+        self.assertEqual(
+            Appraisal.with_user(self.user_leader).search([]), staff | staff2
+        )
         self.assertFalse(Appraisal.with_user(self.user_other_evaluator).search([]))
         with self.assertRaises(AccessError):
             staff2.with_user(self.user_staff).read(["total_score"])

@@ -1,6 +1,7 @@
 import json
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 MODULE = "l10n_vn_hr_kpi"
 # Demo logins (password = login) promised by the README, with their role group.
@@ -20,7 +21,7 @@ class TestKpiWebClient(HttpCase):
         """Log in through /web/login and open the app's main action as the web
         client does: load the menus, take the app's action, load it and read
         the first page of its records."""
-        self.authenticate(login, password)
+        session = self.authenticate(login, password)
         response = self.url_open("/web/webclient/load_menus/test")
         self.assertEqual(response.status_code, 200)
         menus = json.loads(response.content)
@@ -39,7 +40,9 @@ class TestKpiWebClient(HttpCase):
                 "method": "web_search_read",
                 "args": [],
                 "kwargs": {
-                    "domain": action.get("domain") or [],
+                    "domain": safe_eval(
+                        action.get("domain") or "[]", {"uid": session.uid}
+                    ),
                     "specification": {"display_name": {}},
                     "limit": 80,
                 },

@@ -15,7 +15,9 @@ class HrKpiAppraisalAppealResolve(models.TransientModel):
     appeal_reason = fields.Text(related="appraisal_id.appeal_reason")
     current_level = fields.Selection(related="appraisal_id.level_final", string="Level")
     result = fields.Selection(
-        [("upheld", "Upheld"), ("rejected", "Rejected")], required=True, default="rejected"
+        [("upheld", "Upheld"), ("rejected", "Rejected")],
+        required=True,
+        default="rejected",
     )
     level = fields.Selection(level_selection(), string="New level")
     answer = fields.Text(required=True)

@@ -124,7 +124,9 @@ class HrKpiDecision(models.TransientModel):
         self.ensure_one()
         lines = self.line_ids.filtered("appraisal_id")
         if not lines:
-            raise UserError(self.env._("There is nothing to decide in this unit and period."))
+            raise UserError(
+                self.env._("There is nothing to decide in this unit and period.")
+            )
         self.env["hr.kpi.appraisal"]._decide(
             {line.appraisal_id: line.level for line in lines},
             justification=self.justification,

@@ -15,7 +15,9 @@ class HrKpiDecisionLine(models.TransientModel):
     job_title = fields.Char(related="appraisal_id.job_title")
     task_group = fields.Char(related="appraisal_id.task_group")
     general_self_score = fields.Float(related="appraisal_id.general_self_score")
-    general_evaluator_score = fields.Float(related="appraisal_id.general_evaluator_score")
+    general_evaluator_score = fields.Float(
+        related="appraisal_id.general_evaluator_score"
+    )
     total_score = fields.Float(related="appraisal_id.total_score")
     task_delay_count = fields.Integer(related="appraisal_id.task_delay_count")
     task_exceeded_count = fields.Integer(related="appraisal_id.task_exceeded_count")

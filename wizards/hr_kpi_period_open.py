@@ -91,7 +91,8 @@ class HrKpiPeriodOpen(models.TransientModel):
                 {
                     "employee_id": employee.id,
                     "period_id": period.id,
-                    "department_id": config.department_id.id or employee.department_id.id,
+                    "department_id": config.department_id.id
+                    or employee.department_id.id,
                     "subject_group": config.subject_group,
                     "task_group": config.task_group,
                     "evaluator_employee_id": config.evaluator_id.id,
@@ -106,7 +107,9 @@ class HrKpiPeriodOpen(models.TransientModel):
                 "created_count": len(vals_list),
                 "existing_count": len(existing),
                 "skipped_line_ids": [
-                    fields.Command.create({"employee_id": employee.id, "reason": reason})
+                    fields.Command.create(
+                        {"employee_id": employee.id, "reason": reason}
+                    )
                     for employee, reason in skipped
                 ],
             }
@@ -127,4 +130,3 @@ class HrKpiPeriodOpen(models.TransientModel):
         )
         action["domain"] = [("period_id", "=", self.period_id.id)]
         return action
-

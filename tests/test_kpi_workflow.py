@@ -1,0 +1,437 @@
+from datetime import date, timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import KpiCommon
+
+
+@tagged("post_install", "-at_install")
+class TestKpiWorkflow(KpiCommon):
+    """The monthly workflow, as each role's user: who can do what, and what
+    the server refuses whatever the buttons show."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_focal = new_test_user(
+            cls.env,
+            login="kpi_focal",
+            groups="l10n_vn_hr_kpi.group_kpi_focal_point",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.emp_focal = cls.env["hr.employee"].create(
+            {
+                "name": "Focal point",
+                "user_id": cls.user_focal.id,
+                "department_id": cls.department.id,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.department.kpi_focal_point_id = cls.emp_focal
+        # a staff member without an Odoo user, as in real agencies
+        cls.emp_no_user = cls.env["hr.employee"].create(
+            {
+                "name": "Staff without user",
+                "department_id": cls.department.id,
+                "parent_id": cls.emp_leader.id,
+                "company_id": cls.company.id,
+            }
+        )
+
+    def scored(self, employee, general=30.0, **vals):
+        """An appraisal with the general criteria and one perfect task: computed
+        level excellent (100 points) unless ``general`` says otherwise."""
+        self.make_task(employee)
+        appraisal = self.make_appraisal(
+            employee,
+            evaluator_employee_id=self.emp_leader.id,
+            decider_employee_id=self.emp_head.id,
+            **vals,
+        )
+        self.set_general(appraisal, general)
+        return appraisal
+
+    def to_state(self, appraisals, state, **vals):
+        """Fixture shortcut (as superuser) to put appraisals at a step."""
+        appraisals.with_context(kpi_workflow=True).write({"state": state, **vals})
+
+    # ------------------------------------------------------------------
+
+    def test_whole_flow_with_return_and_resubmit(self):
+        appraisal = self.scored(self.emp_staff)
+        as_staff = appraisal.with_user(self.user_staff)
+        as_leader = appraisal.with_user(self.user_leader)
+        as_head = appraisal.with_user(self.user_head)
+
+        as_staff.write({"level_self": "good", "strengths": "On time"})
+        self.assertTrue(as_staff.can_submit_self)
+        self.assertFalse(as_staff.can_review)
+        as_staff.action_submit_self()
+        self.assertEqual(appraisal.state, "self_submitted")
+        self.assertEqual(appraisal.self_submitted_by_id, self.user_staff)
+        self.assertFalse(appraisal.self_submitted_on_behalf)
+        # read-only for the employee once submitted
+        with self.assertRaises(UserError):
+            as_staff.write({"strengths": "Changed after submission"})
+
+        # the evaluator returns it: the reason is required, then back to the employee
+        with self.assertRaises(UserError):
+            as_leader._do_return("  ")
+        self.assertEqual(appraisal.state, "self_submitted")
+        as_leader._do_return("Add the report of week 3")
+        self.assertEqual(
+            (appraisal.state, appraisal.returned_to), ("returned", "employee")
+        )
+        self.assertIn("Add the report of week 3", appraisal.message_ids[0].body)
+        as_staff.write({"strengths": "On time, report added"})
+        as_staff.action_submit_self()
+        self.assertEqual(appraisal.state, "self_submitted")
+
+        # review needs a proposed level
+        with self.assertRaises(UserError):
+            as_leader.action_review()
+        as_leader.write(
+            {"level_proposed": "excellent", "evaluator_comment": "Good month"}
+        )
+        as_leader.action_review()
+        self.assertEqual(appraisal.state, "reviewed")
+
+        # the decider returns it to the evaluator, who reviews again
+        as_head._do_return("Check the quality of task 2")
+        self.assertEqual(
+            (appraisal.state, appraisal.returned_to), ("returned", "evaluator")
+        )
+        self.assertFalse(as_staff.can_submit_self)
+        as_leader.action_review()
+        self.assertEqual(appraisal.state, "reviewed")
+
+        as_head.action_decide()
+        self.assertEqual(appraisal.state, "decided")
+        self.assertEqual(appraisal.level_final, "good")
+        self.assertEqual(appraisal.decided_by_id, self.user_head)
+        # the employee sees the result only once published
+        self.assertFalse(as_staff.result_level)
+        as_head.action_publish()
+        self.assertEqual(as_staff.result_level, "good")
+        self.assertEqual(
+            appraisal.appeal_deadline,
+            fields.Date.context_today(appraisal)
+            + timedelta(days=self.rs_nd335.appeal_days),
+        )
+        as_head.action_lock()
+        self.assertEqual(appraisal.state, "locked")
+        tracked = appraisal.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "state"
+        )
+        self.assertGreaterEqual(
+            len(tracked), 8, "every transition is tracked in the chatter"
+        )
+
+    def test_employee_limits(self):
+        mine = self.scored(self.emp_staff)
+        colleague = self.scored(self.emp_staff2)
+        Appraisal = self.env["hr.kpi.appraisal"].with_user(self.user_staff)
+        self.assertEqual(Appraisal.search([]), mine)
+        with self.assertRaises(AccessError):
+            colleague.with_user(self.user_staff).read(["total_score"])
+        # evaluator fields, workflow fields and computed scores are not his
+        with self.assertRaises(UserError):
+            mine.with_user(self.user_staff).write({"level_proposed": "excellent"})
+        with self.assertRaises(UserError):
+            mine.with_user(self.user_staff).write({"state": "decided"})
+        with self.assertRaises(UserError):
+            mine.with_user(self.user_staff).write({"total_score": 100})
+        with self.assertRaises(UserError):
+            mine.line_ids[:1].with_user(self.user_staff).write({"evaluator_points": 0})
+        # he cannot decide his own appraisal, even when it is reviewed
+        self.to_state(mine, "reviewed", level_proposed="excellent")
+        self.assertFalse(mine.with_user(self.user_staff).can_decide)
+        with self.assertRaises(UserError):
+            mine.with_user(self.user_staff).action_decide()
+        self.assertEqual(mine.state, "reviewed")
+
+    def test_nobody_edits_a_locked_appraisal(self):
+        appraisal = self.scored(self.emp_staff)
+        self.to_state(appraisal, "locked", level_final="good")
+        for user in (self.user_staff, self.user_leader, self.user_head, self.user_hr):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaises(UserError),
+            ):
+                appraisal.with_user(user).write({"evaluator_comment": "late change"})
+        with self.assertRaises(UserError):
+            appraisal.line_ids[:1].with_user(self.user_hr).write({"final_points": 0})
+        # the employee cannot reopen; the HR officer can, with a reason
+        with self.assertRaises(UserError):
+            appraisal.with_user(self.user_staff)._do_reopen("I want a better level")
+        with self.assertRaises(UserError):
+            appraisal.with_user(self.user_hr)._do_reopen("")
+        appraisal.with_user(self.user_hr)._do_reopen(
+            "Decision annulled by the committee"
+        )
+        self.assertEqual(appraisal.state, "reviewed")
+        self.assertEqual(appraisal.reopen_reason, "Decision annulled by the committee")
+
+    def test_evaluator_limits(self):
+        appraisal = self.scored(self.emp_staff)
+        self.to_state(appraisal, "self_submitted")
+        as_leader = appraisal.with_user(self.user_leader)
+        self.assertTrue(as_leader.can_review)
+        self.assertFalse(as_leader.can_decide)
+        as_leader.write({"level_proposed": "good"})
+        as_leader.action_review()
+        with self.assertRaises(UserError):
+            as_leader.action_decide()
+        with self.assertRaises(UserError):
+            as_leader.write({"decider_comment": "I decide"})
+        self.assertEqual(appraisal.state, "reviewed")
+        # another evaluator sees nothing of it
+        self.assertFalse(
+            self.env["hr.kpi.appraisal"].with_user(self.user_other_evaluator).search([])
+        )
+        with self.assertRaises(AccessError):
+            appraisal.with_user(self.user_other_evaluator).action_review()
+
+    def test_head_cannot_touch_another_unit(self):
+        other_unit = self.env["hr.department"].create(
+            {"name": "Another unit", "company_id": self.company.id}
+        )
+        other_head_user = new_test_user(
+            self.env,
+            login="kpi_other_head",
+            groups="l10n_vn_hr_kpi.group_kpi_head",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        other_head = self.env["hr.employee"].create(
+            {
+                "name": "Other head",
+                "user_id": other_head_user.id,
+                "department_id": other_unit.id,
+                "company_id": self.company.id,
+            }
+        )
+        other_unit.manager_id = other_head
+        mine = self.scored(self.emp_staff)
+        self.to_state(mine, "reviewed", level_proposed="good")
+        self.assertFalse(
+            self.env["hr.kpi.appraisal"]
+            .with_user(other_head_user)
+            .search([("id", "=", mine.id)])
+        )
+        with self.assertRaises(AccessError):
+            mine.with_user(other_head_user).read(["total_score"])
+        with self.assertRaises(AccessError):
+            mine.with_user(other_head_user).action_decide()
+        with self.assertRaises(AccessError):
+            mine.with_user(other_head_user).write({"decider_comment": "not mine"})
+        self.assertEqual(mine.state, "reviewed")
+        # the unit's own head sees it, sub-units included
+        sub_unit = self.env["hr.department"].create(
+            {
+                "name": "Sub-unit",
+                "parent_id": self.department.id,
+                "company_id": self.company.id,
+            }
+        )
+        sub = self.scored(self.emp_staff2, department_id=sub_unit.id)
+        self.assertEqual(
+            self.env["hr.kpi.appraisal"].with_user(self.user_head).search([]),
+            mine | sub,
+        )
+
+    def test_hr_officer_sees_only_his_company(self):
+        mine = self.scored(self.emp_staff)
+        other_period = self.env["hr.kpi.period"].create(
+            {"company_id": self.other_company.id, "date_start": date(2026, 5, 1)}
+        )
+        other_emp = self.env["hr.employee"].create(
+            {"name": "Other ward staff", "company_id": self.other_company.id}
+        )
+        theirs = self.make_appraisal(other_emp, period=other_period)
+        as_hr = self.env["hr.kpi.appraisal"].with_user(self.user_hr)
+        self.assertIn(mine, as_hr.search([]))
+        self.assertNotIn(theirs, as_hr.search([]))
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.user_hr).read(["total_score"])
+
+    def test_focal_point_enters_self_evaluation_on_behalf(self):
+        appraisal = self.scored(self.emp_no_user)
+        as_focal = appraisal.with_user(self.user_focal)
+        as_focal.write(
+            {"level_self": "good", "strengths": "Entered from the paper form"}
+        )
+        as_focal.action_submit_self()
+        self.assertEqual(appraisal.state, "self_submitted")
+        self.assertTrue(appraisal.self_submitted_on_behalf)
+        self.assertEqual(appraisal.self_submitted_by_id, self.user_focal)
+        # data entry, but no decision
+        self.to_state(appraisal, "reviewed", level_proposed="good")
+        self.assertFalse(as_focal.can_decide)
+        with self.assertRaises(UserError):
+            as_focal.action_decide()
+        # nobody enters on behalf of a staff member who has a user
+        other = self.scored(self.emp_staff2)
+        with self.assertRaises(UserError):
+            other.with_user(self.user_focal).action_submit_self()
+
+    def test_acting_deputy_in_and_out_of_range(self):
+        today = fields.Date.context_today(self.env.user)
+        appraisal = self.scored(self.emp_staff)
+        self.to_state(appraisal, "reviewed", level_proposed="good")
+        # the leader acts for the head, but the delegation is over
+        appraisal.write(
+            {
+                "acting_deputy_employee_id": self.emp_leader.id,
+                "acting_date_start": today - timedelta(days=30),
+                "acting_date_end": today - timedelta(days=1),
+            }
+        )
+        appraisal.evaluator_employee_id = self.emp_other_evaluator
+        as_deputy = appraisal.with_user(self.user_leader)
+        self.assertFalse(as_deputy.can_decide)
+        with self.assertRaises(UserError):
+            as_deputy.action_decide()
+        appraisal.write(
+            {"acting_date_start": today - timedelta(days=1), "acting_date_end": today}
+        )
+        self.assertTrue(as_deputy.can_decide)
+        as_deputy.action_decide()
+        self.assertEqual(appraisal.state, "decided")
+        self.assertEqual(appraisal.decided_by_id, self.user_leader)
+
+    def test_decision_rules(self):
+        appraisal = self.scored(self.emp_staff, general=10.0)  # 80 points: good
+        self.assertEqual(appraisal.level_computed, "good")
+        self.to_state(appraisal, "reviewed", level_proposed="good")
+        Appraisal = self.env["hr.kpi.appraisal"].with_user(self.user_head)
+        # never above the level computed from the score and the rules
+        with self.assertRaises(UserError):
+            Appraisal._decide({appraisal.with_user(self.user_head): "excellent"})
+        self.assertEqual(appraisal.state, "reviewed")
+        # nothing assigned: not decidable until the evaluator resolves it
+        empty = self.make_appraisal(
+            self.emp_staff2,
+            evaluator_employee_id=self.emp_leader.id,
+            decider_employee_id=self.emp_head.id,
+        )
+        self.assertTrue(empty.needs_attention)
+        self.to_state(empty, "reviewed", level_proposed="done")
+        with self.assertRaises(UserError):
+            empty.with_user(self.user_head).action_decide()
+        self.assertEqual(empty.state, "reviewed")
+
+    def _unit_of(self, count_good, count_excellent):
+        employees = self.env["hr.employee"].create(
+            [
+                {
+                    "name": f"Unit staff {i}",
+                    "department_id": self.department.id,
+                    "company_id": self.company.id,
+                }
+                for i in range(count_good + count_excellent)
+            ]
+        )
+        appraisals = self.env["hr.kpi.appraisal"]
+        for employee in employees:
+            appraisals |= self.scored(employee)
+        self.to_state(appraisals, "reviewed", level_proposed="good")
+        good, excellent = appraisals[:count_good], appraisals[count_good:]
+        levels = {a.with_user(self.user_head): "good" for a in good}
+        levels.update({a.with_user(self.user_head): "excellent" for a in excellent})
+        return appraisals, levels
+
+    def test_over_quota_blocked(self):
+        # 7 rated good -> at most floor(0.2 * 7) = 1 excellent
+        appraisals, levels = self._unit_of(7, 2)
+        Appraisal = self.env["hr.kpi.appraisal"].with_user(self.user_head)
+        with self.assertRaises(UserError) as error:
+            Appraisal._decide(levels, justification="They deserve it")
+        self.assertIn("cap of 1", str(error.exception))
+        self.assertEqual(
+            set(appraisals.mapped("state")), {"reviewed"}, "nothing changed"
+        )
+        self.assertFalse(any(appraisals.mapped("level_final")))
+        # the decision screen shows it before deciding
+        decision = (
+            self.env["hr.kpi.decision"]
+            .with_user(self.user_head)
+            .create({"period_id": self.period.id, "department_id": self.department.id})
+        )
+        self.assertEqual(len(decision.line_ids), 9)
+        self.assertEqual(decision.line_ids.mapped("rank"), list(range(1, 10)))
+        for line in decision.line_ids:
+            line.level = levels[line.appraisal_id.with_user(self.user_head)]
+        self.assertFalse(decision.quota_holds)
+        with self.assertRaises(UserError):
+            decision.action_decide()
+        # one excellent fits
+        decision.line_ids[-1].level = "good"
+        self.assertTrue(decision.quota_holds)
+        decision.action_decide()
+        self.assertEqual(set(appraisals.mapped("state")), {"decided"})
+        self.assertEqual(appraisals.mapped("level_final").count("excellent"), 1)
+
+    def test_over_quota_with_justification_under_a_warn_rule_set(self):
+        self.rs_nd335.quota_mode = "warn"
+        appraisals, levels = self._unit_of(7, 2)
+        Appraisal = self.env["hr.kpi.appraisal"].with_user(self.user_head)
+        with self.assertRaises(UserError):
+            Appraisal._decide(levels)
+        self.assertEqual(set(appraisals.mapped("state")), {"reviewed"})
+        Appraisal._decide(levels, justification="Outstanding flood-relief work")
+        self.assertEqual(set(appraisals.mapped("state")), {"decided"})
+        self.assertEqual(
+            appraisals[-1].quota_justification, "Outstanding flood-relief work"
+        )
+
+    def test_appeal_upheld_changes_the_level(self):
+        appraisal = self.scored(self.emp_staff)
+        self.to_state(
+            appraisal, "published", level_final="good", published_date=date.today()
+        )
+        as_staff = appraisal.with_user(self.user_staff)
+        with self.assertRaises(UserError):
+            appraisal.with_user(self.user_staff2)._do_appeal("Not mine")
+        as_staff._do_appeal("My decision report was on time")
+        self.assertEqual(appraisal.state, "appeal_open")
+        with self.assertRaises(UserError):
+            as_staff._do_resolve_appeal("upheld", "Accepted", "good")
+        appraisal.with_user(self.user_head)._do_resolve_appeal(
+            "upheld", "The report was on time", "good"
+        )
+        self.assertEqual(appraisal.state, "appeal_resolved")
+        self.assertEqual(appraisal.level_final, "good")
+        self.assertEqual(appraisal.appeal_result, "upheld")
+
+    def test_appeal_window_closes(self):
+        appraisal = self.scored(self.emp_staff)
+        self.to_state(
+            appraisal,
+            "published",
+            level_final="good",
+            published_date=date.today() - timedelta(days=self.rs_nd335.appeal_days + 1),
+        )
+        self.assertFalse(appraisal.with_user(self.user_staff).can_appeal)
+        with self.assertRaises(UserError):
+            appraisal.with_user(self.user_staff)._do_appeal("Too late")
+        # and the cron locks it
+        locked = self.env["hr.kpi.appraisal"]._kpi_auto_lock()
+        self.assertIn(appraisal, locked)
+        self.assertEqual(appraisal.state, "locked")
+
+    def test_head_of_unit_decided_by_collective_decision(self):
+        head_appraisal = self.scored(self.emp_head, subject_group="leader_head")
+        self.to_state(head_appraisal, "reviewed", level_proposed="good")
+        as_hr = head_appraisal.with_user(self.user_hr)
+        self.assertFalse(as_hr.can_decide)
+        head_appraisal.collective_decision_ref = "Biên bản họp UBND số 12/BB-UBND"
+        self.assertTrue(as_hr.can_decide)
+        as_hr.action_decide()
+        self.assertEqual(head_appraisal.state, "decided")
+        # a head never decides his own level
+        self.to_state(head_appraisal, "reviewed")
+        self.assertFalse(head_appraisal.with_user(self.user_head).can_decide)
