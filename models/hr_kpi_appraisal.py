@@ -802,6 +802,13 @@ class HrKpiAppraisal(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        """Only a draft appraisal can be deleted: later ones are records of the
+        evaluation (the period wizard recreates a deleted draft)."""
+        if any(appraisal.state != "draft" for appraisal in self):
+            raise UserError(self.env._("Only draft appraisals can be deleted."))
+
     def action_open_tasks(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -1066,7 +1073,7 @@ class HrKpiAppraisal(models.Model):
         above checked who may act, and the record rules that limit plain edits
         (an employee edits only a draft) must not block a transition such as an
         appeal."""
-        self.sudo().with_context(kpi_workflow=True, tracking_disable=False).write(vals)
+        self.sudo().with_context(kpi_workflow=True).write(vals)
         self._kpi_after_transition()
 
     def _kpi_after_transition(self):

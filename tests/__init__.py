@@ -6,3 +6,4 @@ from . import test_kpi_task_access
 from . import test_kpi_rule_set
 from . import test_kpi_performance
 from . import test_kpi_workflow
+from . import test_kpi_concurrency
