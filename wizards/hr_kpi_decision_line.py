@@ -25,4 +25,4 @@ class HrKpiDecisionLine(models.TransientModel):
     level_proposed = fields.Selection(related="appraisal_id.level_proposed")
     level_computed = fields.Selection(related="appraisal_id.level_computed")
     level_reasons = fields.Text(related="appraisal_id.level_reasons")
-    level = fields.Selection(level_selection(), string="Decision", required=True)
+    level = fields.Selection(level_selection(), string="Level to decide", required=True)
