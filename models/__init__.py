@@ -10,3 +10,6 @@ from . import hr_kpi_employee_event
 from . import hr_employee
 from . import hr_kpi_engine
 from . import hr_kpi_quota
+from . import hr_department
+from . import hr_kpi_evaluation_config
+from . import hr_kpi_notifier

@@ -143,13 +143,14 @@ class HrKpiEvaluationConfig(models.Model):
 
     @api.model
     def _default_decider(self, employee):
-        """The manager of the employee's department; when the employee is that
-        manager, the manager of the first parent department headed by someone
-        else."""
+        """The decider of the employee's department (its manager unless the unit
+        names another one); when the employee is that person, the decider of the
+        first parent department decided by someone else."""
         department = employee.department_id
         while department:
-            if department.manager_id and department.manager_id != employee:
-                return department.manager_id
+            decider = department.kpi_decider_id or department.manager_id
+            if decider and decider != employee:
+                return decider
             department = department.parent_id
         return self.env["hr.employee"]
 
@@ -167,12 +168,19 @@ class HrKpiEvaluationConfig(models.Model):
         configs = self.filtered("active")
         if not configs:
             return
-        others = self.search(
-            [("employee_id", "in", configs.employee_id.ids), ("id", "not in", configs.ids)]
-        ) | configs
+        # sudo: an overlap with a configuration the user cannot see is still one
+        others = (
+            self.sudo().search(
+                [
+                    ("employee_id", "in", configs.employee_id.ids),
+                    ("id", "not in", configs.ids),
+                ]
+            )
+            | configs.sudo()
+        )
         by_employee = others.grouped("employee_id")
         for config in configs:
-            for other in by_employee[config.employee_id] - config:
+            for other in by_employee[config.employee_id] - config.sudo():
                 if config._overlaps(other):
                     raise ValidationError(
                         self.env._(
@@ -247,10 +255,14 @@ class HrKpiEvaluationConfig(models.Model):
         return self.env["hr.employee"]
 
     @api.model
-    def _check_evaluable(self, employees, day):
+    def _check_evaluable(self, employees, day, in_force=None):
         """Why each employee cannot be put into a period starting on ``day``:
-        ``{employee: reason}``; evaluable employees are absent."""
-        in_force = self._get_in_force(employees, day)
+        ``{employee: reason}``; evaluable employees are absent.
+
+        :param in_force: the result of :meth:`_get_in_force`, when already known
+        """
+        if in_force is None:
+            in_force = self._get_in_force(employees, day)
         reasons = {}
         for employee in employees:
             config = in_force.get(employee)
