@@ -28,7 +28,9 @@ class HrDepartment(models.Model):
     kpi_appraisal_count = fields.Integer(
         string="Appraisals this month", compute="_compute_kpi_month"
     )
-    kpi_quota_status = fields.Char(string="Quota this month", compute="_compute_kpi_month")
+    kpi_quota_status = fields.Char(
+        string="Quota this month", compute="_compute_kpi_month"
+    )
     kpi_config_count = fields.Integer(
         string="Evaluation configurations", compute="_compute_kpi_config_count"
     )
@@ -122,6 +124,8 @@ class HrDepartment(models.Model):
 
     def action_open_kpi_tasks(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("l10n_vn_hr_kpi.hr_kpi_task_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_task_action"
+        )
         action["domain"] = [("department_id", "child_of", self.id)]
         return action

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .hr_kpi_rule_set import level_selection
+from .hr_kpi_rule_set import level_selection, subject_group_selection
 
 # States in which the decided level is known to the employee.
 PUBLISHED_STATES = ("published", "appeal_open", "appeal_resolved", "locked")
@@ -57,17 +57,20 @@ class HrEmployee(models.Model):
         groups="l10n_vn_hr_kpi.group_kpi_evaluator",
     )
     kpi_evaluator_id = fields.Many2one(
-        related="kpi_config_id.evaluator_id",
+        "hr.employee",
+        compute="_compute_kpi_config_id",
         string="KPI evaluator",
         groups="l10n_vn_hr_kpi.group_kpi_evaluator",
     )
     kpi_decider_id = fields.Many2one(
-        related="kpi_config_id.decider_id",
+        "hr.employee",
+        compute="_compute_kpi_config_id",
         string="KPI decider",
         groups="l10n_vn_hr_kpi.group_kpi_evaluator",
     )
     kpi_subject_group = fields.Selection(
-        related="kpi_config_id.subject_group",
+        subject_group_selection(),
+        compute="_compute_kpi_config_id",
         string="Subject group",
         groups="l10n_vn_hr_kpi.group_kpi_evaluator",
     )
@@ -104,7 +107,11 @@ class HrEmployee(models.Model):
             self, fields.Date.context_today(self)
         )
         for employee in self:
-            employee.kpi_config_id = in_force.get(employee, False)
+            config = in_force.get(employee, self.env["hr.kpi.evaluation.config"])
+            employee.kpi_config_id = config
+            employee.kpi_evaluator_id = config.evaluator_id
+            employee.kpi_decider_id = config.decider_id
+            employee.kpi_subject_group = config.subject_group
 
     def _compute_kpi_counts(self):
         domain = [("employee_id", "in", self.ids)]

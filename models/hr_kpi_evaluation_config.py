@@ -57,7 +57,6 @@ class HrKpiEvaluationConfig(models.Model):
     )
     evaluator_id = fields.Many2one(
         "hr.employee",
-        string="Evaluator",
         compute="_compute_from_employee",
         store=True,
         readonly=False,
@@ -70,7 +69,6 @@ class HrKpiEvaluationConfig(models.Model):
     )
     decider_id = fields.Many2one(
         "hr.employee",
-        string="Decider",
         compute="_compute_from_employee",
         store=True,
         readonly=False,
@@ -200,7 +198,10 @@ class HrKpiEvaluationConfig(models.Model):
                         employee=config.employee_id.name,
                     )
                 )
-            if config.acting_deputy_id and config.acting_deputy_id == config.employee_id:
+            if (
+                config.acting_deputy_id
+                and config.acting_deputy_id == config.employee_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(employee)s cannot be his or her own acting deputy.",

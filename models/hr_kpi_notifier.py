@@ -91,7 +91,11 @@ class HrKpiNotifier(models.AbstractModel):
         appraisals = appraisals.sudo().exists()
         if not activity_type or not appraisals:
             return
-        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        Activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+        )
         existing = Activity.search(
             [
                 ("res_model", "=", appraisals._name),
@@ -133,7 +137,11 @@ class HrKpiNotifier(models.AbstractModel):
                     }
                 )
         to_unlink.unlink()
-        Activity.create(vals_list)
+        if vals_list:
+            # the activities store the name of their record, read one by one:
+            # compute the names of all the appraisals at once first
+            Activity.env[appraisals._name].browse(appraisals.ids).mapped("display_name")
+            Activity.create(vals_list)
 
     # ------------------------------------------------------------------
     # Daily digest to the heads
@@ -188,7 +196,8 @@ class HrKpiNotifier(models.AbstractModel):
                 author_id=author.id,
                 partner_ids=partner.ids,
                 subject=self.env._(
-                    "KPI appraisals late: %(count)s in your units", count=len(appraisals)
+                    "KPI appraisals late: %(count)s in your units",
+                    count=len(appraisals),
                 ),
                 body=body,
             )

@@ -46,9 +46,15 @@ class HrKpiPeriod(models.Model):
     date_self_evaluation = fields.Date(
         string="Self-evaluation by", compute="_compute_calendar", store=True
     )
-    date_review = fields.Date(string="Review by", compute="_compute_calendar", store=True)
-    date_decision = fields.Date(string="Decision by", compute="_compute_calendar", store=True)
-    date_summary = fields.Date(string="Summary by", compute="_compute_calendar", store=True)
+    date_review = fields.Date(
+        string="Review by", compute="_compute_calendar", store=True
+    )
+    date_decision = fields.Date(
+        string="Decision by", compute="_compute_calendar", store=True
+    )
+    date_summary = fields.Date(
+        string="Summary by", compute="_compute_calendar", store=True
+    )
     appeal_days = fields.Integer(
         string="Appeal window (days)",
         compute="_compute_calendar",
@@ -87,7 +93,9 @@ class HrKpiPeriod(models.Model):
     @api.depends("date_start")
     def _compute_date_end(self):
         for period in self:
-            period.date_end = period.date_start and (period.date_start + relativedelta(day=31))
+            period.date_end = period.date_start and (
+                period.date_start + relativedelta(day=31)
+            )
 
     @api.depends(
         "date_start",
@@ -121,7 +129,9 @@ class HrKpiPeriod(models.Model):
                 # relativedelta(day=31) stops at the last day of a short month
                 return next_month + relativedelta(day=max(day, 1))
 
-            period.date_self_evaluation = day_of_next_month(rule_set.self_evaluation_day)
+            period.date_self_evaluation = day_of_next_month(
+                rule_set.self_evaluation_day
+            )
             period.date_review = day_of_next_month(rule_set.review_day)
             period.date_decision = day_of_next_month(rule_set.decision_day)
             period.date_summary = day_of_next_month(rule_set.summary_day)
@@ -138,7 +148,9 @@ class HrKpiPeriod(models.Model):
         RuleSet = self.env["hr.kpi.rule.set"]
         for period in self:
             if period.date_start and not period.rule_set_id:
-                period.rule_set_id = RuleSet._get_for_date(period.company_id, period.date_start)
+                period.rule_set_id = RuleSet._get_for_date(
+                    period.company_id, period.date_start
+                )
             else:
                 period.rule_set_id = period.rule_set_id
 
@@ -155,13 +167,17 @@ class HrKpiPeriod(models.Model):
     def _check_first_day(self):
         for period in self:
             if period.date_start.day != 1:
-                raise ValidationError(self.env._("A period starts on the first day of a month."))
+                raise ValidationError(
+                    self.env._("A period starts on the first day of a month.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("date_start"):
-                vals["date_start"] = fields.Date.to_date(vals["date_start"]).replace(day=1)
+                vals["date_start"] = fields.Date.to_date(vals["date_start"]).replace(
+                    day=1
+                )
         periods = super().create(vals_list)
         self.env["hr.kpi.task"]._link_periods_for(periods)
         return periods
@@ -187,7 +203,10 @@ class HrKpiPeriod(models.Model):
             ]
         )
         by_month = {(p.company_id.id, p.date_start): p for p in periods}
-        return {(c, d): by_month.get((c, d.replace(day=1)), self.browse()).id for c, d in pairs}
+        return {
+            (c, d): by_month.get((c, d.replace(day=1)), self.browse()).id
+            for c, d in pairs
+        }
 
     # ------------------------------------------------------------------
     # Daily job
@@ -205,7 +224,9 @@ class HrKpiPeriod(models.Model):
     def _open_month_for_companies(self, month_start, companies=None):
         """Create the period of ``month_start`` for the companies without one
         (idempotent); companies without a rule set in force are left out."""
-        companies = companies if companies is not None else self.env["res.company"].search([])
+        companies = (
+            companies if companies is not None else self.env["res.company"].search([])
+        )
         Period = self.sudo().with_context(active_test=False)
         have = set(
             Period.search(
@@ -239,7 +260,9 @@ class HrKpiPeriod(models.Model):
         """Close the open periods whose last deadline is before ``today``; the
         appraisals are then locked by the workflow when it provides
         ``_kpi_auto_lock``."""
-        periods = self.sudo().search([("state", "=", "open"), ("date_lock", "<", today)])
+        periods = self.sudo().search(
+            [("state", "=", "open"), ("date_lock", "<", today)]
+        )
         if not periods:
             return periods
         periods.write({"state": "closed"})

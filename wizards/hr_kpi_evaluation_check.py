@@ -40,7 +40,9 @@ class HrKpiEvaluationCheck(models.TransientModel):
                 "checked": True,
                 "line_ids": [fields.Command.clear()]
                 + [
-                    fields.Command.create({"employee_id": employee.id, "reason": reason})
+                    fields.Command.create(
+                        {"employee_id": employee.id, "reason": reason}
+                    )
                     for employee, reason in reasons.items()
                 ],
             }

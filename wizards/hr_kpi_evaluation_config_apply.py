@@ -29,12 +29,10 @@ class HrKpiEvaluationConfigApply(models.TransientModel):
     )
     evaluator_id = fields.Many2one(
         "hr.employee",
-        string="Evaluator",
         help="Leave empty to use each employee's manager.",
     )
     decider_id = fields.Many2one(
         "hr.employee",
-        string="Decider",
         help="Leave empty to use the head of each employee's department.",
     )
     task_group = fields.Char()

@@ -94,7 +94,9 @@ class HrKpiPeriodOpen(models.TransientModel):
         self._check_can_open(self.department_id)
         period = self.period_id
         if period.state != "open":
-            raise UserError(self.env._("The period %(period)s is closed.", period=period.name))
+            raise UserError(
+                self.env._("The period %(period)s is closed.", period=period.name)
+            )
         groups = self._selected_subject_groups()
         if not groups:
             raise UserError(self.env._("Choose at least one subject group."))
@@ -106,7 +108,9 @@ class HrKpiPeriodOpen(models.TransientModel):
         employees = self.env["hr.employee"].sudo().search(domain)
         Config = self.env["hr.kpi.evaluation.config"].sudo()
         in_force = Config._get_in_force(employees, period.date_start)
-        reasons = Config._check_evaluable(employees, period.date_start, in_force=in_force)
+        reasons = Config._check_evaluable(
+            employees, period.date_start, in_force=in_force
+        )
         existing = {
             employee.id
             for [employee] in Appraisal._read_group(
@@ -134,7 +138,9 @@ class HrKpiPeriodOpen(models.TransientModel):
                 "existing_count": len(existing),
                 "skipped_line_ids": [fields.Command.clear()]
                 + [
-                    fields.Command.create({"employee_id": employee.id, "reason": reason})
+                    fields.Command.create(
+                        {"employee_id": employee.id, "reason": reason}
+                    )
                     for employee, reason in skipped
                 ],
             }
