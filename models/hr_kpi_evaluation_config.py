@@ -64,8 +64,8 @@ class HrKpiEvaluationConfig(models.Model):
         index=True,
         check_company=True,
         tracking=True,
-        help="Direct manager who scores and proposes a level (người quản lý trực tiếp). "
-        "Defaults to the employee's manager.",
+        help="Direct manager who scores and proposes a level "
+        "(người quản lý trực tiếp). Defaults to the employee's manager.",
     )
     decider_id = fields.Many2one(
         "hr.employee",
@@ -194,7 +194,8 @@ class HrKpiEvaluationConfig(models.Model):
             if config.employee_id in (config.evaluator_id | config.decider_id):
                 raise ValidationError(
                     self.env._(
-                        "%(employee)s cannot evaluate or decide for himself or herself.",
+                        "%(employee)s cannot evaluate or decide for himself "
+                        "or herself.",
                         employee=config.employee_id.name,
                     )
                 )
