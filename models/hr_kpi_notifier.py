@@ -55,6 +55,24 @@ class HrKpiNotifier(models.AbstractModel):
         }.get(actor, appraisal.employee_id.browse())
 
     @api.model
+    def _acting_deciders(self, appraisals, day):
+        """``{appraisal: acting deputy}`` for the appraisals whose decider has
+        delegated the decision (ủy quyền) on ``day``, per the configuration."""
+        in_force = (
+            self.env["hr.kpi.evaluation.config"]
+            .sudo()
+            ._get_in_force(appraisals.employee_id, day)
+        )
+        result = {}
+        for appraisal in appraisals:
+            config = in_force.get(appraisal.employee_id)
+            if config and config.decider_id == appraisal.decider_employee_id:
+                deputy = config._acting_deputy_on(day)
+                if deputy:
+                    result[appraisal] = deputy
+        return result
+
+    @api.model
     def _expected_activities(self, appraisals):
         """``{appraisal id: (user, deadline, step label)}`` for the appraisals
         whose current step has a responsible user."""
@@ -63,18 +81,25 @@ class HrKpiNotifier(models.AbstractModel):
             "evaluator": self.env._("Review"),
             "decider": self.env._("Decision"),
         }
+        today = fields.Date.context_today(self)
+        steps = {appraisal: self._get_step(appraisal) for appraisal in appraisals}
+        deciding = appraisals.filtered(lambda a: steps[a][0] == "decider")
+        acting = self._acting_deciders(deciding, today) if deciding else {}
         expected = {}
         for appraisal in appraisals:
-            actor, deadline_field = self._get_step(appraisal)
+            actor, deadline_field = steps[appraisal]
             if not actor:
                 continue
-            user = self._get_responsible(appraisal, actor).user_id
+            responsible = acting.get(appraisal) or self._get_responsible(
+                appraisal, actor
+            )
+            user = responsible.user_id
             if not user:
                 continue
             deadline = (
                 appraisal.period_id[deadline_field]
                 or appraisal.period_id.date_end
-                or fields.Date.context_today(self)
+                or today
             )
             expected[appraisal.id] = (user, deadline, labels[actor])
         return expected

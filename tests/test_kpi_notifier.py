@@ -67,6 +67,25 @@ class TestKpiNotifier(KpiFlowCase):
         for state in ("decided", "published", "locked"):
             self.assertFalse(self._move(appraisal, state), state)
 
+    def test_acting_deputy_gets_the_decision(self):
+        self._config(
+            self.staff,
+            decider_id=self.head.id,
+            acting_deputy_id=self.other_head.id,
+            acting_date_start=date(2026, 4, 1),
+            acting_date_end=date(2026, 4, 30),
+        )
+        appraisal = self._appraisal(self.staff, state="reviewed")
+        self.assertEqual(appraisal.decider_employee_id, self.head)
+        with freeze_time("2026-04-06"):
+            self.notifier._sync_activities(appraisal)
+            self.assertEqual(
+                self._kpi_activities(appraisal).user_id, self.user_other_head
+            )
+        with freeze_time("2026-05-02"):
+            self.notifier._sync_activities(appraisal)
+            self.assertEqual(self._kpi_activities(appraisal).user_id, self.user_head)
+
     def test_people_without_user_are_skipped(self):
         appraisal = self._appraisal(
             self.staff2,
