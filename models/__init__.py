@@ -14,3 +14,4 @@ from . import res_users
 from . import hr_kpi_engine
 from . import hr_kpi_quota
 from . import hr_kpi_demo
+from . import hr_kpi_notifier

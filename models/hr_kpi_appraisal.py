@@ -1379,20 +1379,20 @@ class HrKpiAppraisal(models.Model):
         self._workflow_write({"state": "locked"})
         return True
 
-    @api.model
     def _kpi_auto_lock(self):
         """Lock published results whose appeal window has passed, and resolved
         appeals (cron)."""
         today = fields.Date.context_today(self)
-        to_lock = self.sudo().search(
-            [
-                "|",
-                ("state", "=", "appeal_resolved"),
-                "&",
-                ("state", "=", "published"),
-                ("appeal_deadline", "<", today),
-            ]
-        )
+        domain = [
+            "|",
+            ("state", "=", "appeal_resolved"),
+            "&",
+            ("state", "=", "published"),
+            ("appeal_deadline", "<", today),
+        ]
+        if self:
+            domain.append(("id", "in", self.ids))
+        to_lock = self.sudo().search(domain)
         to_lock._workflow_write({"state": "locked"})
         return to_lock
 

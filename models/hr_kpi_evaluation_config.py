@@ -57,7 +57,6 @@ class HrKpiEvaluationConfig(models.Model):
     )
     evaluator_id = fields.Many2one(
         "hr.employee",
-        string="Evaluator",
         compute="_compute_from_employee",
         store=True,
         readonly=False,
@@ -65,12 +64,11 @@ class HrKpiEvaluationConfig(models.Model):
         index=True,
         check_company=True,
         tracking=True,
-        help="Direct manager who scores and proposes a level (người quản lý trực tiếp). "
-        "Defaults to the employee's manager.",
+        help="Direct manager who scores and proposes a level "
+        "(người quản lý trực tiếp). Defaults to the employee's manager.",
     )
     decider_id = fields.Many2one(
         "hr.employee",
-        string="Decider",
         compute="_compute_from_employee",
         store=True,
         readonly=False,
@@ -143,13 +141,14 @@ class HrKpiEvaluationConfig(models.Model):
 
     @api.model
     def _default_decider(self, employee):
-        """The manager of the employee's department; when the employee is that
-        manager, the manager of the first parent department headed by someone
-        else."""
+        """The decider of the employee's department (its manager unless the unit
+        names another one); when the employee is that person, the decider of the
+        first parent department decided by someone else."""
         department = employee.department_id
         while department:
-            if department.manager_id and department.manager_id != employee:
-                return department.manager_id
+            decider = department.kpi_decider_id or department.manager_id
+            if decider and decider != employee:
+                return decider
             department = department.parent_id
         return self.env["hr.employee"]
 
@@ -167,18 +166,19 @@ class HrKpiEvaluationConfig(models.Model):
         configs = self.filtered("active")
         if not configs:
             return
+        # sudo: an overlap with a configuration the user cannot see is still one
         others = (
-            self.search(
+            self.sudo().search(
                 [
                     ("employee_id", "in", configs.employee_id.ids),
                     ("id", "not in", configs.ids),
                 ]
             )
-            | configs
+            | configs.sudo()
         )
         by_employee = others.grouped("employee_id")
         for config in configs:
-            for other in by_employee[config.employee_id] - config:
+            for other in by_employee[config.employee_id] - config.sudo():
                 if config._overlaps(other):
                     raise ValidationError(
                         self.env._(
@@ -194,7 +194,8 @@ class HrKpiEvaluationConfig(models.Model):
             if config.employee_id in (config.evaluator_id | config.decider_id):
                 raise ValidationError(
                     self.env._(
-                        "%(employee)s cannot evaluate or decide for himself or herself.",
+                        "%(employee)s cannot evaluate or decide for himself "
+                        "or herself.",
                         employee=config.employee_id.name,
                     )
                 )
@@ -256,10 +257,14 @@ class HrKpiEvaluationConfig(models.Model):
         return self.env["hr.employee"]
 
     @api.model
-    def _check_evaluable(self, employees, day):
+    def _check_evaluable(self, employees, day, in_force=None):
         """Why each employee cannot be put into a period starting on ``day``:
-        ``{employee: reason}``; evaluable employees are absent."""
-        in_force = self._get_in_force(employees, day)
+        ``{employee: reason}``; evaluable employees are absent.
+
+        :param in_force: the result of :meth:`_get_in_force`, when already known
+        """
+        if in_force is None:
+            in_force = self._get_in_force(employees, day)
         reasons = {}
         for employee in employees:
             config = in_force.get(employee)

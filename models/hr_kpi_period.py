@@ -1,7 +1,11 @@
+import logging
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
 
 
 class HrKpiPeriod(models.Model):
@@ -38,6 +42,33 @@ class HrKpiPeriod(models.Model):
         tracking=True,
         help="Rule set given to the appraisals created in the period.",
     )
+    # Deadline calendar (SPEC §6): days of the next month, from the rule set
+    date_self_evaluation = fields.Date(
+        string="Self-evaluation by", compute="_compute_calendar", store=True
+    )
+    date_review = fields.Date(
+        string="Review by", compute="_compute_calendar", store=True
+    )
+    date_decision = fields.Date(
+        string="Decision by", compute="_compute_calendar", store=True
+    )
+    date_summary = fields.Date(
+        string="Summary by", compute="_compute_calendar", store=True
+    )
+    appeal_days = fields.Integer(
+        string="Appeal window (days)",
+        compute="_compute_calendar",
+        store=True,
+        help="Days after publication during which an appraisal may be appealed.",
+    )
+    date_lock = fields.Date(
+        string="Closes after",
+        compute="_compute_calendar",
+        store=True,
+        index=True,
+        help="Last deadline: the summary date plus the appeal window. The daily job "
+        "closes the period the day after.",
+    )
     appraisal_ids = fields.One2many("hr.kpi.appraisal", "period_id")
     appraisal_count = fields.Integer(compute="_compute_appraisal_count")
 
@@ -65,6 +96,52 @@ class HrKpiPeriod(models.Model):
             period.date_end = period.date_start and (
                 period.date_start + relativedelta(day=31)
             )
+
+    @api.depends(
+        "date_start",
+        "rule_set_id.self_evaluation_day",
+        "rule_set_id.review_day",
+        "rule_set_id.decision_day",
+        "rule_set_id.summary_day",
+        "rule_set_id.appeal_days",
+    )
+    def _compute_calendar(self):
+        for period in self:
+            rule_set = period.rule_set_id
+            if not (period.date_start and rule_set):
+                period.update(
+                    dict.fromkeys(
+                        (
+                            "date_self_evaluation",
+                            "date_review",
+                            "date_decision",
+                            "date_summary",
+                            "date_lock",
+                        ),
+                        False,
+                    )
+                )
+                period.appeal_days = rule_set.appeal_days
+                continue
+            next_month = period.date_start + relativedelta(months=1)
+
+            def day_of_next_month(day, next_month=next_month):
+                # relativedelta(day=31) stops at the last day of a short month
+                return next_month + relativedelta(day=max(day, 1))
+
+            period.date_self_evaluation = day_of_next_month(
+                rule_set.self_evaluation_day
+            )
+            period.date_review = day_of_next_month(rule_set.review_day)
+            period.date_decision = day_of_next_month(rule_set.decision_day)
+            period.date_summary = day_of_next_month(rule_set.summary_day)
+            period.appeal_days = rule_set.appeal_days
+            period.date_lock = max(
+                period.date_self_evaluation,
+                period.date_review,
+                period.date_decision,
+                period.date_summary,
+            ) + relativedelta(days=rule_set.appeal_days)
 
     @api.depends("date_start", "company_id")
     def _compute_rule_set_id(self):
@@ -130,6 +207,77 @@ class HrKpiPeriod(models.Model):
             (c, d): by_month.get((c, d.replace(day=1)), self.browse()).id
             for c, d in pairs
         }
+
+    # ------------------------------------------------------------------
+    # Daily job
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_manage_periods(self):
+        """Open the current month for every company that has no period for it,
+        then close the open periods whose last deadline has passed."""
+        today = fields.Date.context_today(self)
+        self._open_month_for_companies(today.replace(day=1))
+        self._close_expired(today)
+
+    @api.model
+    def _open_month_for_companies(self, month_start, companies=None):
+        """Create the period of ``month_start`` for the companies without one
+        (idempotent); companies without a rule set in force are left out."""
+        companies = (
+            companies if companies is not None else self.env["res.company"].search([])
+        )
+        Period = self.sudo().with_context(active_test=False)
+        have = set(
+            Period.search(
+                [("company_id", "in", companies.ids), ("date_start", "=", month_start)]
+            ).company_id.ids
+        )
+        RuleSet = self.env["hr.kpi.rule.set"].sudo()
+        vals_list = []
+        for company in companies:
+            if company.id in have:
+                continue
+            rule_set = RuleSet._get_for_date(company, month_start)
+            if not rule_set:
+                _logger.info(
+                    "KPI: no rule set in force on %s for %s, no period opened",
+                    month_start,
+                    company.name,
+                )
+                continue
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "date_start": month_start,
+                    "rule_set_id": rule_set.id,
+                }
+            )
+        return Period.create(vals_list)
+
+    @api.model
+    def _close_expired(self, today):
+        """Close the open periods whose last deadline is before ``today``; the
+        appraisals are then locked by the workflow when it provides
+        ``_kpi_auto_lock``."""
+        periods = self.sudo().search(
+            [("state", "=", "open"), ("date_lock", "<", today)]
+        )
+        if not periods:
+            return periods
+        periods.write({"state": "closed"})
+        appraisals = periods.appraisal_ids
+        if appraisals and hasattr(appraisals, "_kpi_auto_lock"):
+            appraisals._kpi_auto_lock()
+        return periods
+
+    def action_open_month_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_period_open_action"
+        )
+        action["context"] = {"default_period_id": self.id}
+        return action
 
     def action_open_appraisals(self):
         self.ensure_one()

@@ -21,11 +21,17 @@ class ResUsers(models.Model):
     @api.depends_context("uid")
     def _compute_kpi_departments(self):
         Department = self.env["hr.department"].sudo()
-        heads = Department.search([("manager_id.user_id", "in", self.ids)])
+        heads = Department.search(
+            [
+                "|",
+                ("manager_id.user_id", "in", self.ids),
+                ("kpi_decider_id.user_id", "in", self.ids),
+            ]
+        )
         focals = Department.search([("kpi_focal_point_id.user_id", "in", self.ids)])
         for user in self:
             user.kpi_head_department_ids = heads.filtered(
-                lambda d, u=user: d.manager_id.user_id == u
+                lambda d, u=user: u in (d.manager_id.user_id | d.kpi_decider_id.user_id)
             )
             user.kpi_focal_department_ids = focals.filtered(
                 lambda d, u=user: d.kpi_focal_point_id.user_id == u

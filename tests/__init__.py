@@ -7,3 +7,6 @@ from . import test_kpi_rule_set
 from . import test_kpi_performance
 from . import test_kpi_workflow
 from . import test_kpi_concurrency
+from . import test_kpi_config
+from . import test_kpi_period_open
+from . import test_kpi_notifier

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..models.hr_kpi_rule_set import subject_group_selection
 
@@ -50,11 +50,48 @@ class HrKpiPeriodOpen(models.TransientModel):
             key for key, _label in subject_group_selection() if self[f"include_{key}"]
         ]
 
+    @api.model
+    def _check_can_open(self, department):
+        """Opening a month is the job of the HR officer (whole company) or of the
+        unit focal point (own units and their sub-units)."""
+        user = self.env.user
+        if user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            return
+        if user.has_group("l10n_vn_hr_kpi.group_kpi_focal_point"):
+            own_units = user.employee_ids.sudo().kpi_focal_department_ids
+            if department and department.sudo().filtered_domain(
+                [("id", "child_of", own_units.ids)]
+            ):
+                return
+            raise AccessError(
+                self.env._(
+                    "As a focal point you can only open a month for your own units; "
+                    "choose one of them."
+                )
+            )
+        raise AccessError(
+            self.env._("Only HR officers and unit focal points can open a month.")
+        )
+
+    def _prepare_appraisal_vals(self, employee, config):
+        period = self.period_id
+        vals = {
+            "employee_id": employee.id,
+            "period_id": period.id,
+            "department_id": config.department_id.id or employee.department_id.id,
+            "subject_group": config.subject_group,
+            "task_group": config.task_group or False,
+            "evaluator_employee_id": config.evaluator_id.id,
+            "decider_employee_id": config.decider_id.id,
+            "rule_set_id": (config.rule_set_id or period.rule_set_id).id,
+        }
+        if config.job_id:
+            vals["job_title"] = config.job_id.name
+        return vals
+
     def action_open_month(self):
         self.ensure_one()
-        Appraisal = self.env["hr.kpi.appraisal"]
-        # creating appraisals for a whole unit is an HR or focal-point task
-        Appraisal.check_access("create")
+        self._check_can_open(self.department_id)
         period = self.period_id
         if period.state != "open":
             raise UserError(
@@ -63,16 +100,20 @@ class HrKpiPeriodOpen(models.TransientModel):
         groups = self._selected_subject_groups()
         if not groups:
             raise UserError(self.env._("Choose at least one subject group."))
+        # rights checked above; the work is done for the whole unit
+        Appraisal = self.env["hr.kpi.appraisal"].sudo()
         domain = [("company_id", "=", period.company_id.id)]
         if self.department_id:
             domain.append(("department_id", "child_of", self.department_id.id))
-        employees = self.env["hr.employee"].search(domain)
-        Config = self.env["hr.kpi.evaluation.config"]
-        reasons = Config._check_evaluable(employees, period.date_start)
+        employees = self.env["hr.employee"].sudo().search(domain)
+        Config = self.env["hr.kpi.evaluation.config"].sudo()
         in_force = Config._get_in_force(employees, period.date_start)
+        reasons = Config._check_evaluable(
+            employees, period.date_start, in_force=in_force
+        )
         existing = {
             employee.id
-            for [employee] in Appraisal.sudo()._read_group(
+            for [employee] in Appraisal._read_group(
                 [("period_id", "=", period.id), ("employee_id", "in", employees.ids)],
                 ["employee_id"],
             )
@@ -87,26 +128,16 @@ class HrKpiPeriodOpen(models.TransientModel):
             config = in_force[employee]
             if config.subject_group not in groups:
                 continue
-            vals_list.append(
-                {
-                    "employee_id": employee.id,
-                    "period_id": period.id,
-                    "department_id": config.department_id.id
-                    or employee.department_id.id,
-                    "subject_group": config.subject_group,
-                    "task_group": config.task_group,
-                    "evaluator_employee_id": config.evaluator_id.id,
-                    "decider_employee_id": config.decider_id.id,
-                    "rule_set_id": (config.rule_set_id or period.rule_set_id).id,
-                }
-            )
-        Appraisal.create(vals_list)
+            vals_list.append(self._prepare_appraisal_vals(employee, config))
+        appraisals = Appraisal.create(vals_list)
+        self.env["hr.kpi.notifier"]._sync_activities(appraisals)
         self.write(
             {
                 "state": "done",
-                "created_count": len(vals_list),
+                "created_count": len(appraisals),
                 "existing_count": len(existing),
-                "skipped_line_ids": [
+                "skipped_line_ids": [fields.Command.clear()]
+                + [
                     fields.Command.create(
                         {"employee_id": employee.id, "reason": reason}
                     )
