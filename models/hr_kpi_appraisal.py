@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .hr_kpi_rule_set import LEADER_SUBJECT_GROUPS, level_selection, subject_group_selection
 
@@ -43,6 +43,8 @@ RESULT_FIELDS = (
 SCORE_FIELDS = frozenset(TASK_BLOCK_FIELDS + GENERAL_BLOCK_FIELDS + VETO_FIELDS + RESULT_FIELDS)
 # Links maintained by the addon itself.
 LINK_FIELDS = frozenset({"leader_appraisal_id"})
+# What the appraised employee may write on his or her own appraisal.
+SELF_FIELDS = frozenset({"level_self", "strengths", "weaknesses", "line_ids"})
 
 
 class HrKpiAppraisal(models.Model):
@@ -292,6 +294,10 @@ class HrKpiAppraisal(models.Model):
     decider_comment = fields.Text()
     evaluator_private_note = fields.Text(groups="l10n_vn_hr_kpi.group_kpi_evaluator")
     task_count = fields.Integer(compute="_compute_task_count")
+    is_appraiser = fields.Boolean(
+        compute="_compute_is_appraiser",
+        help="The current user evaluates or decides this appraisal.",
+    )
 
     _sql_constraints = [
         (
@@ -344,6 +350,12 @@ class HrKpiAppraisal(models.Model):
             appraisal.level_decision = (
                 appraisal.level_final or appraisal.level_proposed or appraisal.level_computed
             )
+
+    @api.depends_context("uid")
+    @api.depends("evaluator_employee_id", "decider_employee_id")
+    def _compute_is_appraiser(self):
+        for appraisal in self:
+            appraisal.is_appraiser = appraisal._is_appraiser()
 
     def _compute_task_count(self):
         counts = dict(
@@ -476,8 +488,42 @@ class HrKpiAppraisal(models.Model):
         appraisals._link_leaders()
         return appraisals
 
+    def _is_appraiser(self, user=None):
+        """Whether ``user`` evaluates or decides this appraisal (or is a head or an
+        HR officer); the appraised employee alone may only self-evaluate."""
+        self.ensure_one()
+        user = user or self.env.user
+        if user._is_superuser() or user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
+            return True
+        appraisal = self.sudo()
+        return user in (
+            appraisal.evaluator_employee_id.user_id | appraisal.decider_employee_id.user_id
+        )
+
+    def _check_self_write(self, fnames):
+        """The appraised employee writes the self-evaluation only (the workflow
+        refines what each actor may write in each state)."""
+        if self.env.su:
+            return
+        forbidden = {
+            f
+            for f in fnames
+            if f not in SELF_FIELDS and not f.startswith(("message_", "activity_"))
+        }
+        if not forbidden:
+            return
+        for appraisal in self:
+            if not appraisal._is_appraiser():
+                raise AccessError(
+                    self.env._(
+                        "Appraisal %(name)s: you can only fill in your self-evaluation.",
+                        name=appraisal.display_name,
+                    )
+                )
+
     def write(self, vals):
         self._check_score_write([vals])
+        self._check_self_write(vals)
         res = super().write(vals)
         if {"rule_set_id", "subject_group"} & set(vals):
             self.filtered(lambda a: a.state == "draft")._sync_criterion_lines()

@@ -103,8 +103,9 @@ class TestKpiPerformance(KpiCommon):
         small = self.appraisals[:50]
         queries_50 = self._queries_to_recompute(small)
         queries_500 = self._queries_to_recompute(self.appraisals)
-        _logger.info("Recomputing scores: %s queries for 50 appraisals, %s for 500",
-                     queries_50, queries_500)
+        _logger.info(
+            "Recomputing scores: %s queries for 50 appraisals, %s for 500", queries_50, queries_500
+        )
         # a few more batches (UPDATE per 100 rows, fetch per 1000 records) at most,
         # never one query per appraisal
         self.assertLess(queries_500, 100, f"{queries_500} queries for 500 appraisals")
@@ -123,6 +124,8 @@ class TestKpiPerformance(KpiCommon):
         tasks.write({"exceeded_requirement": True})
         self.env.flush_all()
         queries = self.env.cr.sql_log_count - before
-        _logger.info("Writing 1,000 task outcomes and rescoring 500 appraisals: %s queries", queries)
+        _logger.info(
+            "Writing 1,000 task outcomes and rescoring 500 appraisals: %s queries", queries
+        )
         self.assertLess(queries, 150, f"{queries} queries to rescore 500 appraisals")
         self.assertTrue(all(a.task_exceeded_count == 2 for a in self.appraisals))

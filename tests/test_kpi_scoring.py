@@ -527,3 +527,18 @@ class TestKpiScoring(KpiCommon):
         own.line_ids.read(["name", "max_points", "self_points", "final_points"])
         own.task_ids.read(["name", "product_id", "delay_count", "state"])
         self.assertNotIn("evaluator_private_note", fnames)
+        # the employee self-evaluates through the form (onchanges included)
+        with Form(own) as form:
+            with form.line_ids.edit(0) as line:
+                line.self_points = 5.0
+                line.comment = "One report sent late"
+            form.level_self = "good"
+        self.assertEqual(appraisal.line_ids[0].final_points, 5.0)
+        self.assertEqual(appraisal.general_self_score, 5.0)
+        # the evaluator corrects through the form
+        with Form(appraisal.with_user(self.user_leader)) as form:
+            with form.line_ids.edit(0) as line:
+                line.evaluator_points = 4.0
+                line.evaluator_comment = "Two reports late"
+            form.level_proposed = "good"
+        self.assertEqual(appraisal.line_ids[0].final_points, 4.0)

@@ -203,3 +203,24 @@ class TestKpiTaskAccess(KpiCommon):
         with self.assertRaises(AccessError):
             staff2.with_user(self.user_staff).read(["total_score"])
         self.assertEqual(Appraisal.with_user(self.user_head).search([]), staff | staff2)
+
+    def test_employee_writes_self_evaluation_only(self):
+        appraisal = self.make_appraisal(self.emp_staff, evaluator_employee_id=self.emp_leader.id)
+        own = appraisal.with_user(self.user_staff)
+        own.write({"level_self": "good", "strengths": "On time"})
+        own.line_ids[0].write({"self_points": 5.0, "comment": "Late once"})
+        for vals in (
+            {"level_final": "excellent"},
+            {"level_proposed": "excellent"},
+            {"kpi_cohesion": 100.0},
+            {"zero_assignment_resolution": "full"},
+            {"evaluator_employee_id": self.emp_staff2.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                own.write(vals)
+        with self.assertRaises(AccessError):
+            own.line_ids[0].write({"final_points": 6.0})
+        # the evaluator scores
+        appraisal.with_user(self.user_leader).line_ids[0].write({"evaluator_points": 4.0})
+        appraisal.with_user(self.user_leader).write({"level_proposed": "good"})
+        self.assertEqual(appraisal.line_ids[0].final_points, 4.0)
