@@ -254,7 +254,11 @@ class HrKpiTask(models.Model):
     def _compute_is_late(self):
         today = fields.Date.context_today(self)
         for task in self:
-            task.is_late = task.state not in ("done", "cancelled") and task.deadline < today
+            task.is_late = (
+                task.state not in ("done", "cancelled")
+                and bool(task.deadline)
+                and task.deadline < today
+            )
 
     @api.constrains("delay_corrected", "delay_correction_reason")
     def _check_delay_correction(self):
@@ -496,10 +500,23 @@ class HrKpiTask(models.Model):
                 raise AccessError(self.env._("Only the assigner or the evaluator cancels a task."))
         self.write({"state": "cancelled"})
 
-    def action_carry_over(self, new_deadline=None):
+    def action_carry_over(self):
+        new_tasks = self._carry_over()
+        action = self.env["ir.actions.act_window"]._for_xml_id("l10n_vn_hr_kpi.hr_kpi_task_action")
+        action.update({"domain": [("id", "in", new_tasks.ids)], "context": {}})
+        if len(new_tasks) == 1:
+            action.update({"res_id": new_tasks.id, "view_mode": "form", "views": [(False, "form")]})
+        return action
+
+    def _carry_over(self, new_deadline=None):
         """Carry the unfinished quantity over to a new deadline (next month's end by
         default) as a new task; the task stays in its own month as not completed."""
         new_tasks = self.browse()
+        for task in self:
+            if not task._is_outcome_manager():
+                raise AccessError(
+                    self.env._("Only the assigner or the evaluator carries a task over.")
+                )
         for task in self:
             remaining = task.quantity - task.completed_quantity
             if task.state in ("done", "cancelled") or remaining <= 0:

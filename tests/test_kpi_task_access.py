@@ -224,3 +224,20 @@ class TestKpiTaskAccess(KpiCommon):
         appraisal.with_user(self.user_leader).line_ids[0].write({"evaluator_points": 4.0})
         appraisal.with_user(self.user_leader).write({"level_proposed": "good"})
         self.assertEqual(appraisal.line_ids[0].final_points, 4.0)
+
+    def test_carry_over(self):
+        """The unfinished quantity moves to June as a new task; May keeps the outcome."""
+        self.task.write({"completed_quantity": 1, "date_done": self.deadline})
+        june = self.env["hr.kpi.period"].create(
+            {"company_id": self.company.id, "date_start": "2026-06-01"}
+        )
+        action = self.task.with_user(self.user_leader).action_carry_over()
+        new = self.env["hr.kpi.task"].browse(action["res_id"])
+        self.assertEqual(new.origin, "carried")
+        self.assertEqual(new.carried_from_id, self.task)
+        self.assertEqual(new.quantity, 1.0)
+        self.assertEqual(new.period_id, june)
+        self.assertEqual(str(new.deadline), "2026-06-30")
+        self.assertFalse(new.completed_quantity)
+        with self.assertRaises(AccessError):
+            self.task.with_user(self.user_staff).action_carry_over()
