@@ -11,7 +11,9 @@ class HrKpiAdjustment(models.Model):
     appraisal_id = fields.Many2one(
         "hr.kpi.appraisal", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="appraisal_id.company_id", store=True, index=True
+    )
     employee_id = fields.Many2one(related="appraisal_id.employee_id")
     adjustment_type = fields.Selection(
         [("bonus", "Bonus"), ("deduction", "Deduction")],
@@ -25,9 +27,14 @@ class HrKpiAdjustment(models.Model):
     evidence = fields.Text()
     attachment_ids = fields.Many2many("ir.attachment", string="Evidence files")
     proposer_id = fields.Many2one(
-        "res.users", string="Proposed by", default=lambda self: self.env.user, readonly=True
+        "res.users",
+        string="Proposed by",
+        default=lambda self: self.env.user,
+        readonly=True,
     )
-    approver_id = fields.Many2one("res.users", string="Approved by", readonly=True, copy=False)
+    approver_id = fields.Many2one(
+        "res.users", string="Approved by", readonly=True, copy=False
+    )
     state = fields.Selection(
         [("proposed", "Proposed"), ("approved", "Approved"), ("refused", "Refused")],
         default="proposed",
@@ -49,7 +56,9 @@ class HrKpiAdjustment(models.Model):
 
     def _check_can_approve(self):
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
-            raise UserError(self.env._("Only the head of unit approves bonuses and deductions."))
+            raise UserError(
+                self.env._("Only the head of unit approves bonuses and deductions.")
+            )
 
     def action_approve(self):
         self._check_can_approve()

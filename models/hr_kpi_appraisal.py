@@ -3,7 +3,11 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .hr_kpi_rule_set import LEADER_SUBJECT_GROUPS, level_selection, subject_group_selection
+from .hr_kpi_rule_set import (
+    LEADER_SUBJECT_GROUPS,
+    level_selection,
+    subject_group_selection,
+)
 
 TASK_BLOCK_FIELDS = (
     "kpi_assigned_quantity",
@@ -40,7 +44,9 @@ RESULT_FIELDS = (
     "level_reason_data",
 )
 # Everything the engine computes: never written by anyone.
-SCORE_FIELDS = frozenset(TASK_BLOCK_FIELDS + GENERAL_BLOCK_FIELDS + VETO_FIELDS + RESULT_FIELDS)
+SCORE_FIELDS = frozenset(
+    TASK_BLOCK_FIELDS + GENERAL_BLOCK_FIELDS + VETO_FIELDS + RESULT_FIELDS
+)
 # Links maintained by the addon itself.
 LINK_FIELDS = frozenset({"leader_appraisal_id"})
 # What the appraised employee may write on his or her own appraisal.
@@ -108,9 +114,13 @@ class HrKpiAppraisal(models.Model):
         ondelete="restrict",
     )
     use_letters = fields.Boolean(related="rule_set_id.use_letters")
-    rule_general_max = fields.Float(related="rule_set_id.general_max", string="General maximum")
+    rule_general_max = fields.Float(
+        related="rule_set_id.general_max", string="General maximum"
+    )
     rule_task_max = fields.Float(related="rule_set_id.task_max", string="Task maximum")
-    rule_bonus_max = fields.Float(related="rule_set_id.bonus_max", string="Bonus maximum")
+    rule_bonus_max = fields.Float(
+        related="rule_set_id.bonus_max", string="Bonus maximum"
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -155,9 +165,15 @@ class HrKpiAppraisal(models.Model):
     subordinate_appraisal_ids = fields.One2many(
         "hr.kpi.appraisal", "leader_appraisal_id", string="Appraisals evaluated"
     )
-    line_ids = fields.One2many("hr.kpi.appraisal.line", "appraisal_id", string="General criteria")
-    adjustment_ids = fields.One2many("hr.kpi.adjustment", "appraisal_id", string="Adjustments")
-    task_ids = fields.One2many("hr.kpi.task", "appraisal_id", string="Tasks", readonly=True)
+    line_ids = fields.One2many(
+        "hr.kpi.appraisal.line", "appraisal_id", string="General criteria"
+    )
+    adjustment_ids = fields.One2many(
+        "hr.kpi.adjustment", "appraisal_id", string="Adjustments"
+    )
+    task_ids = fields.One2many(
+        "hr.kpi.task", "appraisal_id", string="Tasks", readonly=True
+    )
 
     # ---- task block (NĐ 335 Điều 14): computed by the engine --------------
     kpi_assigned_quantity = fields.Float(
@@ -173,13 +189,22 @@ class HrKpiAppraisal(models.Model):
         string="Converted on time", compute="_compute_task_block", store=True
     )
     kpi_quantity = fields.Float(
-        string="a. Quantity (%)", compute="_compute_task_block", store=True, aggregator="avg"
+        string="a. Quantity (%)",
+        compute="_compute_task_block",
+        store=True,
+        aggregator="avg",
     )
     kpi_quality = fields.Float(
-        string="b. Quality (%)", compute="_compute_task_block", store=True, aggregator="avg"
+        string="b. Quality (%)",
+        compute="_compute_task_block",
+        store=True,
+        aggregator="avg",
     )
     kpi_progress = fields.Float(
-        string="c. Progress (%)", compute="_compute_task_block", store=True, aggregator="avg"
+        string="c. Progress (%)",
+        compute="_compute_task_block",
+        store=True,
+        aggregator="avg",
     )
     task_counted_count = fields.Integer(
         string="Tasks counted", compute="_compute_task_block", store=True
@@ -224,7 +249,9 @@ class HrKpiAppraisal(models.Model):
     kpi_organisation = fields.Float(
         string="đ. Capacity to organise (%)", default=100.0, tracking=True
     )
-    kpi_cohesion = fields.Float(string="e. Capacity to unite (%)", default=100.0, tracking=True)
+    kpi_cohesion = fields.Float(
+        string="e. Capacity to unite (%)", default=100.0, tracking=True
+    )
 
     # ---- general block -----------------------------------------------------
     general_self_score = fields.Float(
@@ -233,8 +260,12 @@ class HrKpiAppraisal(models.Model):
     general_evaluator_score = fields.Float(
         string="General score (evaluator)", compute="_compute_general_block", store=True
     )
-    general_score = fields.Float(compute="_compute_general_block", store=True, aggregator="avg")
-    adjustment_bonus = fields.Float(string="Bonus", compute="_compute_general_block", store=True)
+    general_score = fields.Float(
+        compute="_compute_general_block", store=True, aggregator="avg"
+    )
+    adjustment_bonus = fields.Float(
+        string="Bonus", compute="_compute_general_block", store=True
+    )
     adjustment_deduction = fields.Float(
         string="Deductions", compute="_compute_general_block", store=True
     )
@@ -244,11 +275,17 @@ class HrKpiAppraisal(models.Model):
 
     # ---- vetoes --------------------------------------------------------------
     veto_data = fields.Json(compute="_compute_vetoes", store=True)
-    is_vetoed = fields.Boolean(string="Vetoed", compute="_compute_vetoes", store=True, index=True)
+    is_vetoed = fields.Boolean(
+        string="Vetoed", compute="_compute_vetoes", store=True, index=True
+    )
 
     # ---- result --------------------------------------------------------------
     kpi_percent = fields.Float(
-        string="KPI (%)", compute="_compute_result", store=True, recursive=True, aggregator="avg"
+        string="KPI (%)",
+        compute="_compute_result",
+        store=True,
+        recursive=True,
+        aggregator="avg",
     )
     task_score = fields.Float(
         compute="_compute_result", store=True, recursive=True, aggregator="avg"
@@ -271,9 +308,13 @@ class HrKpiAppraisal(models.Model):
         recursive=True,
         index=True,
     )
-    level_reason_data = fields.Json(compute="_compute_result", store=True, recursive=True)
+    level_reason_data = fields.Json(
+        compute="_compute_result", store=True, recursive=True
+    )
     level_reasons = fields.Text(compute="_compute_level_reasons")
-    level_self = fields.Selection(level_selection(), string="Self-proposed level", tracking=True)
+    level_self = fields.Selection(
+        level_selection(), string="Self-proposed level", tracking=True
+    )
     level_proposed = fields.Selection(
         level_selection(), string="Evaluator's proposed level", tracking=True
     )
@@ -321,7 +362,9 @@ class HrKpiAppraisal(models.Model):
     def _compute_company_id(self):
         for appraisal in self:
             appraisal.company_id = (
-                appraisal.period_id.company_id or appraisal.company_id or self.env.company
+                appraisal.period_id.company_id
+                or appraisal.company_id
+                or self.env.company
             )
 
     @api.depends("employee_id")
@@ -342,13 +385,17 @@ class HrKpiAppraisal(models.Model):
     @api.depends("period_id")
     def _compute_rule_set_id(self):
         for appraisal in self:
-            appraisal.rule_set_id = appraisal.period_id.rule_set_id or appraisal.rule_set_id
+            appraisal.rule_set_id = (
+                appraisal.period_id.rule_set_id or appraisal.rule_set_id
+            )
 
     @api.depends("level_final", "level_proposed", "level_computed")
     def _compute_level_decision(self):
         for appraisal in self:
             appraisal.level_decision = (
-                appraisal.level_final or appraisal.level_proposed or appraisal.level_computed
+                appraisal.level_final
+                or appraisal.level_proposed
+                or appraisal.level_computed
             )
 
     @api.depends_context("uid")
@@ -458,7 +505,9 @@ class HrKpiAppraisal(models.Model):
     def _compute_level_reasons(self):
         engine = self.env["hr.kpi.engine"]
         for appraisal in self:
-            appraisal.level_reasons = engine._render_reasons(appraisal.level_reason_data)
+            appraisal.level_reasons = engine._render_reasons(
+                appraisal.level_reason_data
+            )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -473,7 +522,8 @@ class HrKpiAppraisal(models.Model):
         if forbidden:
             raise UserError(
                 self.env._(
-                    "Scores and levels are computed from the tasks, criteria and events; "
+                    "Scores and levels are computed from the tasks, criteria and "
+                    "events; "
                     "they cannot be written (%(fields)s).",
                     fields=", ".join(sorted(forbidden)),
                 )
@@ -497,7 +547,8 @@ class HrKpiAppraisal(models.Model):
             return True
         appraisal = self.sudo()
         return user in (
-            appraisal.evaluator_employee_id.user_id | appraisal.decider_employee_id.user_id
+            appraisal.evaluator_employee_id.user_id
+            | appraisal.decider_employee_id.user_id
         )
 
     def _check_self_write(self, fnames):
@@ -516,7 +567,8 @@ class HrKpiAppraisal(models.Model):
             if not appraisal._is_appraiser():
                 raise AccessError(
                     self.env._(
-                        "Appraisal %(name)s: you can only fill in your self-evaluation.",
+                        "Appraisal %(name)s: you can only fill in your "
+                        "self-evaluation.",
                         name=appraisal.display_name,
                     )
                 )
@@ -568,7 +620,11 @@ class HrKpiAppraisal(models.Model):
         for criterion in criteria:
             by_key[criterion.rule_set_id.id, criterion.subject_group].append(criterion)
         vals_list = [
-            {"appraisal_id": appraisal.id, "criterion_id": criterion.id, "sequence": seq}
+            {
+                "appraisal_id": appraisal.id,
+                "criterion_id": criterion.id,
+                "sequence": seq,
+            }
             for appraisal in appraisals
             for seq, criterion in enumerate(
                 by_key[appraisal.rule_set_id.id, appraisal.subject_group], start=1
@@ -625,7 +681,9 @@ class HrKpiAppraisal(models.Model):
 
     def action_open_tasks(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("l10n_vn_hr_kpi.hr_kpi_task_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_task_action"
+        )
         action["domain"] = [("appraisal_id", "=", self.id)]
         action["context"] = {"default_employee_id": self.employee_id.id}
         return action
@@ -633,7 +691,9 @@ class HrKpiAppraisal(models.Model):
     def action_reset_criteria(self):
         """Recreate the general criteria from the rule set (draft appraisals only)."""
         if any(a.state != "draft" for a in self):
-            raise UserError(self.env._("Only draft appraisals can have their criteria reset."))
+            raise UserError(
+                self.env._("Only draft appraisals can have their criteria reset.")
+            )
         self._sync_criterion_lines()
         return True
 

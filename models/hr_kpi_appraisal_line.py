@@ -11,8 +11,12 @@ class HrKpiAppraisalLine(models.Model):
     appraisal_id = fields.Many2one(
         "hr.kpi.appraisal", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="appraisal_id.company_id", store=True, index=True)
-    criterion_id = fields.Many2one("hr.kpi.criterion", required=True, ondelete="restrict")
+    company_id = fields.Many2one(
+        related="appraisal_id.company_id", store=True, index=True
+    )
+    criterion_id = fields.Many2one(
+        "hr.kpi.criterion", required=True, ondelete="restrict"
+    )
     sequence = fields.Integer(default=10)
     code = fields.Char(related="criterion_id.code")
     name = fields.Char(related="criterion_id.name")
@@ -49,10 +53,14 @@ class HrKpiAppraisalLine(models.Model):
         for line in self:
             line.final_points = line.evaluator_points
 
-    @api.depends("self_points", "evaluator_points", "comment", "evaluator_comment", "max_points")
+    @api.depends(
+        "self_points", "evaluator_points", "comment", "evaluator_comment", "max_points"
+    )
     def _compute_comment_missing(self):
         for line in self:
-            line.comment_missing = bool(line._get_missing_comment_stages(("self", "evaluator")))
+            line.comment_missing = bool(
+                line._get_missing_comment_stages(("self", "evaluator"))
+            )
 
     def _get_missing_comment_stages(self, stages=("self", "evaluator")):
         """Stages (self, evaluator) of this line scored below the maximum without
@@ -65,7 +73,11 @@ class HrKpiAppraisalLine(models.Model):
             ("self", self.self_points, self.comment),
             ("evaluator", self.evaluator_points, self.evaluator_comment),
         ):
-            if stage in stages and float_compare(points, self.max_points, 2) < 0 and not comment:
+            if (
+                stage in stages
+                and float_compare(points, self.max_points, 2) < 0
+                and not comment
+            ):
                 missing.append(stage)
         return missing
 
@@ -75,7 +87,8 @@ class HrKpiAppraisalLine(models.Model):
                 if not appraisal._is_appraiser():
                     raise AccessError(
                         self.env._(
-                            "Appraisal %(name)s: only the evaluator and the decider score "
+                            "Appraisal %(name)s: only the evaluator and the decider "
+                            "score "
                             "after the self-evaluation.",
                             name=appraisal.display_name,
                         )
@@ -98,7 +111,8 @@ class HrKpiAppraisalLine(models.Model):
                         )
                     )
                 if line.scoring_type == "binary" and not (
-                    float_is_zero(points, 2) or float_compare(points, line.max_points, 2) == 0
+                    float_is_zero(points, 2)
+                    or float_compare(points, line.max_points, 2) == 0
                 ):
                     raise ValidationError(
                         self.env._(

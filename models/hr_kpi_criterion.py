@@ -10,14 +10,20 @@ class HrKpiCriterion(models.Model):
     _order = "rule_set_id, subject_group, sequence, id"
     _parent_store = True
 
-    rule_set_id = fields.Many2one("hr.kpi.rule.set", required=True, ondelete="cascade", index=True)
-    subject_group = fields.Selection(subject_group_selection(), required=True, index=True)
+    rule_set_id = fields.Many2one(
+        "hr.kpi.rule.set", required=True, ondelete="cascade", index=True
+    )
+    subject_group = fields.Selection(
+        subject_group_selection(), required=True, index=True
+    )
     parent_id = fields.Many2one(
         "hr.kpi.criterion",
         string="Group",
         ondelete="cascade",
         index=True,
-        domain="[('rule_set_id', '=', rule_set_id), ('subject_group', '=', subject_group)]",
+        domain=(
+            "[('rule_set_id', '=', rule_set_id), ('subject_group', '=', subject_group)]"
+        ),
     )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("hr.kpi.criterion", "parent_id", string="Items")
@@ -40,7 +46,11 @@ class HrKpiCriterion(models.Model):
     is_leaf = fields.Boolean(compute="_compute_is_leaf", store=True)
 
     _sql_constraints = [
-        ("max_points_check", "CHECK(max_points >= 0)", "Maximum points cannot be negative."),
+        (
+            "max_points_check",
+            "CHECK(max_points >= 0)",
+            "Maximum points cannot be negative.",
+        ),
     ]
 
     @api.depends("child_ids")
@@ -51,7 +61,9 @@ class HrKpiCriterion(models.Model):
     @api.constrains("parent_id")
     def _check_parent(self):
         if self._has_cycle():
-            raise ValidationError(self.env._("Criteria cannot be nested in themselves."))
+            raise ValidationError(
+                self.env._("Criteria cannot be nested in themselves.")
+            )
         for criterion in self.filtered("parent_id"):
             if (
                 criterion.parent_id.rule_set_id != criterion.rule_set_id
@@ -59,7 +71,8 @@ class HrKpiCriterion(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Criterion %(name)s must belong to the rule set and subject group "
+                        "Criterion %(name)s must belong to the rule set and subject "
+                        "group "
                         "of its group.",
                         name=criterion.name,
                     )
@@ -79,7 +92,8 @@ class HrKpiCriterion(models.Model):
             if total > rule_set.general_max + 1e-6:
                 raise ValidationError(
                     self.env._(
-                        "The criteria of %(group)s in rule set %(rule_set)s total %(total)s "
+                        "The criteria of %(group)s in rule set %(rule_set)s total "
+                        "%(total)s "
                         "points, more than the general maximum %(max)s.",
                         group=dict(subject_group_selection())[subject_group],
                         rule_set=rule_set.display_name,
@@ -91,7 +105,9 @@ class HrKpiCriterion(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         rule_set_ids = {vals.get("rule_set_id") for vals in vals_list}
-        self.env["hr.kpi.rule.set"].browse(rule_set_ids - {None, False})._check_not_frozen()
+        self.env["hr.kpi.rule.set"].browse(
+            rule_set_ids - {None, False}
+        )._check_not_frozen()
         return super().create(vals_list)
 
     def write(self, vals):
@@ -108,5 +124,7 @@ class HrKpiCriterion(models.Model):
     def _compute_display_name(self):
         for criterion in self:
             criterion.display_name = (
-                f"{criterion.code}. {criterion.name}" if criterion.code else criterion.name
+                f"{criterion.code}. {criterion.name}"
+                if criterion.code
+                else criterion.name
             )

@@ -62,7 +62,9 @@ class HrKpiDemo(models.AbstractModel):
 
     @api.model
     def _generate_for(self, company, today):
-        employees = self.env["hr.employee"].search([("company_id", "=", company.id)], order="id")
+        employees = self.env["hr.employee"].search(
+            [("company_id", "=", company.id)], order="id"
+        )
         if not employees:
             return
         products = self._demo_catalogue(company)
@@ -73,7 +75,9 @@ class HrKpiDemo(models.AbstractModel):
             period = Period.search(
                 [("company_id", "=", company.id), ("date_start", "=", start)], limit=1
             )
-            periods |= period or Period.create({"company_id": company.id, "date_start": start})
+            periods |= period or Period.create(
+                {"company_id": company.id, "date_start": start}
+            )
         last_month, this_month = periods
         self._demo_tasks(employees, products, last_month, today, finished=True)
         self._demo_tasks(employees, products, this_month, today, finished=False)
@@ -106,7 +110,10 @@ class HrKpiDemo(models.AbstractModel):
     def _demo_tasks(self, employees, products, period, today, finished):
         Task = self.env["hr.kpi.task"].with_context(kpi_task_internal=True)
         has_tasks = {
-            e.id for (e,) in Task._read_group([("period_id", "=", period.id)], ["employee_id"])
+            e.id
+            for (e,) in Task._read_group(
+                [("period_id", "=", period.id)], ["employee_id"]
+            )
         }
         vals_list = []
         for employee in employees:
@@ -116,7 +123,9 @@ class HrKpiDemo(models.AbstractModel):
             assigner = employee.parent_id or employee.department_id.manager_id
             if finished and rng.random() < 0.03:
                 continue  # nothing assigned: flagged for the evaluator
-            profile = rng.choice(["steady", "steady", "steady", "strong", "late", "sloppy"])
+            profile = rng.choice(
+                ["steady", "steady", "steady", "strong", "late", "sloppy"]
+            )
             for code, (low, high) in rng.sample(DEMO_TASKS, rng.randint(4, 6)):
                 product = products.get(code)
                 if not product:
@@ -135,7 +144,9 @@ class HrKpiDemo(models.AbstractModel):
                 }
                 if finished:
                     certifier = assigner if assigner != employee else employee.browse()
-                    vals.update(self._demo_outcome(rng, profile, quantity, deadline, certifier))
+                    vals.update(
+                        self._demo_outcome(rng, profile, quantity, deadline, certifier)
+                    )
                 elif deadline < today:
                     vals.update(
                         {
@@ -165,7 +176,9 @@ class HrKpiDemo(models.AbstractModel):
             "completed_quantity": done,
             "quality_passed_quantity": done if not errors else max(0, done - 1),
             "major_error_count": errors,
-            "date_done": (deadline + timedelta(days=rng.randint(1, 6))) if late else deadline,
+            "date_done": (deadline + timedelta(days=rng.randint(1, 6)))
+            if late
+            else deadline,
             "state": "done" if done else "in_progress",
             "outcome_confirmed": bool(done),
             "confirmation_date": deadline + timedelta(days=7) if done else False,
@@ -179,7 +192,8 @@ class HrKpiDemo(models.AbstractModel):
                     "exemption": True,
                     "exemption_certifier_id": certifier.id,
                     "exemption_scope": "delay",
-                    "exemption_reason": "Chờ ý kiến của cơ quan cấp trên (có văn bản xác nhận)",
+                    "exemption_reason": "Chờ ý kiến của cơ quan cấp trên (có văn bản "
+                    "xác nhận)",
                 }
             )
         return vals
@@ -207,8 +221,10 @@ class HrKpiDemo(models.AbstractModel):
                     "employee_id": employee.id,
                     "period_id": period.id,
                     "subject_group": subject_group,
-                    "evaluator_employee_id": (evaluator != employee and evaluator.id) or False,
-                    "decider_employee_id": (decider != employee and decider.id) or False,
+                    "evaluator_employee_id": (evaluator != employee and evaluator.id)
+                    or False,
+                    "decider_employee_id": (decider != employee and decider.id)
+                    or False,
                 }
             )
         appraisals = Appraisal.create(vals_list)
@@ -223,7 +239,9 @@ class HrKpiDemo(models.AbstractModel):
                 points = max(0.0, line.max_points - rng.choice([0.5, 1.0, 1.5, 2.0]))
                 if line.scoring_type == "binary":
                     points = 0.0
-                line.write({"self_points": points, "comment": "Còn hạn chế, cần cố gắng hơn."})
+                line.write(
+                    {"self_points": points, "comment": "Còn hạn chế, cần cố gắng hơn."}
+                )
                 if rng.random() < 0.3 and line.scoring_type != "binary":
                     line.write(
                         {

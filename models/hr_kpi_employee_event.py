@@ -24,7 +24,10 @@ class HrKpiEmployeeEvent(models.Model):
     event_type = fields.Selection(
         [
             ("discipline", "Disciplinary sanction (reprimand or more)"),
-            ("degradation", "Conclusion of political, ethical or lifestyle degradation"),
+            (
+                "degradation",
+                "Conclusion of political, ethical or lifestyle degradation",
+            ),
             ("corruption", "Corruption or waste in a unit under direct charge"),
         ],
         string="Type",
@@ -49,7 +52,9 @@ class HrKpiEmployeeEvent(models.Model):
         tracking=True,
         help="Applies from the month of the decision to the end of that year.",
     )
-    decision_ref = fields.Char(string="Decision reference", required=True, tracking=True)
+    decision_ref = fields.Char(
+        string="Decision reference", required=True, tracking=True
+    )
     authority = fields.Char(string="Issued by")
     description = fields.Text()
     attachment_ids = fields.Many2many("ir.attachment", string="Documents")
@@ -63,4 +68,6 @@ class HrKpiEmployeeEvent(models.Model):
     def _compute_display_name(self):
         types = dict(self._fields["event_type"]._description_selection(self.env))
         for event in self:
-            event.display_name = f"{event.decision_ref} – {types.get(event.event_type, '')}"
+            event.display_name = (
+                f"{event.decision_ref} – {types.get(event.event_type, '')}"
+            )

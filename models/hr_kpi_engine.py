@@ -122,8 +122,12 @@ class HrKpiEngine(models.AbstractModel):
             deduction = rule_set.deduction_percent / 100.0
             assigned = done = quality = progress = 0.0
             counted = delays = exceeded = perfect = unconfirmed = 0
-            for task in tasks_by_appraisal.get(appraisal._origin.id or appraisal.id, []):
-                t_assigned, t_done, t_quality, t_progress = task_contribution(task, deduction)
+            for task in tasks_by_appraisal.get(
+                appraisal._origin.id or appraisal.id, []
+            ):
+                t_assigned, t_done, t_quality, t_progress = task_contribution(
+                    task, deduction
+                )
                 assigned += t_assigned
                 done += t_done
                 quality += t_quality
@@ -148,7 +152,9 @@ class HrKpiEngine(models.AbstractModel):
                     a = b = c = 100.0
                 else:
                     a = b = c = 0.0
-                    needs_attention = bool(rule_set) and not appraisal.zero_assignment_resolution
+                    needs_attention = (
+                        bool(rule_set) and not appraisal.zero_assignment_resolution
+                    )
             else:
                 a = min(100.0, 100.0 * done / assigned)
                 b = min(100.0, 100.0 * quality / assigned)
@@ -179,17 +185,23 @@ class HrKpiEngine(models.AbstractModel):
             lines = appraisal.line_ids
             general_max = rule_set.general_max
             appraisal.general_self_score = (
-                self._round(min(general_max, sum(lines.mapped("self_points"))), rule_set)
+                self._round(
+                    min(general_max, sum(lines.mapped("self_points"))), rule_set
+                )
                 if rule_set
                 else 0.0
             )
             appraisal.general_evaluator_score = (
-                self._round(min(general_max, sum(lines.mapped("evaluator_points"))), rule_set)
+                self._round(
+                    min(general_max, sum(lines.mapped("evaluator_points"))), rule_set
+                )
                 if rule_set
                 else 0.0
             )
             appraisal.general_score = (
-                self._round(min(general_max, sum(lines.mapped("final_points"))), rule_set)
+                self._round(
+                    min(general_max, sum(lines.mapped("final_points"))), rule_set
+                )
                 if rule_set
                 else 0.0
             )
@@ -236,7 +248,8 @@ class HrKpiEngine(models.AbstractModel):
                 for event in events_by_employee.get(appraisal.employee_id.id, []):
                     # from the month of the decision to the end of that year
                     if not (
-                        event.date.year == period.date_start.year and event.date <= period.date_end
+                        event.date.year == period.date_start.year
+                        and event.date <= period.date_end
                     ):
                         continue
                     if event.event_type == "corruption" and not appraisal.is_leader:
@@ -274,12 +287,20 @@ class HrKpiEngine(models.AbstractModel):
                     }
                 )
                 continue
-            abc = [appraisal.kpi_quantity, appraisal.kpi_quality, appraisal.kpi_progress]
+            abc = [
+                appraisal.kpi_quantity,
+                appraisal.kpi_quality,
+                appraisal.kpi_progress,
+            ]
             unit_result = 0.0
             if appraisal.is_leader:
                 unit_result = self._unit_result(appraisal)
             if appraisal.is_leader and rule_set.leader_task_strategy == "abcdde":
-                parts = abc + [unit_result, appraisal.kpi_organisation, appraisal.kpi_cohesion]
+                parts = abc + [
+                    unit_result,
+                    appraisal.kpi_organisation,
+                    appraisal.kpi_cohesion,
+                ]
             else:
                 parts = abc
             kpi = sum(parts) / len(parts)
@@ -287,7 +308,12 @@ class HrKpiEngine(models.AbstractModel):
             total = self._round(
                 max(
                     0.0,
-                    min(100.0, appraisal.general_score + task_score + appraisal.adjustment_score),
+                    min(
+                        100.0,
+                        appraisal.general_score
+                        + task_score
+                        + appraisal.adjustment_score,
+                    ),
                 ),
                 rule_set,
             )
@@ -326,8 +352,12 @@ class HrKpiEngine(models.AbstractModel):
         rule_set = appraisal.rule_set_id
         counted = appraisal.task_counted_count
         all_perfect = appraisal.task_perfect_count >= counted
-        perfect_pct = 100.0 * appraisal.task_perfect_count / counted if counted else 100.0
-        exceeded_pct = 100.0 * appraisal.task_exceeded_count / counted if counted else 0.0
+        perfect_pct = (
+            100.0 * appraisal.task_perfect_count / counted if counted else 100.0
+        )
+        exceeded_pct = (
+            100.0 * appraisal.task_exceeded_count / counted if counted else 0.0
+        )
         values = {
             "perfect": self._round(perfect_pct, rule_set),
             "exceeded": self._round(exceeded_pct, rule_set),
@@ -369,7 +399,9 @@ class HrKpiEngine(models.AbstractModel):
         if not data:
             return False
         labels = dict(
-            self.env["hr.kpi.appraisal"]._fields["level_computed"]._description_selection(self.env)
+            self.env["hr.kpi.appraisal"]
+            ._fields["level_computed"]
+            ._description_selection(self.env)
         )
         lines = []
         for reason in data:
@@ -384,32 +416,38 @@ class HrKpiEngine(models.AbstractModel):
             code = reason.get("code")
             if code == "qd366_excellent":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: excellence needs every task done in full, "
-                    "on time and with quality (%(perfect)s %%) and at least %(required)s %% of "
+                    "Lowered from %(from)s to %(to)s: excellence needs every task "
+                    "done in full, "
+                    "on time and with quality (%(perfect)s %%) and at least "
+                    "%(required)s %% of "
                     "tasks exceeding requirements (%(exceeded)s %%). %(article)s.",
                     **params,
                 )
             elif code == "qd366_good":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: this level needs every task done in full, "
+                    "Lowered from %(from)s to %(to)s: this level needs every task "
+                    "done in full, "
                     "on time and with quality (%(perfect)s %%). %(article)s.",
                     **params,
                 )
             elif code == "veto_discipline":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: disciplinary sanction (decision %(ref)s of "
+                    "Lowered from %(from)s to %(to)s: disciplinary sanction (decision "
+                    "%(ref)s of "
                     "%(date)s) in the evaluation year. %(article)s.",
                     **params,
                 )
             elif code == "veto_degradation":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: concluded political, ethical or lifestyle "
+                    "Lowered from %(from)s to %(to)s: concluded political, ethical or "
+                    "lifestyle "
                     "degradation (decision %(ref)s of %(date)s). %(article)s.",
                     **params,
                 )
             elif code == "veto_corruption":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: corruption or waste in a unit under direct "
+                    "Lowered from %(from)s to %(to)s: corruption or waste in a unit "
+                    "under direct "
                     "charge (decision %(ref)s of %(date)s). %(article)s.",
                     **params,
                 )

@@ -62,14 +62,18 @@ class HrKpiPeriod(models.Model):
     @api.depends("date_start")
     def _compute_date_end(self):
         for period in self:
-            period.date_end = period.date_start and (period.date_start + relativedelta(day=31))
+            period.date_end = period.date_start and (
+                period.date_start + relativedelta(day=31)
+            )
 
     @api.depends("date_start", "company_id")
     def _compute_rule_set_id(self):
         RuleSet = self.env["hr.kpi.rule.set"]
         for period in self:
             if period.date_start and not period.rule_set_id:
-                period.rule_set_id = RuleSet._get_for_date(period.company_id, period.date_start)
+                period.rule_set_id = RuleSet._get_for_date(
+                    period.company_id, period.date_start
+                )
             else:
                 period.rule_set_id = period.rule_set_id
 
@@ -86,13 +90,17 @@ class HrKpiPeriod(models.Model):
     def _check_first_day(self):
         for period in self:
             if period.date_start.day != 1:
-                raise ValidationError(self.env._("A period starts on the first day of a month."))
+                raise ValidationError(
+                    self.env._("A period starts on the first day of a month.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("date_start"):
-                vals["date_start"] = fields.Date.to_date(vals["date_start"]).replace(day=1)
+                vals["date_start"] = fields.Date.to_date(vals["date_start"]).replace(
+                    day=1
+                )
         periods = super().create(vals_list)
         self.env["hr.kpi.task"]._link_periods_for(periods)
         return periods
@@ -118,7 +126,10 @@ class HrKpiPeriod(models.Model):
             ]
         )
         by_month = {(p.company_id.id, p.date_start): p for p in periods}
-        return {(c, d): by_month.get((c, d.replace(day=1)), self.browse()).id for c, d in pairs}
+        return {
+            (c, d): by_month.get((c, d.replace(day=1)), self.browse()).id
+            for c, d in pairs
+        }
 
     def action_open_appraisals(self):
         self.ensure_one()

@@ -2,7 +2,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 # Fields that define what a product is worth; frozen once the head approved it.
-VALUE_FIELDS = {"points", "is_standard", "complexity_group", "standard_product_id", "company_id"}
+VALUE_FIELDS = {
+    "points",
+    "is_standard",
+    "complexity_group",
+    "standard_product_id",
+    "company_id",
+}
 
 
 class HrKpiProduct(models.Model):
@@ -16,14 +22,19 @@ class HrKpiProduct(models.Model):
     code = fields.Char(required=True, index=True, tracking=True)
     name = fields.Char(required=True, index="trigram", tracking=True)
     uom_name = fields.Char(
-        string="Unit", required=True, default="document", help="Unit counted, e.g. document, file."
+        string="Unit",
+        required=True,
+        default="document",
+        help="Unit counted, e.g. document, file.",
     )
     description = fields.Text()
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     department_id = fields.Many2one(
-        "hr.department", check_company=True, help="Unit whose catalogue lists the item, if any."
+        "hr.department",
+        check_company=True,
+        help="Unit whose catalogue lists the item, if any.",
     )
     complexity_group = fields.Selection(
         [("n1", "N1"), ("n2", "N2"), ("n3", "N3"), ("n4", "N4"), ("n5", "N5")],
@@ -35,7 +46,10 @@ class HrKpiProduct(models.Model):
     is_standard = fields.Boolean(
         string="Standard product",
         tracking=True,
-        help="The standard product of the company's catalogue; coefficients are its multiples.",
+        help=(
+            "The standard product of the company's catalogue; coefficients are its "
+            "multiples."
+        ),
     )
     standard_product_id = fields.Many2one(
         "hr.kpi.product",
@@ -81,7 +95,9 @@ class HrKpiProduct(models.Model):
             if product.is_standard:
                 product.coefficient = 1.0
             elif product.standard_product_id.points:
-                product.coefficient = product.points / product.standard_product_id.points
+                product.coefficient = (
+                    product.points / product.standard_product_id.points
+                )
             else:
                 product.coefficient = 0.0
 
@@ -96,7 +112,8 @@ class HrKpiProduct(models.Model):
             if count > 1:
                 raise ValidationError(
                     self.env._(
-                        "The catalogue of %(company)s can have only one standard product.",
+                        "The catalogue of %(company)s can have only one standard "
+                        "product.",
                         company=company.name,
                     )
                 )
@@ -110,7 +127,9 @@ class HrKpiProduct(models.Model):
         return products
 
     def write(self, vals):
-        if set(vals) & VALUE_FIELDS and not self.env.context.get("kpi_product_internal"):
+        if set(vals) & VALUE_FIELDS and not self.env.context.get(
+            "kpi_product_internal"
+        ):
             approved = self.filtered(lambda p: p.state == "approved")
             if approved:
                 raise UserError(
@@ -146,9 +165,9 @@ class HrKpiProduct(models.Model):
             others = self.with_context(active_test=False).search(
                 [("company_id", "=", standard.company_id.id), ("id", "!=", standard.id)]
             )
-            others.filtered("is_standard").with_context(kpi_product_internal=True).write(
-                {"is_standard": False}
-            )
+            others.filtered("is_standard").with_context(
+                kpi_product_internal=True
+            ).write({"is_standard": False})
             (others | standard).with_context(kpi_product_internal=True).write(
                 {"standard_product_id": standard.id}
             )
@@ -173,7 +192,9 @@ class HrKpiProduct(models.Model):
     def action_approve(self):
         """The head approves the catalogue items; a new version retires the old one."""
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
-            raise UserError(self.env._("Only the head of unit can approve catalogue items."))
+            raise UserError(
+                self.env._("Only the head of unit can approve catalogue items.")
+            )
         to_approve = self.filtered(lambda p: p.state == "draft")
         to_approve.write(
             {
@@ -191,13 +212,19 @@ class HrKpiProduct(models.Model):
 
     def action_reset_to_draft(self):
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
-            raise UserError(self.env._("Only the head of unit can reopen catalogue items."))
+            raise UserError(
+                self.env._("Only the head of unit can reopen catalogue items.")
+            )
         used = (
-            self.env["hr.kpi.task"].sudo().search_count([("product_id", "in", self.ids)], limit=1)
+            self.env["hr.kpi.task"]
+            .sudo()
+            .search_count([("product_id", "in", self.ids)], limit=1)
         )
         if used:
             raise UserError(
-                self.env._("A product used by tasks cannot be reopened; create a new version.")
+                self.env._(
+                    "A product used by tasks cannot be reopened; create a new version."
+                )
             )
         self.write({"state": "draft", "approved_by_id": False, "approval_date": False})
         return True

@@ -53,7 +53,9 @@ class HrKpiQuota(models.AbstractModel):
 
     @api.model
     def _cap(self, rule_set, denominator, exception=False):
-        percent = rule_set.quota_exception_percent if exception else rule_set.quota_percent
+        percent = (
+            rule_set.quota_exception_percent if exception else rule_set.quota_percent
+        )
         raw = percent * denominator / 100.0
         # guard against 0.2 * 5 = 0.9999999
         raw = float_round(raw, precision_digits=6)
@@ -102,7 +104,9 @@ class HrKpiQuota(models.AbstractModel):
                     rule_set=rule_set,
                     task_group=task_group,
                     percent=(
-                        rule_set.quota_exception_percent if exception else rule_set.quota_percent
+                        rule_set.quota_exception_percent
+                        if exception
+                        else rule_set.quota_percent
                     ),
                     denominator_mode=rule_set.quota_denominator,
                     denominator=denominator,
@@ -120,4 +124,6 @@ class HrKpiQuota(models.AbstractModel):
 
     @api.model
     def _holds(self, appraisals, exception=False):
-        return all(result.holds for result in self._check(appraisals, exception=exception))
+        return all(
+            result.holds for result in self._check(appraisals, exception=exception)
+        )

@@ -51,15 +51,20 @@ class HrKpiRuleSet(models.Model):
     code = fields.Char(required=True, help="Stable key, e.g. ND335_2026.")
     version = fields.Integer(default=1, required=True)
     basis = fields.Char(
-        string="Legal basis", help="Texts the rule set implements, e.g. NĐ 335/2025/NĐ-CP."
+        string="Legal basis",
+        help="Texts the rule set implements, e.g. NĐ 335/2025/NĐ-CP.",
     )
     active = fields.Boolean(default=True)
     is_default = fields.Boolean(
         string="Default",
-        help="Used for new periods when several rule sets are in force on the same date.",
+        help=(
+            "Used for new periods when several rule sets are in force on the same date."
+        ),
     )
     company_id = fields.Many2one(
-        "res.company", index=True, help="Leave empty to share the rule set between companies."
+        "res.company",
+        index=True,
+        help="Leave empty to share the rule set between companies.",
     )
     date_from = fields.Date(string="In force from", required=True)
     date_to = fields.Date(string="In force until")
@@ -70,16 +75,24 @@ class HrKpiRuleSet(models.Model):
         "hr.kpi.rule.set", string="Superseded by", readonly=True, copy=False
     )
     note = fields.Html()
-    criterion_ids = fields.One2many("hr.kpi.criterion", "rule_set_id", string="General criteria")
+    criterion_ids = fields.One2many(
+        "hr.kpi.criterion", "rule_set_id", string="General criteria"
+    )
 
     # Score structure
-    general_max = fields.Float(string="General criteria maximum", default=30.0, required=True)
+    general_max = fields.Float(
+        string="General criteria maximum", default=30.0, required=True
+    )
     task_max = fields.Float(string="Task results maximum", default=70.0, required=True)
     bonus_max = fields.Float(
-        string="Bonus cap", default=0.0, help="Maximum bonus points an appraisal can receive."
+        string="Bonus cap",
+        default=0.0,
+        help="Maximum bonus points an appraisal can receive.",
     )
     deduction_max = fields.Float(
-        string="Deduction cap", default=0.0, help="Maximum deduction points; 0 means no cap."
+        string="Deduction cap",
+        default=0.0,
+        help="Maximum deduction points; 0 means no cap.",
     )
     deduction_percent = fields.Float(
         string="Deduction per occurrence (%)",
@@ -121,7 +134,8 @@ class HrKpiRuleSet(models.Model):
     threshold_good = fields.Float(default=70.0, required=True)
     threshold_done = fields.Float(default=50.0, required=True)
     use_letters = fields.Boolean(
-        string="Letters A/B/C/D", help="Show levels as letters (Hà Nội monthly practice)."
+        string="Letters A/B/C/D",
+        help="Show levels as letters (Hà Nội monthly practice).",
     )
     rounding_digits = fields.Integer(default=2, required=True)
     rounding_method = fields.Selection(
@@ -182,7 +196,10 @@ class HrKpiRuleSet(models.Model):
     rollup_method = fields.Selection(
         [
             ("mean_total", "Mean of monthly totals"),
-            ("task_plus_annual_general", "Mean of monthly task scores + annual general score"),
+            (
+                "task_plus_annual_general",
+                "Mean of monthly task scores + annual general score",
+            ),
         ],
         default="mean_total",
         required=True,
@@ -199,10 +216,15 @@ class HrKpiRuleSet(models.Model):
     )
 
     _sql_constraints = [
-        ("code_version_uniq", "UNIQUE(code, version)", "A rule set version must be unique."),
+        (
+            "code_version_uniq",
+            "UNIQUE(code, version)",
+            "A rule set version must be unique.",
+        ),
         (
             "thresholds_check",
-            "CHECK(threshold_excellent > threshold_good AND threshold_good > threshold_done)",
+            "CHECK(threshold_excellent > threshold_good AND threshold_good > "
+            "threshold_done)",
             "Thresholds must decrease from excellent to completed.",
         ),
         (
@@ -240,13 +262,23 @@ class HrKpiRuleSet(models.Model):
     @api.constrains("general_max", "task_max", "bonus_max", "rounding_digits")
     def _check_structure(self):
         for rule_set in self:
-            if rule_set.general_max < 0 or rule_set.task_max <= 0 or rule_set.bonus_max < 0:
+            if (
+                rule_set.general_max < 0
+                or rule_set.task_max <= 0
+                or rule_set.bonus_max < 0
+            ):
                 raise ValidationError(
-                    self.env._("Rule set %(name)s: maxima must be positive.", name=rule_set.name)
+                    self.env._(
+                        "Rule set %(name)s: maxima must be positive.",
+                        name=rule_set.name,
+                    )
                 )
             if not 0 <= rule_set.rounding_digits <= 4:
                 raise ValidationError(
-                    self.env._("Rule set %(name)s: round to 0 to 4 decimals.", name=rule_set.name)
+                    self.env._(
+                        "Rule set %(name)s: round to 0 to 4 decimals.",
+                        name=rule_set.name,
+                    )
                 )
 
     def write(self, vals):
@@ -262,7 +294,10 @@ class HrKpiRuleSet(models.Model):
             .search_count([("rule_set_id", "in", self.ids)], limit=1)
         ):
             raise UserError(
-                self.env._("A rule set used by appraisals cannot be deleted; archive it instead.")
+                self.env._(
+                    "A rule set used by appraisals cannot be deleted; archive it "
+                    "instead."
+                )
             )
 
     def _check_not_frozen(self):
@@ -270,7 +305,8 @@ class HrKpiRuleSet(models.Model):
         if frozen:
             raise UserError(
                 self.env._(
-                    "Rule set %(name)s is used by decided appraisals and cannot be changed. "
+                    "Rule set %(name)s is used by decided appraisals and cannot be "
+                    "changed. "
                     "Create a new version instead.",
                     name=", ".join(frozen.mapped("display_name")),
                 )
@@ -279,7 +315,9 @@ class HrKpiRuleSet(models.Model):
     @api.depends("name", "code", "version")
     def _compute_display_name(self):
         for rule_set in self:
-            rule_set.display_name = f"{rule_set.name} ({rule_set.code} v{rule_set.version})"
+            rule_set.display_name = (
+                f"{rule_set.name} ({rule_set.code} v{rule_set.version})"
+            )
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
@@ -300,9 +338,14 @@ class HrKpiRuleSet(models.Model):
         """Copy the criteria tree of ``self`` into ``target``, parents first."""
         self.ensure_one()
         mapping = {}
-        for criterion in self.criterion_ids.sorted(lambda c: (c.parent_path or "", c.id)):
+        for criterion in self.criterion_ids.sorted(
+            lambda c: (c.parent_path or "", c.id)
+        ):
             new = criterion.copy(
-                {"rule_set_id": target.id, "parent_id": mapping.get(criterion.parent_id.id, False)}
+                {
+                    "rule_set_id": target.id,
+                    "parent_id": mapping.get(criterion.parent_id.id, False),
+                }
             )
             mapping[criterion.id] = new.id
 
@@ -313,7 +356,9 @@ class HrKpiRuleSet(models.Model):
     def action_new_version(self):
         """Supersede this rule set: copy it (with its criteria) as a new version."""
         self.ensure_one()
-        new = self.copy({"previous_version_id": self.id, "version": self._next_version(self.code)})
+        new = self.copy(
+            {"previous_version_id": self.id, "version": self._next_version(self.code)}
+        )
         self.superseded_by_id = new
         return {
             "type": "ir.actions.act_window",
@@ -336,7 +381,8 @@ class HrKpiRuleSet(models.Model):
         if not rule_sets:
             return self.browse()
         return rule_sets.sorted(
-            lambda r: (r.is_default, bool(r.company_id), r.date_from, r.version), reverse=True
+            lambda r: (r.is_default, bool(r.company_id), r.date_from, r.version),
+            reverse=True,
         )[0]
 
     def _get_level_label(self, level):
@@ -345,7 +391,9 @@ class HrKpiRuleSet(models.Model):
         if not level:
             return ""
         label = dict(
-            self.env["hr.kpi.appraisal"]._fields["level_computed"]._description_selection(self.env)
+            self.env["hr.kpi.appraisal"]
+            ._fields["level_computed"]
+            ._description_selection(self.env)
         )[level]
         if self.use_letters:
             return f"{LEVEL_LETTERS[level]} – {label}"

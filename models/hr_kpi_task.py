@@ -73,7 +73,6 @@ class HrKpiTask(models.Model):
     user_id = fields.Many2one(related="employee_id.user_id", string="Assignee user")
     assigner_id = fields.Many2one(
         "hr.employee",
-        string="Assigner",
         index="btree_not_null",
         tracking=True,
         check_company=True,
@@ -123,7 +122,9 @@ class HrKpiTask(models.Model):
         required=True,
         tracking=True,
     )
-    carried_from_id = fields.Many2one("hr.kpi.task", string="Carried over from", readonly=True)
+    carried_from_id = fields.Many2one(
+        "hr.kpi.task", string="Carried over from", readonly=True
+    )
     state = fields.Selection(
         [
             ("todo", "To do"),
@@ -156,10 +157,16 @@ class HrKpiTask(models.Model):
     delay_count_computed = fields.Integer(
         string="Delays from dates", compute="_compute_delay_count_computed", store=True
     )
-    delay_corrected = fields.Boolean(string="Correct the delays", tracking=True, copy=False)
-    delay_count_corrected = fields.Integer(string="Corrected delays", tracking=True, copy=False)
+    delay_corrected = fields.Boolean(
+        string="Correct the delays", tracking=True, copy=False
+    )
+    delay_count_corrected = fields.Integer(
+        string="Corrected delays", tracking=True, copy=False
+    )
     delay_correction_reason = fields.Text(copy=False)
-    delay_count = fields.Integer(string="Delays", compute="_compute_delay_count", store=True)
+    delay_count = fields.Integer(
+        string="Delays", compute="_compute_delay_count", store=True
+    )
     exceeded_requirement = fields.Boolean(
         string="Exceeded requirements",
         tracking=True,
@@ -172,16 +179,25 @@ class HrKpiTask(models.Model):
         help="An objective cause, certified, cancels the deductions it covers.",
     )
     exemption_scope = fields.Selection(
-        [("delay", "Delays"), ("error", "Major errors"), ("both", "Delays and major errors")],
+        [
+            ("delay", "Delays"),
+            ("error", "Major errors"),
+            ("both", "Delays and major errors"),
+        ],
         default="both",
     )
     exemption_reason = fields.Text(copy=False)
-    exemption_certifier_id = fields.Many2one("hr.employee", string="Certified by", copy=False)
+    exemption_certifier_id = fields.Many2one(
+        "hr.employee", string="Certified by", copy=False
+    )
     assignment_confirmed = fields.Boolean(
         string="Assignment confirmed",
         default=True,
         tracking=True,
-        help="Ad-hoc tasks declared by the assignee count once the assigner confirms them.",
+        help=(
+            "Ad-hoc tasks declared by the assignee count once the assigner confirms "
+            "them."
+        ),
     )
     outcome_confirmed = fields.Boolean(readonly=True, copy=False, tracking=True)
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -213,7 +229,9 @@ class HrKpiTask(models.Model):
     @api.depends("employee_id")
     def _compute_company_id(self):
         for task in self:
-            task.company_id = task.employee_id.company_id or task.company_id or self.env.company
+            task.company_id = (
+                task.employee_id.company_id or task.company_id or self.env.company
+            )
 
     @api.depends("employee_id")
     def _compute_department_id(self):
@@ -233,14 +251,18 @@ class HrKpiTask(models.Model):
     @api.depends("date_done", "deadline", "missed_deadlines_before")
     def _compute_delay_count_computed(self):
         for task in self:
-            late = bool(task.date_done and task.deadline and task.date_done > task.deadline)
+            late = bool(
+                task.date_done and task.deadline and task.date_done > task.deadline
+            )
             task.delay_count_computed = task.missed_deadlines_before + int(late)
 
     @api.depends("delay_count_computed", "delay_corrected", "delay_count_corrected")
     def _compute_delay_count(self):
         for task in self:
             task.delay_count = (
-                task.delay_count_corrected if task.delay_corrected else task.delay_count_computed
+                task.delay_count_corrected
+                if task.delay_corrected
+                else task.delay_count_computed
             )
 
     @api.depends("state", "origin", "assignment_confirmed")
@@ -266,14 +288,17 @@ class HrKpiTask(models.Model):
             if task.delay_corrected and not task.delay_correction_reason:
                 raise ValidationError(
                     self.env._(
-                        "Task %(name)s: give the reason for correcting the delays.", name=task.name
+                        "Task %(name)s: give the reason for correcting the delays.",
+                        name=task.name,
                     )
                 )
 
     @api.constrains("exemption", "exemption_reason", "exemption_certifier_id")
     def _check_exemption(self):
         for task in self:
-            if task.exemption and not (task.exemption_reason and task.exemption_certifier_id):
+            if task.exemption and not (
+                task.exemption_reason and task.exemption_certifier_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "Task %(name)s: an exemption needs a reason and the person who "
@@ -288,10 +313,13 @@ class HrKpiTask(models.Model):
 
     def _is_outcome_manager(self, user=None):
         """Whether ``user`` may assign and confirm the outcome of this task: the
-        assigner, the evaluator of its appraisal, the assignee's manager, an HR officer."""
+        assigner, the evaluator of its appraisal, the assignee's manager, an HR
+        officer."""
         self.ensure_one()
         user = user or self.env.user
-        if user._is_superuser() or user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+        if user._is_superuser() or user.has_group(
+            "l10n_vn_hr_kpi.group_kpi_hr_officer"
+        ):
             return True
         task = self.sudo()
         managers = (
@@ -315,7 +343,8 @@ class HrKpiTask(models.Model):
             if task.employee_id.user_id != self.env.user:
                 raise AccessError(
                     self.env._(
-                        "Only the assignee, the assigner or the evaluator may change task "
+                        "Only the assignee, the assigner or the evaluator may change "
+                        "task "
                         "%(name)s.",
                         name=task.name,
                     )
@@ -331,7 +360,8 @@ class HrKpiTask(models.Model):
                 names = ", ".join(sorted(self._fields[f].string for f in forbidden))
                 raise AccessError(
                     self.env._(
-                        "Task %(name)s: the assignee reports progress only; %(fields)s can be "
+                        "Task %(name)s: the assignee reports progress only; "
+                        "%(fields)s can be "
                         "changed by the assigner or the evaluator.",
                         name=task.name,
                         fields=names,
@@ -340,14 +370,16 @@ class HrKpiTask(models.Model):
             if "state" in vals and vals["state"] not in ASSIGNEE_STATES:
                 raise AccessError(
                     self.env._(
-                        "Task %(name)s: only the assigner or the evaluator confirms the outcome.",
+                        "Task %(name)s: only the assigner or the evaluator confirms "
+                        "the outcome.",
                         name=task.name,
                     )
                 )
             if task.state in ("done", "cancelled"):
                 raise AccessError(
                     self.env._(
-                        "Task %(name)s is closed; ask the assigner to reopen it.", name=task.name
+                        "Task %(name)s is closed; ask the assigner to reopen it.",
+                        name=task.name,
                     )
                 )
 
@@ -363,13 +395,21 @@ class HrKpiTask(models.Model):
             for vals in vals_list:
                 if set(vals) & LINK_FIELDS:
                     raise AccessError(
-                        self.env._("The period and appraisal of a task are set automatically.")
+                        self.env._(
+                            "The period and appraisal of a task are set automatically."
+                        )
                     )
-                employee = self.env["hr.employee"].sudo().browse(vals.get("employee_id"))
+                employee = (
+                    self.env["hr.employee"].sudo().browse(vals.get("employee_id"))
+                )
                 if is_officer or not employee or employee not in my_employees:
-                    if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_evaluator"):
+                    if not self.env.user.has_group(
+                        "l10n_vn_hr_kpi.group_kpi_evaluator"
+                    ):
                         raise AccessError(
-                            self.env._("Only an evaluator can assign tasks to other people.")
+                            self.env._(
+                                "Only an evaluator can assign tasks to other people."
+                            )
                         )
                     vals.setdefault("assigner_id", my_employees[:1].id)
                     continue
@@ -377,13 +417,17 @@ class HrKpiTask(models.Model):
                 forbidden = set(vals) & (OUTCOME_FIELDS - {"assignment_confirmed"})
                 if forbidden:
                     raise AccessError(
-                        self.env._("Only the assigner or the evaluator confirms the outcome.")
+                        self.env._(
+                            "Only the assigner or the evaluator confirms the outcome."
+                        )
                     )
                 vals["assignment_confirmed"] = False
                 vals["state"] = vals.get("state", "todo")
                 if vals["state"] not in ASSIGNEE_STATES:
                     raise AccessError(
-                        self.env._("Only the assigner or the evaluator confirms the outcome.")
+                        self.env._(
+                            "Only the assigner or the evaluator confirms the outcome."
+                        )
                     )
         tasks = super().create(vals_list)
         tasks._link_period_and_appraisal()
@@ -410,7 +454,9 @@ class HrKpiTask(models.Model):
             )
         )
         for count, tasks in missed.grouped("missed_deadlines_before").items():
-            tasks.with_context(kpi_task_internal=True).write({"missed_deadlines_before": count + 1})
+            tasks.with_context(kpi_task_internal=True).write(
+                {"missed_deadlines_before": count + 1}
+            )
 
     def _link_period_and_appraisal(self):
         """Set the period (month of the deadline) and the appraisal of the tasks."""
@@ -421,7 +467,10 @@ class HrKpiTask(models.Model):
             [(t.company_id.id, t.deadline) for t in tasks]
         )
         appraisal_map = self.env["hr.kpi.appraisal"]._get_for_employee_periods(
-            [(t.employee_id.id, period_map.get((t.company_id.id, t.deadline))) for t in tasks]
+            [
+                (t.employee_id.id, period_map.get((t.company_id.id, t.deadline)))
+                for t in tasks
+            ]
         )
         targets = defaultdict(lambda: tasks.browse())
         for task in tasks:
@@ -471,7 +520,8 @@ class HrKpiTask(models.Model):
             if not task._is_outcome_manager():
                 raise AccessError(
                     self.env._(
-                        "Only the assigner or the evaluator confirms the outcome of %(name)s.",
+                        "Only the assigner or the evaluator confirms the outcome of "
+                        "%(name)s.",
                         name=task.name,
                     )
                 )
@@ -497,15 +547,25 @@ class HrKpiTask(models.Model):
     def action_cancel(self):
         for task in self:
             if not task._is_outcome_manager():
-                raise AccessError(self.env._("Only the assigner or the evaluator cancels a task."))
+                raise AccessError(
+                    self.env._("Only the assigner or the evaluator cancels a task.")
+                )
         self.write({"state": "cancelled"})
 
     def action_carry_over(self):
         new_tasks = self._carry_over()
-        action = self.env["ir.actions.act_window"]._for_xml_id("l10n_vn_hr_kpi.hr_kpi_task_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_task_action"
+        )
         action.update({"domain": [("id", "in", new_tasks.ids)], "context": {}})
         if len(new_tasks) == 1:
-            action.update({"res_id": new_tasks.id, "view_mode": "form", "views": [(False, "form")]})
+            action.update(
+                {
+                    "res_id": new_tasks.id,
+                    "view_mode": "form",
+                    "views": [(False, "form")],
+                }
+            )
         return action
 
     def _carry_over(self, new_deadline=None):
@@ -515,20 +575,25 @@ class HrKpiTask(models.Model):
         for task in self:
             if not task._is_outcome_manager():
                 raise AccessError(
-                    self.env._("Only the assigner or the evaluator carries a task over.")
+                    self.env._(
+                        "Only the assigner or the evaluator carries a task over."
+                    )
                 )
         for task in self:
             remaining = task.quantity - task.completed_quantity
             if task.state in ("done", "cancelled") or remaining <= 0:
                 raise UserError(
-                    self.env._("Task %(name)s has nothing left to carry over.", name=task.name)
+                    self.env._(
+                        "Task %(name)s has nothing left to carry over.", name=task.name
+                    )
                 )
             new_tasks |= task.copy(
                 {
                     "origin": "carried",
                     "carried_from_id": task.id,
                     "quantity": remaining,
-                    "deadline": new_deadline or task.deadline + relativedelta(months=1, day=31),
+                    "deadline": new_deadline
+                    or task.deadline + relativedelta(months=1, day=31),
                     "completed_quantity": 0.0,
                     "quality_passed_quantity": 0.0,
                     "major_error_count": 0,

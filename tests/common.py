@@ -42,7 +42,11 @@ class KpiCommon(TransactionCase):
             {"name": "Office of the People's Committee", "company_id": cls.company.id}
         )
         cls.emp_head = Employee.create(
-            {"name": "Head", "user_id": cls.user_head.id, "department_id": cls.department.id}
+            {
+                "name": "Head",
+                "user_id": cls.user_head.id,
+                "department_id": cls.department.id,
+            }
         )
         cls.emp_leader = Employee.create(
             {
@@ -85,10 +89,20 @@ class KpiCommon(TransactionCase):
             }
         )
         cls.product_k2 = Product.create(
-            {"code": "RPT", "name": "Report", "points": 10.0, "company_id": cls.company.id}
+            {
+                "code": "RPT",
+                "name": "Report",
+                "points": 10.0,
+                "company_id": cls.company.id,
+            }
         )
         cls.product_k15 = Product.create(
-            {"code": "DEC", "name": "Decision", "points": 7.5, "company_id": cls.company.id}
+            {
+                "code": "DEC",
+                "name": "Decision",
+                "points": 7.5,
+                "company_id": cls.company.id,
+            }
         )
         (cls.product_std | cls.product_k2 | cls.product_k15).action_approve()
 
@@ -160,6 +174,11 @@ class KpiCommon(TransactionCase):
             value = min(line.max_points, round(remaining, 2))
             if line.scoring_type == "binary" and value < line.max_points:
                 value = 0.0
-            line.write({"self_points": value, "comment": "ok" if value < line.max_points else ""})
+            line.write(
+                {
+                    "self_points": value,
+                    "comment": "ok" if value < line.max_points else "",
+                }
+            )
             remaining = round(remaining - value, 2)
         assert remaining == 0, "not enough criteria for the points"

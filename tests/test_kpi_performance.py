@@ -18,7 +18,10 @@ class TestKpiPerformance(KpiCommon):
         n = 500
         Employee = cls.env["hr.employee"].with_company(cls.company)
         cls.perf_employees = Employee.create(
-            [{"name": f"Perf {i:03d}", "department_id": cls.department.id} for i in range(n)]
+            [
+                {"name": f"Perf {i:03d}", "department_id": cls.department.id}
+                for i in range(n)
+            ]
         )
         cls.perf_period = cls.env["hr.kpi.period"].create(
             {"company_id": cls.company.id, "date_start": date(2026, 7, 1)}
@@ -63,7 +66,9 @@ class TestKpiPerformance(KpiCommon):
                     "employee_id": employee.id,
                     "period_id": cls.perf_period.id,
                     "subject_group": "leader_deputy" if is_leader else "civil_servant",
-                    "evaluator_employee_id": False if is_leader else leaders[i // 10].id,
+                    "evaluator_employee_id": False
+                    if is_leader
+                    else leaders[i // 10].id,
                 }
             )
         cls.appraisals = cls.env["hr.kpi.appraisal"].create(vals_list)
@@ -94,7 +99,9 @@ class TestKpiPerformance(KpiCommon):
         self.assertEqual(len(leaders[0].subordinate_appraisal_ids), 9)
         # staff 1: T1 3/3, p=2, 1 error; T2 k=2 done late once.
         # assigned 5; a = 100; b = (2 × 0.75 + 2)/5 = 70; c = (3 + 2 × 0.75)/5 = 90
-        staff = self.appraisals.filtered(lambda a: a.employee_id == self.perf_employees[1])
+        staff = self.appraisals.filtered(
+            lambda a: a.employee_id == self.perf_employees[1]
+        )
         self.assertAlmostEqual(staff.kpi_quality, 70.0)
         self.assertAlmostEqual(staff.kpi_progress, 90.0)
         self.assertAlmostEqual(staff.kpi_percent, 86.67)
@@ -104,7 +111,9 @@ class TestKpiPerformance(KpiCommon):
         queries_50 = self._queries_to_recompute(small)
         queries_500 = self._queries_to_recompute(self.appraisals)
         _logger.info(
-            "Recomputing scores: %s queries for 50 appraisals, %s for 500", queries_50, queries_500
+            "Recomputing scores: %s queries for 50 appraisals, %s for 500",
+            queries_50,
+            queries_500,
         )
         # a few more batches (UPDATE per 100 rows, fetch per 1000 records) at most,
         # never one query per appraisal
@@ -117,7 +126,7 @@ class TestKpiPerformance(KpiCommon):
         self.assertTrue(all(self.appraisals.mapped("level_computed")))
 
     def test_task_outcome_batch_write(self):
-        """Confirming errors on 1,000 tasks at once recomputes 500 appraisals in batch."""
+        """Flagging 1,000 tasks at once recomputes 500 appraisals in batch."""
         tasks = self.appraisals.task_ids
         self.env.flush_all()
         before = self.env.cr.sql_log_count
@@ -125,7 +134,8 @@ class TestKpiPerformance(KpiCommon):
         self.env.flush_all()
         queries = self.env.cr.sql_log_count - before
         _logger.info(
-            "Writing 1,000 task outcomes and rescoring 500 appraisals: %s queries", queries
+            "Writing 1,000 task outcomes and rescoring 500 appraisals: %s queries",
+            queries,
         )
         self.assertLess(queries, 150, f"{queries} queries to rescore 500 appraisals")
         self.assertTrue(all(a.task_exceeded_count == 2 for a in self.appraisals))

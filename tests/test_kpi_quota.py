@@ -48,7 +48,9 @@ class TestKpiQuota(KpiCommon):
             "all": [0, 0, 1, 1, 2, 2],
         }
         for denominator, caps in expected.items():
-            rule_set = self.rs_nd335.copy({"quota_denominator": denominator, "quota_scope": "unit"})
+            rule_set = self.rs_nd335.copy(
+                {"quota_denominator": denominator, "quota_scope": "unit"}
+            )
             for good, cap in zip([0, 1, 4, 5, 7, 10], caps, strict=True):
                 with self.subTest(denominator=denominator, good=good):
                     appraisals = self._unit(rule_set, good)
@@ -116,9 +118,13 @@ class TestKpiQuota(KpiCommon):
         employees = self.pool_employees[:4]
         w, x, y, z = employees
         for employee in employees:
-            self.make_task(employee, self.product_std, 1, exceeded_requirement=employee == z)
+            self.make_task(
+                employee, self.product_std, 1, exceeded_requirement=employee == z
+            )
             if employee != w:
-                self.make_task(employee, self.product_std, 1, done=0, delays=int(employee == x))
+                self.make_task(
+                    employee, self.product_std, 1, done=0, delays=int(employee == x)
+                )
         appraisals = self.env["hr.kpi.appraisal"].create(
             [{"employee_id": e.id, "period_id": self.period.id} for e in employees]
         )

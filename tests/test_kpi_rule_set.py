@@ -13,11 +13,19 @@ from .common import KpiCommon
 class TestKpiRuleSet(KpiCommon):
     def test_shipped_rule_sets(self):
         self.assertEqual(
-            (self.rs_nd335.general_max, self.rs_nd335.task_max, self.rs_nd335.bonus_max),
+            (
+                self.rs_nd335.general_max,
+                self.rs_nd335.task_max,
+                self.rs_nd335.bonus_max,
+            ),
             (30.0, 70.0, 0.0),
         )
         self.assertEqual(
-            (self.rs_hn3814.general_max, self.rs_hn3814.task_max, self.rs_hn3814.bonus_max),
+            (
+                self.rs_hn3814.general_max,
+                self.rs_hn3814.task_max,
+                self.rs_hn3814.bonus_max,
+            ),
             (20.0, 70.0, 10.0),
         )
         self.assertTrue(self.rs_hn11.qd366_conditions)
@@ -36,14 +44,20 @@ class TestKpiRuleSet(KpiCommon):
                     lambda c, g=group: c.subject_group == g and c.is_leaf
                 )
                 with self.subTest(rule_set=rule_set.code, group=group):
-                    self.assertEqual(sum(leaves.mapped("max_points")), rule_set.general_max)
+                    self.assertEqual(
+                        sum(leaves.mapped("max_points")), rule_set.general_max
+                    )
         self.assertIn("binary", self.rs_hn3814.criterion_ids.mapped("scoring_type"))
         self.assertTrue(self.rs_hn3814.criterion_ids.filtered("parent_id"))
 
     def test_rule_set_for_date(self):
         RuleSet = self.env["hr.kpi.rule.set"]
-        self.assertEqual(RuleSet._get_for_date(self.company, date(2026, 5, 1)), self.rs_nd335)
-        self.assertEqual(RuleSet._get_for_date(self.company, date(2024, 5, 1)), self.rs_hn3814)
+        self.assertEqual(
+            RuleSet._get_for_date(self.company, date(2026, 5, 1)), self.rs_nd335
+        )
+        self.assertEqual(
+            RuleSet._get_for_date(self.company, date(2024, 5, 1)), self.rs_hn3814
+        )
         self.assertEqual(self.period.rule_set_id, self.rs_nd335)
 
     @mute_logger("odoo.models", "odoo.addons.base.models.ir_model")
@@ -52,7 +66,9 @@ class TestKpiRuleSet(KpiCommon):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self.rs_nd335.with_user(user).write({"quota_percent": 30.0})
             with self.assertRaises(AccessError):
-                self.rs_nd335.criterion_ids[:1].with_user(user).write({"max_points": 1.0})
+                self.rs_nd335.criterion_ids[:1].with_user(user).write(
+                    {"max_points": 1.0}
+                )
         admin = self.env.ref("base.user_admin")
         self.rs_nd335.with_user(admin).write({"summary_day": 12})
         self.assertEqual(self.rs_nd335.summary_day, 12)
@@ -148,7 +164,11 @@ class TestKpiRuleSet(KpiCommon):
     def test_period(self):
         self.assertEqual(self.period.name, "05/2026")
         self.assertEqual(self.period.date_end, date(2026, 5, 31))
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
             self.env["hr.kpi.period"].create(
                 {"company_id": self.company.id, "date_start": date(2026, 5, 1)}
             )
@@ -159,7 +179,11 @@ class TestKpiRuleSet(KpiCommon):
 
     def test_one_appraisal_per_employee_and_period(self):
         self.make_appraisal(self.emp_staff)
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
             self.make_appraisal(self.emp_staff)
 
     def test_demo_generator(self):
@@ -172,21 +196,31 @@ class TestKpiRuleSet(KpiCommon):
         department.manager_id = chief
         Employee.create(
             [
-                {"name": f"Officer {i}", "department_id": department.id, "parent_id": chief.id}
+                {
+                    "name": f"Officer {i}",
+                    "department_id": department.id,
+                    "parent_id": chief.id,
+                }
                 for i in range(4)
             ]
         )
         self.env["hr.kpi.demo"]._generate(company, today=date(2026, 6, 12))
-        appraisals = self.env["hr.kpi.appraisal"].search([("company_id", "=", company.id)])
+        appraisals = self.env["hr.kpi.appraisal"].search(
+            [("company_id", "=", company.id)]
+        )
         may = appraisals.filtered(lambda a: a.period_id.date_start == date(2026, 5, 1))
         self.assertEqual(len(may), 5)
         self.assertTrue(all(may.mapped("level_computed")))
         self.assertGreater(len(set(may.mapped("total_score"))), 1)
-        self.assertTrue(self.env["hr.kpi.product"].search([("company_id", "=", company.id)]))
+        self.assertTrue(
+            self.env["hr.kpi.product"].search([("company_id", "=", company.id)])
+        )
         # idempotent
         self.env["hr.kpi.demo"]._generate(company, today=date(2026, 6, 12))
         self.assertEqual(
-            self.env["hr.kpi.appraisal"].search_count([("company_id", "=", company.id)]),
+            self.env["hr.kpi.appraisal"].search_count(
+                [("company_id", "=", company.id)]
+            ),
             len(appraisals),
         )
         # no ward company: nothing happens

@@ -28,7 +28,8 @@ class TestKpiScoring(KpiCommon):
         a = (4 + 2 + 3 + 0) / 10 = 90 %
         b = (4 + 2 + 3 × (1 − 2 × 0.25) + 0) / 10 = 7.5 / 10 = 75 %
         c = (4 + 2 × (1 − 0.25) + 3 + 0) / 10 = 8.5 / 10 = 85 %
-        KPI = (90 + 75 + 85) / 3 = 83.333… → 83.33 %; task points = 83.333 × 0.7 = 58.33."""
+        KPI = (90 + 75 + 85) / 3 = 83.333… → 83.33 %;
+        task points = 83.333 × 0.7 = 58.33."""
         self.make_task(self.emp_staff, self.product_std, 4)
         # one delay from the dates: done two days after the deadline
         self.make_task(self.emp_staff, self.product_k2, 1, date_done=date(2026, 5, 22))
@@ -58,7 +59,8 @@ class TestKpiScoring(KpiCommon):
         T3 k=1 q=1 n=1 p=1, 1 error and 1 delay → quality 0.75, progress 0.75
         T4 k=1 q=1 on time, no error → 1 and 1
         Σassigned = 2 + 2 + 1 + 1 = 6
-        a = 6/6 = 100 %; b = (0 + 2 + 0.75 + 1)/6 = 62.5 %; c = (2 + 0 + 0.75 + 1)/6 = 62.5 %
+        a = 6/6 = 100 %; b = (0 + 2 + 0.75 + 1)/6 = 62.5 %;
+        c = (2 + 0 + 0.75 + 1)/6 = 62.5 %
         KPI = (100 + 62.5 + 62.5)/3 = 75 %; task points = 52.50."""
         self.make_task(self.emp_staff, self.product_std, 2, errors=5)
         self.make_task(self.emp_staff, self.product_k2, 1, delays=4)
@@ -92,7 +94,9 @@ class TestKpiScoring(KpiCommon):
                 "exemption_certifier_id": self.emp_head.id,
             }
         )
-        self.assertScores(appraisal, kpi_quality=87.5, kpi_progress=100.0, task_delay_count=0)
+        self.assertScores(
+            appraisal, kpi_quality=87.5, kpi_progress=100.0, task_delay_count=0
+        )
         # an exemption of delays does not cover errors
         t2.write(
             {
@@ -104,7 +108,9 @@ class TestKpiScoring(KpiCommon):
         )
         self.assertScores(appraisal, kpi_quality=87.5)
         t2.exemption_scope = "both"
-        self.assertScores(appraisal, kpi_quality=100.0, kpi_percent=100.0, task_score=70.0)
+        self.assertScores(
+            appraisal, kpi_quality=100.0, kpi_percent=100.0, task_score=70.0
+        )
 
     def test_outcome_change_updates_appraisal(self):
         """Changing a task's outcome updates the stored scores, no button needed."""
@@ -113,14 +119,18 @@ class TestKpiScoring(KpiCommon):
         self.assertScores(appraisal, kpi_quality=100.0, task_score=70.0)
         # one major error: b = 4 × 0.75 / 4 = 75 %; KPI = 275/3 = 91.67; task = 64.17
         task.major_error_count = 1
-        self.assertScores(appraisal, kpi_quality=75.0, kpi_percent=91.67, task_score=64.17)
+        self.assertScores(
+            appraisal, kpi_quality=75.0, kpi_percent=91.67, task_score=64.17
+        )
         # a task whose deadline moves to June leaves the May appraisal
         task.with_context(kpi_task_internal=True).deadline = date(2026, 6, 5)
         self.assertFalse(task.appraisal_id)
         self.assertTrue(appraisal.zero_assignment)
 
     def test_tasks_link_when_appraisal_created_later_and_period_created_later(self):
-        june_task = self.make_task(self.emp_staff, self.product_std, 2, deadline=date(2026, 6, 10))
+        june_task = self.make_task(
+            self.emp_staff, self.product_std, 2, deadline=date(2026, 6, 10)
+        )
         self.assertFalse(june_task.period_id)
         june = self.env["hr.kpi.period"].create(
             {"company_id": self.company.id, "date_start": date(2026, 6, 1)}
@@ -186,21 +196,29 @@ class TestKpiScoring(KpiCommon):
         When the subordinate rises to HTNV, d = 100 % without any button."""
         self.make_task(self.emp_leader, self.product_std, 1)
         leader = self.make_appraisal(
-            self.emp_leader, subject_group="leader_deputy", evaluator_employee_id=self.emp_head.id
+            self.emp_leader,
+            subject_group="leader_deputy",
+            evaluator_employee_id=self.emp_head.id,
         )
         self.assertTrue(leader.is_leader)
         self.assertScores(leader, kpi_unit_result=100.0, kpi_percent=100.0)
         # the subordinate: nothing done → fail
         sub_task = self.make_task(self.emp_staff, self.product_std, 1, done=0)
-        sub = self.make_appraisal(self.emp_staff, evaluator_employee_id=self.emp_leader.id)
+        sub = self.make_appraisal(
+            self.emp_staff, evaluator_employee_id=self.emp_leader.id
+        )
         self.assertEqual(sub.leader_appraisal_id, leader)
         self.assertEqual(sub.level_computed, "fail")
-        self.assertScores(leader, kpi_unit_result=50.0, kpi_percent=91.67, task_score=64.17)
+        self.assertScores(
+            leader, kpi_unit_result=50.0, kpi_percent=91.67, task_score=64.17
+        )
         # the subordinate completes the task: 70 task points → good (≥ 70)
         sub_task.write({"completed_quantity": 1, "date_done": self.deadline})
         sub_task.action_confirm_outcome()
         self.assertEqual(sub.level_computed, "good")
-        self.assertScores(leader, kpi_unit_result=100.0, kpi_percent=100.0, task_score=70.0)
+        self.assertScores(
+            leader, kpi_unit_result=100.0, kpi_percent=100.0, task_score=70.0
+        )
         # đ and e are inputs: e = 50 → KPI = (500 + 50)/6 = 91.67
         leader.kpi_cohesion = 50.0
         self.assertScores(leader, kpi_percent=91.67)
@@ -211,9 +229,13 @@ class TestKpiScoring(KpiCommon):
         head = self.make_appraisal(self.emp_head, subject_group="leader_head")
         self.make_task(self.emp_head, self.product_std, 1)
         deputy = self.make_appraisal(
-            self.emp_leader, subject_group="leader_deputy", evaluator_employee_id=self.emp_head.id
+            self.emp_leader,
+            subject_group="leader_deputy",
+            evaluator_employee_id=self.emp_head.id,
         )
-        staff = self.make_appraisal(self.emp_staff, evaluator_employee_id=self.emp_leader.id)
+        staff = self.make_appraisal(
+            self.emp_staff, evaluator_employee_id=self.emp_leader.id
+        )
         self.assertEqual(deputy.leader_appraisal_id, head)
         self.assertEqual(staff.leader_appraisal_id, deputy)
         # deputy: nothing assigned (flag → a = b = c = 0), d = 50 (staff fails),
@@ -243,7 +265,9 @@ class TestKpiScoring(KpiCommon):
         self.make_task(employee, self.product_std, 994)
         self.make_task(employee, self.product_std, 6, delays=1)
         appraisal = self.make_appraisal(employee)
-        self.assertScores(appraisal, kpi_progress=99.85, kpi_percent=99.95, task_score=69.97)
+        self.assertScores(
+            appraisal, kpi_progress=99.85, kpi_percent=99.95, task_score=69.97
+        )
         return appraisal
 
     def test_boundaries_after_rounding(self):
@@ -292,7 +316,9 @@ class TestKpiScoring(KpiCommon):
         self.assertEqual(appraisal.level_computed, "done")
 
     def test_bonus_capped_at_zero_under_nd335(self):
-        appraisal = self.make_appraisal(self.emp_staff, zero_assignment_resolution="full")
+        appraisal = self.make_appraisal(
+            self.emp_staff, zero_assignment_resolution="full"
+        )
         self.set_general(appraisal, 10.0)
         bonus = self.env["hr.kpi.adjustment"].create(
             {
@@ -394,7 +420,9 @@ class TestKpiScoring(KpiCommon):
         self.make_task(self.emp_staff, self.product_std, 1, delays=1)
         appraisal = self.make_appraisal(self.emp_staff, rule_set=self.rs_hn11)
         self.set_general(appraisal, 30.0)
-        self.assertScores(appraisal, kpi_percent=99.24, task_score=69.47, total_score=99.47)
+        self.assertScores(
+            appraisal, kpi_percent=99.24, task_score=69.47, total_score=99.47
+        )
         self.assertEqual(appraisal.level_by_score, "excellent")
         self.assertEqual(appraisal.level_computed, "done")
         self.assertEqual(len(appraisal.level_reason_data), 2)
@@ -441,7 +469,9 @@ class TestKpiScoring(KpiCommon):
         self.assertEqual(appraisal.rule_set_id, self.rs_hn3814)
         self.assertEqual(sum(appraisal.line_ids.mapped("max_points")), 20.0)
         self.set_general(appraisal, 18.0)
-        self.assertScores(appraisal, general_score=18.0, task_score=70.0, total_score=88.0)
+        self.assertScores(
+            appraisal, general_score=18.0, task_score=70.0, total_score=88.0
+        )
         self.assertEqual(appraisal.level_computed, "good")
         self.assertEqual(self.rs_hn3814._get_level_label("good")[:1], "B")
         bonus = self.env["hr.kpi.adjustment"].create(
@@ -455,14 +485,18 @@ class TestKpiScoring(KpiCommon):
         bonus.action_approve()
         self.assertScores(appraisal, adjustment_bonus=10.0, total_score=98.0)
         self.assertEqual(appraisal.level_computed, "excellent")
-        self.assertEqual(self.rs_hn3814._get_level_label(appraisal.level_computed)[:1], "A")
+        self.assertEqual(
+            self.rs_hn3814._get_level_label(appraisal.level_computed)[:1], "A"
+        )
 
     # ------------------------------------------------------------------
     # Scores are never writable
     # ------------------------------------------------------------------
 
     def test_scores_not_writable(self):
-        appraisal = self.make_appraisal(self.emp_staff, evaluator_employee_id=self.emp_leader.id)
+        appraisal = self.make_appraisal(
+            self.emp_staff, evaluator_employee_id=self.emp_leader.id
+        )
         for fname, value in (
             ("total_score", 100.0),
             ("level_computed", "excellent"),
@@ -493,7 +527,9 @@ class TestKpiScoring(KpiCommon):
         self.assertEqual(len(staff.line_ids), 6)
         self.assertEqual(sum(staff.line_ids.mapped("max_points")), 30.0)
         contract = self.make_appraisal(self.emp_staff2, subject_group="contract_worker")
-        self.assertEqual(sorted(contract.line_ids.mapped("max_points")), [5.0, 10.0, 15.0])
+        self.assertEqual(
+            sorted(contract.line_ids.mapped("max_points")), [5.0, 10.0, 15.0]
+        )
         contract.subject_group = "leader_deputy"
         self.assertEqual(len(contract.line_ids), 7)
         # evaluator and final points follow the self score until changed
@@ -520,7 +556,11 @@ class TestKpiScoring(KpiCommon):
         self.assertEqual(appraisal.rule_set_id, self.rs_nd335)
         self.assertEqual(appraisal.task_score, 70.0)
         self.assertEqual(len(appraisal.line_ids), 6)
-        view = self.env["hr.kpi.appraisal"].with_user(self.user_staff).get_views([(False, "form")])
+        view = (
+            self.env["hr.kpi.appraisal"]
+            .with_user(self.user_staff)
+            .get_views([(False, "form")])
+        )
         fnames = list(view["models"]["hr.kpi.appraisal"]["fields"])
         own = appraisal.with_user(self.user_staff)
         own.read(fnames)

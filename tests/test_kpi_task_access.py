@@ -40,7 +40,11 @@ class TestKpiTaskAccess(KpiCommon):
             {"quality_passed_quantity": 2},
             {"major_error_count": 0},
             {"exceeded_requirement": True},
-            {"delay_corrected": True, "delay_correction_reason": "x", "delay_count_corrected": 0},
+            {
+                "delay_corrected": True,
+                "delay_correction_reason": "x",
+                "delay_count_corrected": 0,
+            },
             {"exemption": True},
             {"outcome_confirmed": True},
             {"state": "done"},
@@ -75,7 +79,7 @@ class TestKpiTaskAccess(KpiCommon):
             self.task.with_user(self.user_staff).write({"completed_quantity": 1})
 
     def test_evaluator_of_the_appraisal_confirms(self):
-        """A task assigned by the HR officer is confirmed by the appraisal's evaluator."""
+        """A task assigned by the HR officer is confirmed by the evaluator."""
         task = self.env["hr.kpi.task"].create(
             {
                 "name": "One-stop file",
@@ -102,7 +106,9 @@ class TestKpiTaskAccess(KpiCommon):
         with self.assertRaises(AccessError):
             other.with_user(self.user_other_evaluator).write({"major_error_count": 1})
         # until the appraisal names him the evaluator
-        self.make_appraisal(self.emp_staff2, evaluator_employee_id=self.emp_other_evaluator.id)
+        self.make_appraisal(
+            self.emp_staff2, evaluator_employee_id=self.emp_other_evaluator.id
+        )
         self.assertTrue(other.appraisal_id)
         other.with_user(self.user_other_evaluator).write({"major_error_count": 1})
         self.assertEqual(other.major_error_count, 1)
@@ -194,18 +200,26 @@ class TestKpiTaskAccess(KpiCommon):
         self.assertEqual(task.delay_count, 1)
 
     def test_appraisal_record_rules(self):
-        staff = self.make_appraisal(self.emp_staff, evaluator_employee_id=self.emp_leader.id)
-        staff2 = self.make_appraisal(self.emp_staff2, evaluator_employee_id=self.emp_leader.id)
+        staff = self.make_appraisal(
+            self.emp_staff, evaluator_employee_id=self.emp_leader.id
+        )
+        staff2 = self.make_appraisal(
+            self.emp_staff2, evaluator_employee_id=self.emp_leader.id
+        )
         Appraisal = self.env["hr.kpi.appraisal"]
         self.assertEqual(Appraisal.with_user(self.user_staff).search([]), staff)
-        self.assertEqual(Appraisal.with_user(self.user_leader).search([]), staff | staff2)
+        self.assertEqual(
+            Appraisal.with_user(self.user_leader).search([]), staff | staff2
+        )
         self.assertFalse(Appraisal.with_user(self.user_other_evaluator).search([]))
         with self.assertRaises(AccessError):
             staff2.with_user(self.user_staff).read(["total_score"])
         self.assertEqual(Appraisal.with_user(self.user_head).search([]), staff | staff2)
 
     def test_employee_writes_self_evaluation_only(self):
-        appraisal = self.make_appraisal(self.emp_staff, evaluator_employee_id=self.emp_leader.id)
+        appraisal = self.make_appraisal(
+            self.emp_staff, evaluator_employee_id=self.emp_leader.id
+        )
         own = appraisal.with_user(self.user_staff)
         own.write({"level_self": "good", "strengths": "On time"})
         own.line_ids[0].write({"self_points": 5.0, "comment": "Late once"})
@@ -221,12 +235,14 @@ class TestKpiTaskAccess(KpiCommon):
         with self.assertRaises(AccessError):
             own.line_ids[0].write({"final_points": 6.0})
         # the evaluator scores
-        appraisal.with_user(self.user_leader).line_ids[0].write({"evaluator_points": 4.0})
+        appraisal.with_user(self.user_leader).line_ids[0].write(
+            {"evaluator_points": 4.0}
+        )
         appraisal.with_user(self.user_leader).write({"level_proposed": "good"})
         self.assertEqual(appraisal.line_ids[0].final_points, 4.0)
 
     def test_carry_over(self):
-        """The unfinished quantity moves to June as a new task; May keeps the outcome."""
+        """The unfinished quantity moves to June in a new task; May keeps its own."""
         self.task.write({"completed_quantity": 1, "date_done": self.deadline})
         june = self.env["hr.kpi.period"].create(
             {"company_id": self.company.id, "date_start": "2026-06-01"}
