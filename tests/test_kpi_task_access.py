@@ -257,3 +257,45 @@ class TestKpiTaskAccess(KpiCommon):
         self.assertFalse(new.completed_quantity)
         with self.assertRaises(AccessError):
             self.task.with_user(self.user_staff).action_carry_over()
+
+    def test_multi_company(self):
+        """A head sees his company's appraisals and tasks, not another company's."""
+        employee = self.env["hr.employee"].create(
+            {"name": "Elsewhere", "company_id": self.other_company.id}
+        )
+        period = self.env["hr.kpi.period"].create(
+            {"company_id": self.other_company.id, "date_start": "2026-05-01"}
+        )
+        product = self.env["hr.kpi.product"].create(
+            {
+                "code": "STD",
+                "name": "Standard",
+                "points": 5,
+                "is_standard": True,
+                "company_id": self.other_company.id,
+            }
+        )
+        task = self.env["hr.kpi.task"].create(
+            {
+                "name": "Elsewhere",
+                "employee_id": employee.id,
+                "product_id": product.id,
+                "deadline": self.deadline,
+            }
+        )
+        appraisal = self.make_appraisal(employee, period)
+        self.assertEqual(task.appraisal_id, appraisal)
+        mine = self.make_appraisal(self.emp_staff)
+        for user in (self.user_head, self.user_hr):
+            Appraisal = self.env["hr.kpi.appraisal"].with_user(user)
+            self.assertEqual(Appraisal.search([]), mine)
+            self.assertFalse(
+                self.env["hr.kpi.task"].with_user(user).search([("id", "=", task.id)])
+            )
+            with self.assertRaises(AccessError):
+                appraisal.with_user(user).read(["total_score"])
+            self.assertFalse(
+                self.env["hr.kpi.product"]
+                .with_user(user)
+                .search([("id", "=", product.id)])
+            )
