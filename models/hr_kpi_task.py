@@ -210,7 +210,8 @@ class HrKpiTask(models.Model):
     is_counted = fields.Boolean(
         compute="_compute_is_counted",
         store=True,
-        help="Counted by the scoring: not cancelled, and confirmed if ad hoc.",
+        help="Counted by the scoring: not cancelled, and assigned or confirmed by the "
+        "assigner (ad-hoc tasks declared by the assignee count once confirmed).",
     )
     is_late = fields.Boolean(compute="_compute_is_late")
 
@@ -265,12 +266,12 @@ class HrKpiTask(models.Model):
                 else task.delay_count_computed
             )
 
-    @api.depends("state", "origin", "assignment_confirmed")
+    @api.depends("state", "assignment_confirmed")
     def _compute_is_counted(self):
         for task in self:
-            task.is_counted = task.state != "cancelled" and (
-                task.origin != "adhoc" or task.assignment_confirmed
-            )
+            # tasks given by the assigner are confirmed from the start; tasks the
+            # assignee declares (ad hoc or not) count once the assigner confirms them
+            task.is_counted = task.state != "cancelled" and task.assignment_confirmed
 
     @api.depends("deadline", "state")
     def _compute_is_late(self):

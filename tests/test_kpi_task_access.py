@@ -148,8 +148,10 @@ class TestKpiTaskAccess(KpiCommon):
                     "outcome_confirmed": True,
                 }
             )
+        self.assertFalse(task.is_counted)
         task.with_user(self.user_leader).action_confirm_assignment()
         self.assertTrue(task.assignment_confirmed)
+        self.assertTrue(task.is_counted)
         with self.assertRaises(AccessError):
             task.write({"quantity": 3})
 
