@@ -38,7 +38,7 @@
         "demo/hr_department_demo.xml",
         "demo/hr_employee_demo.xml",
         "demo/res_users_demo.xml",
-        "demo/hr_kpi_demo.xml",
+        "demo/hr_kpi_appraisal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -101,7 +101,9 @@ class HrDepartment(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"manager_id", "kpi_decider_id", "kpi_focal_point_id", "parent_id"} & set(vals):
+        if {"manager_id", "kpi_decider_id", "kpi_focal_point_id", "parent_id"} & set(
+            vals
+        ):
             # the record rules read who heads a unit or is its focal point
             self.env.registry.clear_cache()
         return res

@@ -3,7 +3,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .hr_kpi_rule_set import (
@@ -53,6 +53,8 @@ SCORE_FIELDS = frozenset(
 )
 # Links maintained by the addon itself.
 LINK_FIELDS = frozenset({"leader_appraisal_id"})
+# What the appraised employee may write on his or her own appraisal.
+SELF_FIELDS = frozenset({"level_self", "strengths", "weaknesses", "line_ids"})
 
 # ---- workflow ---------------------------------------------------------------
 PUBLISHED_STATES = ("published", "appeal_open", "appeal_resolved", "locked")
@@ -94,7 +96,6 @@ WORKFLOW_FIELDS = frozenset(
     }
 )
 # Who may edit what, outside the transitions (see _kpi_check_field_rights).
-SELF_FIELDS = frozenset({"level_self", "strengths", "weaknesses"})
 EVALUATOR_FIELDS = frozenset(
     {
         "level_proposed",
@@ -422,6 +423,10 @@ class HrKpiAppraisal(models.Model):
     decider_comment = fields.Text()
     evaluator_private_note = fields.Text(groups="l10n_vn_hr_kpi.group_kpi_evaluator")
     task_count = fields.Integer(compute="_compute_task_count")
+    is_appraiser = fields.Boolean(
+        compute="_compute_is_appraiser",
+        help="The current user evaluates or decides this appraisal.",
+    )
 
     # ---- workflow (SPEC §6): written only by the action_* methods -----------
     returned_to = fields.Selection(
@@ -563,6 +568,12 @@ class HrKpiAppraisal(models.Model):
                 or appraisal.level_computed
             )
 
+    @api.depends_context("uid")
+    @api.depends("evaluator_employee_id", "decider_employee_id")
+    def _compute_is_appraiser(self):
+        for appraisal in self:
+            appraisal.is_appraiser = appraisal._is_appraiser()
+
     def _compute_task_count(self):
         counts = dict(
             self.env["hr.kpi.task"]._read_group(
@@ -681,7 +692,8 @@ class HrKpiAppraisal(models.Model):
         if forbidden:
             raise UserError(
                 self.env._(
-                    "Scores and levels are computed from the tasks, criteria and events; "
+                    "Scores and levels are computed from the tasks, criteria and "
+                    "events; "
                     "they cannot be written (%(fields)s).",
                     fields=", ".join(sorted(forbidden)),
                 )
@@ -696,8 +708,41 @@ class HrKpiAppraisal(models.Model):
         appraisals._link_leaders()
         return appraisals
 
+    def _is_appraiser(self, user=None):
+        """Whether ``user`` may act on this appraisal as someone else than the
+        appraised employee, who alone may only self-evaluate. What each other
+        actor may change at each step is checked by _kpi_check_field_rights."""
+        self.ensure_one()
+        user = user or self.env.user
+        if user._is_superuser():
+            return True
+        return self.sudo().employee_id.user_id != user
+
+    def _check_self_write(self, fnames):
+        """The appraised employee writes the self-evaluation only (the workflow
+        refines what each actor may write in each state)."""
+        if self.env.su:
+            return
+        forbidden = {
+            f
+            for f in fnames
+            if f not in SELF_FIELDS and not f.startswith(("message_", "activity_"))
+        }
+        if not forbidden:
+            return
+        for appraisal in self:
+            if not appraisal._is_appraiser():
+                raise AccessError(
+                    self.env._(
+                        "Appraisal %(name)s: you can only fill in your "
+                        "self-evaluation.",
+                        name=appraisal.display_name,
+                    )
+                )
+
     def write(self, vals):
         self._check_score_write([vals])
+        self._check_self_write(vals)
         self._kpi_check_field_rights(vals)
         res = super().write(vals)
         if {"rule_set_id", "subject_group"} & set(vals):

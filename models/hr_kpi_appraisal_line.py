@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 
@@ -80,6 +80,20 @@ class HrKpiAppraisalLine(models.Model):
             ):
                 missing.append(stage)
         return missing
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - {"self_points", "comment"}:
+            for appraisal in self.appraisal_id:
+                if not appraisal._is_appraiser():
+                    raise AccessError(
+                        self.env._(
+                            "Appraisal %(name)s: only the evaluator and the decider "
+                            "score "
+                            "after the self-evaluation.",
+                            name=appraisal.display_name,
+                        )
+                    )
+        return super().write(vals)
 
     @api.constrains("self_points", "evaluator_points", "final_points")
     def _check_points(self):

@@ -21,7 +21,9 @@ class HrKpiCriterion(models.Model):
         string="Group",
         ondelete="cascade",
         index=True,
-        domain="[('rule_set_id', '=', rule_set_id), ('subject_group', '=', subject_group)]",
+        domain=(
+            "[('rule_set_id', '=', rule_set_id), ('subject_group', '=', subject_group)]"
+        ),
     )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("hr.kpi.criterion", "parent_id", string="Items")
@@ -69,7 +71,8 @@ class HrKpiCriterion(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Criterion %(name)s must belong to the rule set and subject group "
+                        "Criterion %(name)s must belong to the rule set and subject "
+                        "group "
                         "of its group.",
                         name=criterion.name,
                     )
@@ -89,7 +92,8 @@ class HrKpiCriterion(models.Model):
             if total > rule_set.general_max + 1e-6:
                 raise ValidationError(
                     self.env._(
-                        "The criteria of %(group)s in rule set %(rule_set)s total %(total)s "
+                        "The criteria of %(group)s in rule set %(rule_set)s total "
+                        "%(total)s "
                         "points, more than the general maximum %(max)s.",
                         group=dict(subject_group_selection())[subject_group],
                         rule_set=rule_set.display_name,

@@ -192,7 +192,8 @@ class HrKpiDemo(models.AbstractModel):
                     "exemption": True,
                     "exemption_certifier_id": certifier.id,
                     "exemption_scope": "delay",
-                    "exemption_reason": "Chờ ý kiến của cơ quan cấp trên (có văn bản xác nhận)",
+                    "exemption_reason": "Chờ ý kiến của cơ quan cấp trên (có văn bản "
+                    "xác nhận)",
                 }
             )
         return vals

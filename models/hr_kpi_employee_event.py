@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 # Veto events and the article of NĐ 335/2025 each one applies.
 VETO_ARTICLES = {
@@ -64,6 +64,7 @@ class HrKpiEmployeeEvent(models.Model):
         for event in self:
             event.article = VETO_ARTICLES.get(event.event_type, "")
 
+    @api.depends("decision_ref", "event_type")
     def _compute_display_name(self):
         types = dict(self._fields["event_type"]._description_selection(self.env))
         for event in self:

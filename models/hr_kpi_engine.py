@@ -416,32 +416,38 @@ class HrKpiEngine(models.AbstractModel):
             code = reason.get("code")
             if code == "qd366_excellent":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: excellence needs every task done in full, "
-                    "on time and with quality (%(perfect)s %%) and at least %(required)s %% of "
+                    "Lowered from %(from)s to %(to)s: excellence needs every task "
+                    "done in full, "
+                    "on time and with quality (%(perfect)s %%) and at least "
+                    "%(required)s %% of "
                     "tasks exceeding requirements (%(exceeded)s %%). %(article)s.",
                     **params,
                 )
             elif code == "qd366_good":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: this level needs every task done in full, "
+                    "Lowered from %(from)s to %(to)s: this level needs every task "
+                    "done in full, "
                     "on time and with quality (%(perfect)s %%). %(article)s.",
                     **params,
                 )
             elif code == "veto_discipline":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: disciplinary sanction (decision %(ref)s of "
+                    "Lowered from %(from)s to %(to)s: disciplinary sanction (decision "
+                    "%(ref)s of "
                     "%(date)s) in the evaluation year. %(article)s.",
                     **params,
                 )
             elif code == "veto_degradation":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: concluded political, ethical or lifestyle "
+                    "Lowered from %(from)s to %(to)s: concluded political, ethical or "
+                    "lifestyle "
                     "degradation (decision %(ref)s of %(date)s). %(article)s.",
                     **params,
                 )
             elif code == "veto_corruption":
                 text = self.env._(
-                    "Lowered from %(from)s to %(to)s: corruption or waste in a unit under direct "
+                    "Lowered from %(from)s to %(to)s: corruption or waste in a unit "
+                    "under direct "
                     "charge (decision %(ref)s of %(date)s). %(article)s.",
                     **params,
                 )

@@ -46,7 +46,10 @@ class HrKpiProduct(models.Model):
     is_standard = fields.Boolean(
         string="Standard product",
         tracking=True,
-        help="The standard product of the company's catalogue; coefficients are its multiples.",
+        help=(
+            "The standard product of the company's catalogue; coefficients are its "
+            "multiples."
+        ),
     )
     standard_product_id = fields.Many2one(
         "hr.kpi.product",
@@ -109,7 +112,8 @@ class HrKpiProduct(models.Model):
             if count > 1:
                 raise ValidationError(
                     self.env._(
-                        "The catalogue of %(company)s can have only one standard product.",
+                        "The catalogue of %(company)s can have only one standard "
+                        "product.",
                         company=company.name,
                     )
                 )

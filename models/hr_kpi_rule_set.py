@@ -57,7 +57,9 @@ class HrKpiRuleSet(models.Model):
     active = fields.Boolean(default=True)
     is_default = fields.Boolean(
         string="Default",
-        help="Used for new periods when several rule sets are in force on the same date.",
+        help=(
+            "Used for new periods when several rule sets are in force on the same date."
+        ),
     )
     company_id = fields.Many2one(
         "res.company",
@@ -221,7 +223,8 @@ class HrKpiRuleSet(models.Model):
         ),
         (
             "thresholds_check",
-            "CHECK(threshold_excellent > threshold_good AND threshold_good > threshold_done)",
+            "CHECK(threshold_excellent > threshold_good AND threshold_good > "
+            "threshold_done)",
             "Thresholds must decrease from excellent to completed.",
         ),
         (
@@ -292,7 +295,8 @@ class HrKpiRuleSet(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "A rule set used by appraisals cannot be deleted; archive it instead."
+                    "A rule set used by appraisals cannot be deleted; archive it "
+                    "instead."
                 )
             )
 
@@ -301,7 +305,8 @@ class HrKpiRuleSet(models.Model):
         if frozen:
             raise UserError(
                 self.env._(
-                    "Rule set %(name)s is used by decided appraisals and cannot be changed. "
+                    "Rule set %(name)s is used by decided appraisals and cannot be "
+                    "changed. "
                     "Create a new version instead.",
                     name=", ".join(frozen.mapped("display_name")),
                 )

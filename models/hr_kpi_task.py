@@ -73,7 +73,6 @@ class HrKpiTask(models.Model):
     user_id = fields.Many2one(related="employee_id.user_id", string="Assignee user")
     assigner_id = fields.Many2one(
         "hr.employee",
-        string="Assigner",
         index="btree_not_null",
         tracking=True,
         check_company=True,
@@ -195,7 +194,10 @@ class HrKpiTask(models.Model):
         string="Assignment confirmed",
         default=True,
         tracking=True,
-        help="Ad-hoc tasks declared by the assignee count once the assigner confirms them.",
+        help=(
+            "Ad-hoc tasks declared by the assignee count once the assigner confirms "
+            "them."
+        ),
     )
     outcome_confirmed = fields.Boolean(readonly=True, copy=False, tracking=True)
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -208,7 +210,8 @@ class HrKpiTask(models.Model):
     is_counted = fields.Boolean(
         compute="_compute_is_counted",
         store=True,
-        help="Counted by the scoring: not cancelled, and confirmed if ad hoc.",
+        help="Counted by the scoring: not cancelled, and assigned or confirmed by the "
+        "assigner (ad-hoc tasks declared by the assignee count once confirmed).",
     )
     is_late = fields.Boolean(compute="_compute_is_late")
 
@@ -263,19 +266,21 @@ class HrKpiTask(models.Model):
                 else task.delay_count_computed
             )
 
-    @api.depends("state", "origin", "assignment_confirmed")
+    @api.depends("state", "assignment_confirmed")
     def _compute_is_counted(self):
         for task in self:
-            task.is_counted = task.state != "cancelled" and (
-                task.origin != "adhoc" or task.assignment_confirmed
-            )
+            # tasks given by the assigner are confirmed from the start; tasks the
+            # assignee declares (ad hoc or not) count once the assigner confirms them
+            task.is_counted = task.state != "cancelled" and task.assignment_confirmed
 
     @api.depends("deadline", "state")
     def _compute_is_late(self):
         today = fields.Date.context_today(self)
         for task in self:
             task.is_late = (
-                task.state not in ("done", "cancelled") and task.deadline < today
+                task.state not in ("done", "cancelled")
+                and bool(task.deadline)
+                and task.deadline < today
             )
 
     @api.constrains("delay_corrected", "delay_correction_reason")
@@ -309,7 +314,8 @@ class HrKpiTask(models.Model):
 
     def _is_outcome_manager(self, user=None):
         """Whether ``user`` may assign and confirm the outcome of this task: the
-        assigner, the evaluator of its appraisal, the assignee's manager, an HR officer."""
+        assigner, the evaluator of its appraisal, the assignee's manager, an HR
+        officer."""
         self.ensure_one()
         user = user or self.env.user
         if user._is_superuser() or user.has_group(
@@ -338,7 +344,8 @@ class HrKpiTask(models.Model):
             if task.employee_id.user_id != self.env.user:
                 raise AccessError(
                     self.env._(
-                        "Only the assignee, the assigner or the evaluator may change task "
+                        "Only the assignee, the assigner or the evaluator may change "
+                        "task "
                         "%(name)s.",
                         name=task.name,
                     )
@@ -354,7 +361,8 @@ class HrKpiTask(models.Model):
                 names = ", ".join(sorted(self._fields[f].string for f in forbidden))
                 raise AccessError(
                     self.env._(
-                        "Task %(name)s: the assignee reports progress only; %(fields)s can be "
+                        "Task %(name)s: the assignee reports progress only; "
+                        "%(fields)s can be "
                         "changed by the assigner or the evaluator.",
                         name=task.name,
                         fields=names,
@@ -363,7 +371,8 @@ class HrKpiTask(models.Model):
             if "state" in vals and vals["state"] not in ASSIGNEE_STATES:
                 raise AccessError(
                     self.env._(
-                        "Task %(name)s: only the assigner or the evaluator confirms the outcome.",
+                        "Task %(name)s: only the assigner or the evaluator confirms "
+                        "the outcome.",
                         name=task.name,
                     )
                 )
@@ -512,7 +521,8 @@ class HrKpiTask(models.Model):
             if not task._is_outcome_manager():
                 raise AccessError(
                     self.env._(
-                        "Only the assigner or the evaluator confirms the outcome of %(name)s.",
+                        "Only the assigner or the evaluator confirms the outcome of "
+                        "%(name)s.",
                         name=task.name,
                     )
                 )
@@ -543,10 +553,33 @@ class HrKpiTask(models.Model):
                 )
         self.write({"state": "cancelled"})
 
-    def action_carry_over(self, new_deadline=None):
+    def action_carry_over(self):
+        new_tasks = self._carry_over()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_task_action"
+        )
+        action.update({"domain": [("id", "in", new_tasks.ids)], "context": {}})
+        if len(new_tasks) == 1:
+            action.update(
+                {
+                    "res_id": new_tasks.id,
+                    "view_mode": "form",
+                    "views": [(False, "form")],
+                }
+            )
+        return action
+
+    def _carry_over(self, new_deadline=None):
         """Carry the unfinished quantity over to a new deadline (next month's end by
         default) as a new task; the task stays in its own month as not completed."""
         new_tasks = self.browse()
+        for task in self:
+            if not task._is_outcome_manager():
+                raise AccessError(
+                    self.env._(
+                        "Only the assigner or the evaluator carries a task over."
+                    )
+                )
         for task in self:
             remaining = task.quantity - task.completed_quantity
             if task.state in ("done", "cancelled") or remaining <= 0:

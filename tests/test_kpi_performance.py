@@ -126,7 +126,7 @@ class TestKpiPerformance(KpiCommon):
         self.assertTrue(all(self.appraisals.mapped("level_computed")))
 
     def test_task_outcome_batch_write(self):
-        """Confirming errors on 1,000 tasks at once recomputes 500 appraisals in batch."""
+        """Flagging 1,000 tasks at once recomputes 500 appraisals in batch."""
         tasks = self.appraisals.task_ids
         self.env.flush_all()
         before = self.env.cr.sql_log_count

@@ -28,7 +28,8 @@ class TestKpiScoring(KpiCommon):
         a = (4 + 2 + 3 + 0) / 10 = 90 %
         b = (4 + 2 + 3 × (1 − 2 × 0.25) + 0) / 10 = 7.5 / 10 = 75 %
         c = (4 + 2 × (1 − 0.25) + 3 + 0) / 10 = 8.5 / 10 = 85 %
-        KPI = (90 + 75 + 85) / 3 = 83.333… → 83.33 %; task points = 83.333 × 0.7 = 58.33."""
+        KPI = (90 + 75 + 85) / 3 = 83.333… → 83.33 %;
+        task points = 83.333 × 0.7 = 58.33."""
         self.make_task(self.emp_staff, self.product_std, 4)
         # one delay from the dates: done two days after the deadline
         self.make_task(self.emp_staff, self.product_k2, 1, date_done=date(2026, 5, 22))
@@ -58,7 +59,8 @@ class TestKpiScoring(KpiCommon):
         T3 k=1 q=1 n=1 p=1, 1 error and 1 delay → quality 0.75, progress 0.75
         T4 k=1 q=1 on time, no error → 1 and 1
         Σassigned = 2 + 2 + 1 + 1 = 6
-        a = 6/6 = 100 %; b = (0 + 2 + 0.75 + 1)/6 = 62.5 %; c = (2 + 0 + 0.75 + 1)/6 = 62.5 %
+        a = 6/6 = 100 %; b = (0 + 2 + 0.75 + 1)/6 = 62.5 %;
+        c = (2 + 0 + 0.75 + 1)/6 = 62.5 %
         KPI = (100 + 62.5 + 62.5)/3 = 75 %; task points = 52.50."""
         self.make_task(self.emp_staff, self.product_std, 2, errors=5)
         self.make_task(self.emp_staff, self.product_k2, 1, delays=4)
@@ -565,3 +567,18 @@ class TestKpiScoring(KpiCommon):
         own.line_ids.read(["name", "max_points", "self_points", "final_points"])
         own.task_ids.read(["name", "product_id", "delay_count", "state"])
         self.assertNotIn("evaluator_private_note", fnames)
+        # the employee self-evaluates through the form (onchanges included)
+        with Form(own) as form:
+            with form.line_ids.edit(0) as line:
+                line.self_points = 5.0
+                line.comment = "One report sent late"
+            form.level_self = "good"
+        self.assertEqual(appraisal.line_ids[0].final_points, 5.0)
+        self.assertEqual(appraisal.general_self_score, 5.0)
+        # the evaluator corrects through the form
+        with Form(appraisal.with_user(self.user_leader)) as form:
+            with form.line_ids.edit(0) as line:
+                line.evaluator_points = 4.0
+                line.evaluator_comment = "Two reports late"
+            form.level_proposed = "good"
+        self.assertEqual(appraisal.line_ids[0].final_points, 4.0)

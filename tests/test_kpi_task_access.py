@@ -79,7 +79,7 @@ class TestKpiTaskAccess(KpiCommon):
             self.task.with_user(self.user_staff).write({"completed_quantity": 1})
 
     def test_evaluator_of_the_appraisal_confirms(self):
-        """A task assigned by the HR officer is confirmed by the appraisal's evaluator."""
+        """A task assigned by the HR officer is confirmed by the evaluator."""
         task = self.env["hr.kpi.task"].create(
             {
                 "name": "One-stop file",
@@ -148,8 +148,10 @@ class TestKpiTaskAccess(KpiCommon):
                     "outcome_confirmed": True,
                 }
             )
+        self.assertFalse(task.is_counted)
         task.with_user(self.user_leader).action_confirm_assignment()
         self.assertTrue(task.assignment_confirmed)
+        self.assertTrue(task.is_counted)
         with self.assertRaises(AccessError):
             task.write({"quantity": 3})
 
@@ -215,3 +217,87 @@ class TestKpiTaskAccess(KpiCommon):
         with self.assertRaises(AccessError):
             staff2.with_user(self.user_staff).read(["total_score"])
         self.assertEqual(Appraisal.with_user(self.user_head).search([]), staff | staff2)
+
+    def test_employee_writes_self_evaluation_only(self):
+        appraisal = self.make_appraisal(
+            self.emp_staff, evaluator_employee_id=self.emp_leader.id
+        )
+        own = appraisal.with_user(self.user_staff)
+        own.write({"level_self": "good", "strengths": "On time"})
+        own.line_ids[0].write({"self_points": 5.0, "comment": "Late once"})
+        for vals in (
+            {"level_final": "excellent"},
+            {"level_proposed": "excellent"},
+            {"kpi_cohesion": 100.0},
+            {"zero_assignment_resolution": "full"},
+            {"evaluator_employee_id": self.emp_staff2.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                own.write(vals)
+        with self.assertRaises(AccessError):
+            own.line_ids[0].write({"final_points": 6.0})
+        # the evaluator scores
+        appraisal.with_user(self.user_leader).line_ids[0].write(
+            {"evaluator_points": 4.0}
+        )
+        appraisal.with_user(self.user_leader).write({"level_proposed": "good"})
+        self.assertEqual(appraisal.line_ids[0].final_points, 4.0)
+
+    def test_carry_over(self):
+        """The unfinished quantity moves to June in a new task; May keeps its own."""
+        self.task.write({"completed_quantity": 1, "date_done": self.deadline})
+        june = self.env["hr.kpi.period"].create(
+            {"company_id": self.company.id, "date_start": "2026-06-01"}
+        )
+        action = self.task.with_user(self.user_leader).action_carry_over()
+        new = self.env["hr.kpi.task"].browse(action["res_id"])
+        self.assertEqual(new.origin, "carried")
+        self.assertEqual(new.carried_from_id, self.task)
+        self.assertEqual(new.quantity, 1.0)
+        self.assertEqual(new.period_id, june)
+        self.assertEqual(str(new.deadline), "2026-06-30")
+        self.assertFalse(new.completed_quantity)
+        with self.assertRaises(AccessError):
+            self.task.with_user(self.user_staff).action_carry_over()
+
+    def test_multi_company(self):
+        """A head sees his company's appraisals and tasks, not another company's."""
+        employee = self.env["hr.employee"].create(
+            {"name": "Elsewhere", "company_id": self.other_company.id}
+        )
+        period = self.env["hr.kpi.period"].create(
+            {"company_id": self.other_company.id, "date_start": "2026-05-01"}
+        )
+        product = self.env["hr.kpi.product"].create(
+            {
+                "code": "STD",
+                "name": "Standard",
+                "points": 5,
+                "is_standard": True,
+                "company_id": self.other_company.id,
+            }
+        )
+        task = self.env["hr.kpi.task"].create(
+            {
+                "name": "Elsewhere",
+                "employee_id": employee.id,
+                "product_id": product.id,
+                "deadline": self.deadline,
+            }
+        )
+        appraisal = self.make_appraisal(employee, period)
+        self.assertEqual(task.appraisal_id, appraisal)
+        mine = self.make_appraisal(self.emp_staff)
+        for user in (self.user_head, self.user_hr):
+            Appraisal = self.env["hr.kpi.appraisal"].with_user(user)
+            self.assertEqual(Appraisal.search([]), mine)
+            self.assertFalse(
+                self.env["hr.kpi.task"].with_user(user).search([("id", "=", task.id)])
+            )
+            with self.assertRaises(AccessError):
+                appraisal.with_user(user).read(["total_score"])
+            self.assertFalse(
+                self.env["hr.kpi.product"]
+                .with_user(user)
+                .search([("id", "=", product.id)])
+            )
