@@ -134,6 +134,9 @@ FREE_FIELDS = frozenset(
         "message_follower_ids",
         "activity_ids",
         "message_ids",
+        # x2many: the rights are checked line by line in their models
+        "line_ids",
+        "adjustment_ids",
     }
 )
 
@@ -441,8 +444,8 @@ class HrKpiAppraisal(models.Model):
         string="Entered on behalf",
         readonly=True,
         copy=False,
-        help="The self-evaluation was entered by the focal point or the evaluator for a "
-        "staff member without a user.",
+        help="The self-evaluation was entered by the focal point or the evaluator "
+        "for a staff member without a user.",
     )
     self_submitted_date = fields.Datetime(readonly=True, copy=False)
     reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -463,7 +466,8 @@ class HrKpiAppraisal(models.Model):
     collective_decision_ref = fields.Char(
         string="Collective decision",
         tracking=True,
-        help="Reference of the collective decision (meeting, minutes) that rates a head "
+        help="Reference of the collective decision (meeting, minutes) that rates a "
+        "head "
         "of unit (QĐ 3251-QĐ/TU).",
     )
     decided_by_id = fields.Many2one(
@@ -473,7 +477,8 @@ class HrKpiAppraisal(models.Model):
     quota_justification = fields.Text(
         readonly=True,
         copy=False,
-        help="Written justification of a decision over the quota (rule sets that warn).",
+        help="Written justification of a decision over the quota (rule sets that "
+        "warn).",
     )
     quota_exception_ref = fields.Char(
         string="Quota exception",
@@ -1476,6 +1481,8 @@ class HrKpiAppraisal(models.Model):
         fnames = set(fnames)
         if self.env.context.get("kpi_workflow"):
             return
+        # record rules first: who cannot edit the record at all gets an access error
+        self.check_access("write")
         _ = self.env._
         if fnames & WORKFLOW_FIELDS:
             raise UserError(
@@ -1511,7 +1518,7 @@ class HrKpiAppraisal(models.Model):
                 allowed |= CONFIG_FIELDS
             refused = fnames - allowed - FREE_FIELDS
             if refused:
-                raise UserError(
+                raise AccessError(
                     _(
                         "%(appraisal)s: you cannot change %(fields)s at this step.",
                         appraisal=appraisal.display_name,

@@ -93,7 +93,27 @@ class HrKpiAppraisalLine(models.Model):
                             name=appraisal.display_name,
                         )
                     )
+        for line in self:
+            guarded = {
+                self._KPI_RIGHTS[fname]
+                for fname in vals
+                if fname in self._KPI_RIGHTS and not line._kpi_follows(fname, vals)
+            }
+            if guarded:
+                line.appraisal_id._kpi_check_field_rights(guarded)
         return super().write(vals)
+
+    def _kpi_follows(self, fname, vals):
+        """Whether writing ``fname`` only repeats the value that follows the
+        previous stage (the form sends what its onchange recomputed)."""
+        follows = {
+            "evaluator_points": "self_points",
+            "final_points": "evaluator_points",
+        }
+        if fname not in follows:
+            return False
+        previous = vals.get(follows[fname], self[follows[fname]])
+        return float_compare(vals[fname], previous, 2) == 0
 
     @api.constrains("self_points", "evaluator_points", "final_points")
     def _check_points(self):
@@ -132,9 +152,3 @@ class HrKpiAppraisalLine(models.Model):
         "evaluator_comment": "level_proposed",
         "final_points": "decider_comment",
     }
-
-    def write(self, vals):
-        guarded = {self._KPI_RIGHTS[f] for f in vals if f in self._KPI_RIGHTS}
-        if guarded:
-            self.appraisal_id._kpi_check_field_rights(guarded)
-        return super().write(vals)

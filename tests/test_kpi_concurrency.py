@@ -1,3 +1,6 @@
+# The data of this test must be committed on connections of their own to be
+# seen by two concurrent transactions; it is deleted in tearDown.
+# pylint: disable=invalid-commit
 from contextlib import closing
 from datetime import date
 
@@ -6,8 +9,8 @@ import psycopg2.errors
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, tagged
-from odoo.tools import mute_logger
 from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
