@@ -13,6 +13,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 
 DEMO_WARD_NAME = "UBND phường Hà Đông"
+# job titles of contract workers (lao động hợp đồng) in the demo ward
+CONTRACT_TITLES = ("hợp đồng", "bảo vệ", "tạp vụ", "lái xe", "nấu ăn")
 
 # code, name, unit, complexity group, points (the standard product is worth 5)
 DEMO_CATALOGUE = [
@@ -79,10 +81,12 @@ class HrKpiDemo(models.AbstractModel):
                 {"company_id": company.id, "date_start": start}
             )
         last_month, this_month = periods
+        self._demo_configs(employees, last_month.date_start)
         self._demo_tasks(employees, products, last_month, today, finished=True)
         self._demo_tasks(employees, products, this_month, today, finished=False)
         self._demo_appraisals(employees, last_month, scored=True)
         self._demo_appraisals(employees, this_month, scored=False)
+        self._demo_workflow(last_month, this_month)
 
     @api.model
     def _demo_catalogue(self, company):
@@ -199,35 +203,53 @@ class HrKpiDemo(models.AbstractModel):
         return vals
 
     @api.model
-    def _demo_appraisals(self, employees, period, scored):
-        Appraisal = self.env["hr.kpi.appraisal"]
-        existing = Appraisal.search([("period_id", "=", period.id)]).employee_id
-        vals_list = []
-        for employee in employees - existing:
-            department = employee.department_id
-            is_head = department.manager_id == employee
-            if is_head and not department.parent_id:
-                subject_group = "leader_head"
-            elif is_head:
-                subject_group = "leader_deputy"
-            else:
-                subject_group = "civil_servant"
-            evaluator = employee.parent_id or (
-                department.parent_id.manager_id if is_head else department.manager_id
-            )
-            decider = department.manager_id if not is_head else evaluator
-            vals_list.append(
+    def _demo_subject_group(self, employee):
+        """A subject group from the demo job titles."""
+        title = (employee.job_title or "").lower()
+        department = employee.department_id
+        if department.manager_id == employee:
+            return "leader_deputy" if department.parent_id else "leader_head"
+        if title.startswith("phó"):
+            return "leader_deputy"
+        if any(word in title for word in CONTRACT_TITLES):
+            return "contract_worker"
+        if "viên chức" in title or "giáo viên" in title or "thư viện" in title:
+            return "public_employee"
+        if "trường" in (department.name or "").lower():
+            return "public_employee"
+        return "civil_servant"
+
+    @api.model
+    def _demo_configs(self, employees, date_start):
+        """An evaluation configuration per employee (defaults from the manager
+        and the unit's decider), the focal point of the ward, and the ward's
+        chairman deciding for his deputies."""
+        Config = self.env["hr.kpi.evaluation.config"]
+        configured = Config.search([("employee_id", "in", employees.ids)]).employee_id
+        Config.create(
+            [
                 {
                     "employee_id": employee.id,
-                    "period_id": period.id,
-                    "subject_group": subject_group,
-                    "evaluator_employee_id": (evaluator != employee and evaluator.id)
-                    or False,
-                    "decider_employee_id": (decider != employee and decider.id)
-                    or False,
+                    "date_start": date_start,
+                    "subject_group": self._demo_subject_group(employee),
                 }
-            )
-        appraisals = Appraisal.create(vals_list)
+                for employee in employees - configured
+                if employee.parent_id
+            ]
+        )
+        root = employees.department_id.filtered(lambda d: not d.parent_id)[:1]
+        focal = employees.filtered(lambda e: e.user_id.login == "daumoi")[:1]
+        if root and focal and not root.kpi_focal_point_id:
+            root.kpi_focal_point_id = focal
+
+    @api.model
+    def _demo_appraisals(self, employees, period, scored):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        wizard = self.env["hr.kpi.period.open"].create({"period_id": period.id})
+        wizard.action_open_month()
+        appraisals = Appraisal.search(
+            [("period_id", "=", period.id), ("state", "=", "draft")]
+        )
         if not scored:
             return appraisals
         for appraisal in appraisals:
@@ -262,3 +284,32 @@ class HrKpiDemo(models.AbstractModel):
                 }
             )
         return appraisals
+
+    @api.model
+    def _demo_workflow(self, last_month, this_month):
+        """Last month decided within the quota of each unit, published and
+        locked; this month under way (some self-evaluations submitted)."""
+        Appraisal = self.env["hr.kpi.appraisal"]
+        Quota = self.env["hr.kpi.quota"]
+        reviewed = Appraisal.search(
+            [("period_id", "=", last_month.id), ("state", "=", "reviewed")]
+        )
+        for unit in reviewed.grouped("department_id").values():
+            levels = {a.id: a.level_decision for a in unit}
+            for result in Quota._check(unit, levels=levels):
+                for appraisal in result.over_cap:
+                    levels[appraisal.id] = "good"
+            Appraisal._decide({Appraisal.browse(i): lvl for i, lvl in levels.items()})
+        decided = reviewed.filtered(lambda a: a.state == "decided")
+        decided._workflow_write(
+            {"state": "published", "published_date": this_month.date_start}
+        )
+        decided._workflow_write({"state": "locked"})
+        drafts = Appraisal.search(
+            [("period_id", "=", this_month.id), ("state", "=", "draft")]
+        )
+        for appraisal in drafts.filtered(lambda a: a.id % 3 == 0):
+            appraisal.write({"level_self": "good", "strengths": "Đúng tiến độ."})
+        drafts.filtered(lambda a: a.id % 3 == 0)._workflow_write(
+            {"state": "self_submitted"}
+        )

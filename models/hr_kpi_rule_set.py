@@ -282,6 +282,8 @@ class HrKpiRuleSet(models.Model):
                 )
 
     def write(self, vals):
+        # who may not edit rule sets at all gets the access error first
+        self.check_access("write")
         if set(vals) - FROZEN_WRITABLE_FIELDS:
             self._check_not_frozen()
         return super().write(vals)

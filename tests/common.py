@@ -16,7 +16,11 @@ class KpiCommon(TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
         cls.company = cls.env["res.company"].create({"name": "KPI Test Ward"})
         cls.other_company = cls.env["res.company"].create({"name": "KPI Other Ward"})
-        cls.rs_nd335 = cls.env.ref("l10n_vn_hr_kpi.rule_set_nd335_2026")
+        # A version of the national rule set of the test company's own: the
+        # shipped one may be frozen by decided appraisals of the demo ward.
+        cls.rs_nd335_shipped = cls.env.ref("l10n_vn_hr_kpi.rule_set_nd335_2026")
+        cls.rs_nd335 = cls.rs_nd335_shipped.copy({"company_id": cls.company.id})
+        cls.rs_nd335.is_default = True
         cls.rs_hn11 = cls.env.ref("l10n_vn_hr_kpi.rule_set_hn_11_2026")
         cls.rs_hn3814 = cls.env.ref("l10n_vn_hr_kpi.rule_set_hn_3814_2018")
 

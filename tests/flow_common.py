@@ -26,6 +26,10 @@ class KpiFlowCase(TransactionCase):
             cls.rule_set = cls.env["hr.kpi.rule.set"].search(
                 [("code", "=", "ND335_2026")], limit=1
             )
+        # a version of the company's own: the shipped one may be frozen by
+        # decided appraisals of the demo ward
+        cls.rule_set = cls.rule_set.copy({"company_id": cls.company.id})
+        cls.rule_set.is_default = True
 
         def user(login, group, company=cls.company):
             return new_test_user(
