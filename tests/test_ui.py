@@ -1,4 +1,5 @@
 import json
+from datetime import date
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -85,3 +86,86 @@ class TestKpiWebClient(HttpCase):
         )
         self.env["hr.employee"].create({"name": "Nguyễn Văn Tour", "user_id": user.id})
         self.start_tour("/odoo", "l10n_vn_hr_kpi_menu_tour", login="kpi_tour_head")
+
+    def test_decision_screen_tour(self):
+        """Browser tour (Chromium): a head decides his unit's month on the
+        decision screen."""
+        company = self.env.ref("base.main_company")
+        head_user = new_test_user(
+            self.env,
+            login="kpi_tour_decider",
+            groups=f"base.group_user,{MODULE}.group_kpi_head",
+        )
+        unit = self.env["hr.department"].create(
+            {"name": "Tour unit", "company_id": company.id}
+        )
+        head = self.env["hr.employee"].create(
+            {
+                "name": "Trưởng phòng Tour",
+                "user_id": head_user.id,
+                "department_id": unit.id,
+            }
+        )
+        unit.manager_id = head
+        staff = self.env["hr.employee"].create(
+            [
+                {
+                    "name": f"Chuyên viên {i}",
+                    "department_id": unit.id,
+                    "parent_id": head.id,
+                }
+                for i in range(3)
+            ]
+        )
+        product = self.env["hr.kpi.product"].create(
+            {
+                "code": "TOUR",
+                "name": "Soạn thảo văn bản",
+                "points": 5.0,
+                "is_standard": not self.env["hr.kpi.product"].search_count(
+                    [("company_id", "=", company.id), ("is_standard", "=", True)]
+                ),
+                "company_id": company.id,
+            }
+        )
+        period = self.env["hr.kpi.period"].create(
+            {"company_id": company.id, "date_start": date(2031, 1, 1)}
+        )
+        self.env["hr.kpi.task"].create(
+            [
+                {
+                    "name": "Văn bản",
+                    "employee_id": employee.id,
+                    "product_id": product.id,
+                    "quantity": 1,
+                    "deadline": date(2031, 1, 20),
+                    "completed_quantity": 1,
+                    "quality_passed_quantity": 1,
+                    "date_done": date(2031, 1, 20),
+                    "state": "done",
+                    "outcome_confirmed": True,
+                }
+                for employee in staff
+            ]
+        )
+        appraisals = self.env["hr.kpi.appraisal"].create(
+            [
+                {
+                    "employee_id": employee.id,
+                    "period_id": period.id,
+                    "evaluator_employee_id": head.id,
+                    "decider_employee_id": head.id,
+                }
+                for employee in staff
+            ]
+        )
+        for line in appraisals.line_ids:
+            line.self_points = line.max_points
+        appraisals.with_context(kpi_workflow=True).write(
+            {"state": "reviewed", "level_proposed": "good"}
+        )
+        self.start_tour(
+            "/odoo", "l10n_vn_hr_kpi_decision_tour", login="kpi_tour_decider"
+        )
+        self.assertEqual(set(appraisals.mapped("state")), {"decided"})
+        self.assertEqual(set(appraisals.mapped("level_final")), {"good"})
