@@ -48,6 +48,7 @@ class HrDepartment(models.Model):
         ]
 
     def _compute_kpi_month(self):
+        # sudo: the unit's month is summarised (counts, quota) for its form
         appraisals = (
             self.env["hr.kpi.appraisal"]
             .sudo()
@@ -56,6 +57,7 @@ class HrDepartment(models.Model):
         )
         Quota = self.env["hr.kpi.quota"]
         for department in self:
+            # sudo: the unit's month is summarised (counts, quota) for its form
             members = appraisals.get(department.sudo(), self.env["hr.kpi.appraisal"])
             department.kpi_appraisal_count = len(members)
             if not members:

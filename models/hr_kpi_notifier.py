@@ -58,6 +58,7 @@ class HrKpiNotifier(models.AbstractModel):
     def _acting_deciders(self, appraisals, day):
         """``{appraisal: acting deputy}`` for the appraisals whose decider has
         delegated the decision (ủy quyền) on ``day``, per the configuration."""
+        # sudo: the activities go to other users; nothing is shown to the caller
         in_force = (
             self.env["hr.kpi.evaluation.config"]
             .sudo()
@@ -113,9 +114,11 @@ class HrKpiNotifier(models.AbstractModel):
         ones (the core then subscribes each responsible user once).
         """
         activity_type = self._activity_type()
+        # sudo: the activities go to other users; nothing is shown to the caller
         appraisals = appraisals.sudo().exists()
         if not activity_type or not appraisals:
             return
+        # sudo: the activities go to other users; nothing is shown to the caller
         Activity = (
             self.env["mail.activity"]
             .sudo()
@@ -194,12 +197,14 @@ class HrKpiNotifier(models.AbstractModel):
         """Send each head (decider with a user) one message listing the late
         appraisals he or she decides."""
         today = fields.Date.context_today(self)
+        # sudo: the activities go to other users; nothing is shown to the caller
         Appraisal = self.env["hr.kpi.appraisal"].sudo()
         late = Appraisal.search(
             [("decider_employee_id.user_id", "!=", False), *self._late_domain(today)],
             order="department_id, employee_id",
         )
         step_labels = dict(Appraisal._fields["state"]._description_selection(self.env))
+        # sudo: the activities go to other users; nothing is shown to the caller
         Thread = self.env["mail.thread"].sudo()
         author = self.env.ref("base.partner_root")
         messages = 0

@@ -195,6 +195,7 @@ class HrKpiPeriod(models.Model):
         if not pairs:
             return {}
         dates = [d for _c, d in pairs]
+        # sudo: periods are company data maintained by the system (cron, links)
         periods = self.sudo().search(
             [
                 ("company_id", "in", list({c for c, _d in pairs})),
@@ -227,12 +228,14 @@ class HrKpiPeriod(models.Model):
         companies = (
             companies if companies is not None else self.env["res.company"].search([])
         )
+        # sudo: periods are company data maintained by the system (cron, links)
         Period = self.sudo().with_context(active_test=False)
         have = set(
             Period.search(
                 [("company_id", "in", companies.ids), ("date_start", "=", month_start)]
             ).company_id.ids
         )
+        # sudo: periods are company data maintained by the system (cron, links)
         RuleSet = self.env["hr.kpi.rule.set"].sudo()
         vals_list = []
         for company in companies:
@@ -260,6 +263,7 @@ class HrKpiPeriod(models.Model):
         """Close the open periods whose last deadline is before ``today``; the
         appraisals are then locked by the workflow when it provides
         ``_kpi_auto_lock``."""
+        # sudo: periods are company data maintained by the system (cron, links)
         periods = self.sudo().search(
             [("state", "=", "open"), ("date_lock", "<", today)]
         )

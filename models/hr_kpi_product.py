@@ -215,6 +215,7 @@ class HrKpiProduct(models.Model):
             raise UserError(
                 self.env._("Only the head of unit can reopen catalogue items.")
             )
+        # sudo: a product used by any task keeps its value, whoever asks
         used = (
             self.env["hr.kpi.task"]
             .sudo()

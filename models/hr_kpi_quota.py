@@ -72,6 +72,7 @@ class HrKpiQuota(models.AbstractModel):
             decided (the decision screen simulates the head's choice with it)
         :return: list of :class:`QuotaResult`
         """
+        # sudo: the quota counts every appraisal of the unit, whoever asks
         appraisals = appraisals.sudo()
         levels = levels or {}
 

@@ -249,6 +249,7 @@ class HrKpiRuleSet(models.Model):
         """Ids of the rule sets of ``self`` used by a decided appraisal."""
         if not self.ids:
             return set()
+        # sudo: a rule set is frozen by any decided appraisal, readable or not
         groups = (
             self.env["hr.kpi.appraisal"]
             .sudo()
@@ -290,6 +291,7 @@ class HrKpiRuleSet(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
+        # sudo: a rule set is frozen by any decided appraisal, readable or not
         if (
             self.env["hr.kpi.appraisal"]
             .sudo()

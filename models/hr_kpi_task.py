@@ -322,6 +322,7 @@ class HrKpiTask(models.Model):
             "l10n_vn_hr_kpi.group_kpi_hr_officer"
         ):
             return True
+        # sudo: internal links and checks; rights were checked by the caller
         task = self.sudo()
         managers = (
             task.assigner_id.user_id
@@ -400,6 +401,7 @@ class HrKpiTask(models.Model):
                             "The period and appraisal of a task are set automatically."
                         )
                     )
+                # sudo: internal links and checks; rights were checked by the caller
                 employee = (
                     self.env["hr.employee"].sudo().browse(vals.get("employee_id"))
                 )
@@ -461,6 +463,7 @@ class HrKpiTask(models.Model):
 
     def _link_period_and_appraisal(self):
         """Set the period (month of the deadline) and the appraisal of the tasks."""
+        # sudo: internal links and checks; rights were checked by the caller
         tasks = self.sudo().with_context(kpi_task_internal=True)
         if not tasks:
             return
@@ -496,6 +499,7 @@ class HrKpiTask(models.Model):
             domain = ["|", ("period_id", "in", periods.ids), "&", *domain]
         else:
             domain.append(("period_id", "=", False))
+        # sudo: internal links and checks; rights were checked by the caller
         self.sudo().search(domain)._link_period_and_appraisal()
 
     # ------------------------------------------------------------------

@@ -58,6 +58,7 @@ class HrKpiPeriodOpen(models.TransientModel):
         if user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
             return
         if user.has_group("l10n_vn_hr_kpi.group_kpi_focal_point"):
+            # sudo: which units the user is focal point of, to check his right
             own_units = user.employee_ids.sudo().kpi_focal_department_ids
             if department and department.sudo().filtered_domain(
                 [("id", "child_of", own_units.ids)]
@@ -101,11 +102,14 @@ class HrKpiPeriodOpen(models.TransientModel):
         if not groups:
             raise UserError(self.env._("Choose at least one subject group."))
         # rights checked above; the work is done for the whole unit
+        # sudo: rights checked by _check_can_open; it works on the whole unit
         Appraisal = self.env["hr.kpi.appraisal"].sudo()
         domain = [("company_id", "=", period.company_id.id)]
         if self.department_id:
             domain.append(("department_id", "child_of", self.department_id.id))
+        # sudo: rights checked by _check_can_open; it works on the whole unit
         employees = self.env["hr.employee"].sudo().search(domain)
+        # sudo: rights checked by _check_can_open; it works on the whole unit
         Config = self.env["hr.kpi.evaluation.config"].sudo()
         in_force = Config._get_in_force(employees, period.date_start)
         reasons = Config._check_evaluable(
