@@ -11,3 +11,4 @@ from . import test_kpi_config
 from . import test_kpi_period_open
 from . import test_kpi_notifier
 from . import test_kpi_month
+from . import test_i18n
