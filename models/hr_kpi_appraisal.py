@@ -1428,10 +1428,13 @@ class HrKpiAppraisal(models.Model):
                 self._kpi_check_quota(scope)
             else:
                 self._workflow_write(vals)
+        label = dict(self._fields["appeal_result"]._description_selection(self.env))
         for appraisal in self:
             appraisal.message_post(
                 body=self.env._(
-                    "Appeal %(result)s: %(answer)s", result=result, answer=answer
+                    "Appeal resolved (%(result)s): %(answer)s",
+                    result=label[result],
+                    answer=answer,
                 )
             )
         return True
