@@ -89,21 +89,18 @@ class HrKpiWeeklyReport(models.Model):
     in_progress_count = fields.Integer(compute="_compute_counts")
     late_count = fields.Integer(compute="_compute_counts")
     problems = fields.Text(string="Problems, obstacles")
-    proposals = fields.Text(string="Proposals")
+    proposals = fields.Text()
     evaluator_comment = fields.Text(tracking=True)
     submitted_date = fields.Datetime(readonly=True, copy=False)
     reviewed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     reviewed_date = fields.Datetime(readonly=True, copy=False)
     is_missing = fields.Boolean(
-        string="Missing",
         compute="_compute_is_missing",
         search="_search_is_missing",
         help="The week is over and the report was not submitted.",
     )
     # the running score of the month the week starts in
-    appraisal_id = fields.Many2one(
-        "hr.kpi.appraisal", compute="_compute_appraisal_id", string="Appraisal"
-    )
+    appraisal_id = fields.Many2one("hr.kpi.appraisal", compute="_compute_appraisal_id")
     kpi_quantity = fields.Float(
         string="a. Quantity (%)", compute="_compute_appraisal_id"
     )
