@@ -12,6 +12,8 @@
 * the year-to-date roll-up to the unit's annual collective level.
 """
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -219,20 +221,33 @@ class HrKpiUnitKpi(models.Model):
 
     def _unit_tasks(self):
         """{(department id, period id): [task]} of the counted tasks of the units'
-        staff (the unit and its sub-units) due in the period."""
-        Task = self.env["hr.kpi.task"].sudo()
-        result = {}
-        for unit in self:
-            result[unit.department_id.id, unit.period_id.id] = list(
-                Task.search_fetch(
-                    [
-                        ("period_id", "=", unit.period_id.id),
-                        ("department_id", "child_of", unit.department_id.id),
-                        ("is_counted", "=", True),
-                    ],
-                    UNIT_TASK_FIELDS,
-                )
+        staff (the unit and its sub-units) due in the period, in one query."""
+        result = {(u.department_id.id, u.period_id.id): [] for u in self}
+        if not self:
+            return result
+        tasks = (
+            self.env["hr.kpi.task"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("period_id", "in", self.period_id.ids),
+                    ("department_id", "child_of", self.department_id.ids),
+                    ("is_counted", "=", True),
+                ],
+                [*UNIT_TASK_FIELDS, "period_id", "department_id"],
             )
+        )
+        # a task belongs to every unit whose path prefixes its department's path
+        units_by_period = defaultdict(list)
+        for unit in self.sudo():
+            units_by_period[unit.period_id.id].append(
+                (unit.department_id.parent_path, unit.department_id.id)
+            )
+        for task in tasks:
+            path = task.department_id.parent_path or ""
+            for unit_path, department_id in units_by_period[task.period_id.id]:
+                if unit_path and path.startswith(unit_path):
+                    result[department_id, task.period_id.id].append(task)
         return result
 
     def _unassigned_plan_items(self):
@@ -408,22 +423,21 @@ class HrKpiUnitKpi(models.Model):
                 )
 
     def action_recompute(self):
-        for unit in self:
-            if not (
-                self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
-                or unit.department_id.id
-                in self.env["hr.department"]
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            headed = (
+                self.env["hr.department"]
                 .sudo()
                 .search([("id", "child_of", self.env.user.kpi_head_department_ids.ids)])
-                .ids
-            ):
-                raise AccessError(
-                    self.env._(
-                        "Only the head of the unit or an HR officer recomputes "
-                        "%(unit)s.",
-                        unit=unit.display_name,
+            )
+            for unit in self:
+                if unit.department_id not in headed:
+                    raise AccessError(
+                        self.env._(
+                            "Only the head of the unit or an HR officer recomputes "
+                            "%(unit)s.",
+                            unit=unit.display_name,
+                        )
                     )
-                )
         self._recompute()
         return True
 

@@ -158,6 +158,27 @@ class TestKpiPlan(KpiCommon):
         self.assertEqual(appraisal.task_delay_count, 1)
         self.assertAlmostEqual(appraisal.kpi_progress, 75.0)
         self.assertAlmostEqual(appraisal.kpi_quantity, 100.0)
+        # the week's report shows the running score of the month
+        report = (
+            self.env["hr.kpi.weekly.report"]
+            .with_user(self.user_staff)
+            .create({"date_start": date(2026, 5, 18)})
+        )
+        self.assertEqual(report.appraisal_id, appraisal)
+        self.assertAlmostEqual(report.kpi_progress, 75.0)
+        self.assertEqual(report.task_delay_count, 1)
+        self.assertEqual(report.line_ids.task_id, task)
+        self.assertTrue(report.line_ids.is_late)
+
+    def test_my_week_opens_the_current_report(self):
+        Report = self.env["hr.kpi.weekly.report"].with_user(self.user_staff)
+        action = Report.action_open_my_week()
+        report = Report.browse(action["res_id"])
+        self.assertEqual(report.employee_id, self.emp_staff)
+        self.assertEqual(report.date_start.weekday(), 0)
+        self.assertEqual(Report.action_open_my_week()["res_id"], report.id)
+        tasks = report.action_open_week_tasks()
+        self.assertEqual(tasks["res_model"], "hr.kpi.task")
 
     def test_adhoc_proposed_rejected_and_confirmed(self):
         appraisal = self.make_appraisal(self.emp_staff)
@@ -467,6 +488,13 @@ class TestKpiPlan(KpiCommon):
         self.assertTrue(unit.is_outstanding)
         self.assertEqual(unit.annual_kpi_percent, 100.0)
         self.assertEqual(unit.annual_level, "excellent")
+        # a decided appraisal keeps its đ; the others follow the unit
+        head.with_context(kpi_workflow=True).write({"state": "decided"})
+        self.make_task(self.emp_staff, name="Late again", delays=1)
+        unit._recompute()
+        self.assertEqual(unit.organisation_proposed, 50.0)
+        self.assertEqual(deputy.kpi_organisation, 50.0)
+        self.assertEqual(head.kpi_organisation, 100.0)
         # staff neither recompute nor see other units
         with self.assertRaises(AccessError):
             unit.with_user(self.user_staff).action_recompute()
