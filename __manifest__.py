@@ -13,6 +13,7 @@
         "security/l10n_vn_hr_kpi_groups.xml",
         "security/ir.model.access.csv",
         "security/l10n_vn_hr_kpi_security.xml",
+        "security/l10n_vn_hr_kpi_plan_security.xml",
         "data/hr_kpi_rule_set_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
@@ -32,6 +33,13 @@
         "views/hr_department_views.xml",
         "views/hr_kpi_menus.xml",
         "views/hr_kpi_appraisal_workflow_views.xml",
+        "data/hr_kpi_plan_cron_data.xml",
+        "views/hr_kpi_plan_views.xml",
+        "views/hr_kpi_task_plan_views.xml",
+        "views/hr_kpi_weekly_report_views.xml",
+        "views/hr_kpi_okr_views.xml",
+        "views/hr_kpi_unit_kpi_views.xml",
+        "views/hr_kpi_plan_menus.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -39,6 +47,7 @@
         "demo/hr_employee_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_kpi_appraisal_demo.xml",
+        "demo/hr_kpi_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

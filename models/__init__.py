@@ -15,3 +15,12 @@ from . import hr_kpi_engine
 from . import hr_kpi_quota
 from . import hr_kpi_demo
 from . import hr_kpi_notifier
+from . import hr_kpi_plan
+from . import hr_kpi_plan_line
+from . import hr_kpi_objective
+from . import hr_kpi_key_result
+from . import hr_kpi_task_plan
+from . import hr_kpi_weekly_report
+from . import hr_kpi_weekly_report_line
+from . import hr_kpi_unit_kpi
+from . import hr_kpi_demo_plan

@@ -12,3 +12,4 @@ from . import test_kpi_period_open
 from . import test_kpi_notifier
 from . import test_kpi_month
 from . import test_i18n
+from . import test_kpi_plan

@@ -9,3 +9,8 @@ from . import hr_kpi_period_open_line
 from . import hr_kpi_evaluation_config_apply
 from . import hr_kpi_evaluation_check
 from . import hr_kpi_evaluation_check_line
+from . import hr_kpi_plan_assign
+from . import hr_kpi_plan_assign_line
+from . import hr_kpi_task_carry_over
+from . import hr_kpi_plan_import
+from . import hr_kpi_decision_plan

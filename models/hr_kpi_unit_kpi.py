@@ -1,0 +1,457 @@
+"""Unit KPI (kết quả của tập thể): per department and month.
+
+* a, b, c over the unit's tasks (the tasks of its staff due in the month, and
+  what its monthly plans did not assign yet, counted as not done), with the
+  per-task formula of the engine (``task_contribution``);
+* the attainment of the unit's key results (weighted);
+* the proposal of đ (capacity to organise) for its head and deputies: 100 %
+  when every planned task was done in full, on time, with quality, else the
+  rule set's lower value; set on their appraisals while they are not decided.
+  d stays computed by the engine;
+* the "outstanding unit" mark the quota exception needs;
+* the year-to-date roll-up to the unit's annual collective level.
+"""
+
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .hr_kpi_engine import effective_occurrences, task_contribution
+from .hr_kpi_rule_set import DECIDED_STATES, LEADER_SUBJECT_GROUPS, level_selection
+
+UNIT_TASK_FIELDS = [
+    "coefficient",
+    "quantity",
+    "completed_quantity",
+    "quality_passed_quantity",
+    "major_error_count",
+    "delay_count",
+    "exemption",
+    "exemption_scope",
+]
+
+
+class HrKpiUnitKpi(models.Model):
+    _name = "hr.kpi.unit.kpi"
+    _description = "Unit KPI (collective result of a month)"
+    _inherit = ["mail.thread"]
+    _order = "period_start desc, department_id"
+    _check_company_auto = True
+
+    department_id = fields.Many2one(
+        "hr.department", string="Unit", required=True, index=True, check_company=True
+    )
+    period_id = fields.Many2one(
+        "hr.kpi.period", required=True, index=True, check_company=True
+    )
+    period_start = fields.Date(related="period_id.date_start", store=True)
+    year = fields.Integer(compute="_compute_year", store=True, index=True)
+    company_id = fields.Many2one(related="period_id.company_id", store=True, index=True)
+    rule_set_id = fields.Many2one(related="period_id.rule_set_id")
+    # a, b, c of the unit's tasks
+    task_count = fields.Integer(string="Tasks counted", readonly=True)
+    unassigned_quantity = fields.Float(
+        string="Planned, not assigned",
+        readonly=True,
+        help="Converted quantity of the unit's monthly plans not assigned to anyone: "
+        "counted as not done.",
+    )
+    assigned_quantity = fields.Float(string="Converted assigned", readonly=True)
+    kpi_quantity = fields.Float(string="a. Quantity (%)", readonly=True)
+    kpi_quality = fields.Float(string="b. Quality (%)", readonly=True)
+    kpi_progress = fields.Float(string="c. Progress (%)", readonly=True)
+    kpi_percent = fields.Float(
+        string="Unit KPI (%)", readonly=True, aggregator="avg", tracking=True
+    )
+    delay_count = fields.Integer(string="Delays", readonly=True)
+    perfect_count = fields.Integer(
+        string="Tasks done in full, on time, with quality", readonly=True
+    )
+    all_perfect = fields.Boolean(
+        string="Plan completed on time with quality", readonly=True
+    )
+    # key results
+    key_result_count = fields.Integer(readonly=True)
+    key_result_exceeded_count = fields.Integer(
+        string="Key results exceeded", readonly=True
+    )
+    kr_attainment = fields.Float(
+        string="Key results attainment (%)", readonly=True, aggregator="avg"
+    )
+    kr_summary = fields.Text(string="Key results", readonly=True)
+    # leader inputs and marks
+    organisation_proposed = fields.Float(
+        string="Proposed đ (%)", readonly=True, tracking=True
+    )
+    is_outstanding = fields.Boolean(
+        string="Outstanding unit",
+        readonly=True,
+        tracking=True,
+        help="Every planned task done in full, on time and with quality, a unit KPI "
+        "at the excellent threshold and every key result attained: allows the quota "
+        "exception of the rule set.",
+    )
+    leader_appraisal_ids = fields.Many2many(
+        "hr.kpi.appraisal",
+        compute="_compute_leader_appraisal_ids",
+        string="Appraisals of the head and deputies",
+    )
+    head_unit_result = fields.Float(
+        string="Head's d (%)", compute="_compute_leader_appraisal_ids"
+    )
+    annual_kpi_percent = fields.Float(
+        string="Year to date (%)", compute="_compute_annual"
+    )
+    annual_level = fields.Selection(
+        level_selection(), string="Annual collective level", compute="_compute_annual"
+    )
+    date_computed = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        (
+            "department_period_uniq",
+            "UNIQUE(department_id, period_id)",
+            "A unit has one KPI per month.",
+        ),
+    ]
+
+    @api.depends("period_start")
+    def _compute_year(self):
+        for unit in self:
+            unit.year = unit.period_start.year if unit.period_start else 0
+
+    @api.depends("department_id", "period_id")
+    def _compute_display_name(self):
+        for unit in self:
+            unit.display_name = " – ".join(
+                filter(None, [unit.department_id.name, unit.period_id.name])
+            )
+
+    def _leader_appraisals(self):
+        """Appraisals of the unit's head and deputies in the month."""
+        Appraisal = self.env["hr.kpi.appraisal"].sudo()
+        if not self:
+            return Appraisal
+        candidates = Appraisal.search(
+            [
+                ("period_id", "in", self.period_id.ids),
+                "|",
+                ("employee_id", "in", self.department_id.manager_id.ids),
+                "&",
+                ("department_id", "in", self.department_id.ids),
+                ("subject_group", "in", LEADER_SUBJECT_GROUPS),
+            ]
+        )
+        return candidates
+
+    def _compute_leader_appraisal_ids(self):
+        appraisals = self._leader_appraisals()
+        for unit in self:
+            mine = appraisals.filtered(
+                lambda a, u=unit: (
+                    a.period_id == u.period_id
+                    and (
+                        a.employee_id == u.department_id.manager_id
+                        or a.department_id == u.department_id
+                    )
+                )
+            )
+            unit.leader_appraisal_ids = mine
+            head = mine.filtered(
+                lambda a, u=unit: a.employee_id == u.department_id.manager_id
+            )[:1]
+            unit.head_unit_result = head.kpi_unit_result
+
+    @api.depends("year", "department_id", "kpi_percent")
+    def _compute_annual(self):
+        groups = self.search(
+            [
+                ("department_id", "in", self.department_id.ids),
+                ("year", "in", list(set(self.mapped("year")))),
+            ]
+        )
+        engine = self.env["hr.kpi.engine"]
+        for unit in self:
+            months = groups.filtered(
+                lambda g, u=unit: (
+                    g.department_id == u.department_id
+                    and g.year == u.year
+                    and g.period_start <= u.period_start
+                )
+            )
+            value = sum(months.mapped("kpi_percent")) / len(months) if months else 0.0
+            rule_set = unit.rule_set_id
+            unit.annual_kpi_percent = (
+                engine._round(value, rule_set) if rule_set else value
+            )
+            unit.annual_level = (
+                engine._level_from_score(value, rule_set)
+                if rule_set and months
+                else False
+            )
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _compute_for(self, departments, periods):
+        """Create the missing unit KPIs of ``departments`` × ``periods`` and
+        recompute all of them, in batch."""
+        UnitKpi = self.sudo()
+        existing = UnitKpi.search(
+            [
+                ("department_id", "in", departments.ids),
+                ("period_id", "in", periods.ids),
+            ]
+        )
+        have = {(u.department_id.id, u.period_id.id) for u in existing}
+        new = UnitKpi.create(
+            [
+                {"department_id": d.id, "period_id": p.id}
+                for d in departments
+                for p in periods
+                if p.company_id == d.company_id and (d.id, p.id) not in have
+            ]
+        )
+        units = existing | new
+        units._recompute()
+        return units.with_env(self.env)
+
+    def _unit_tasks(self):
+        """{(department id, period id): [task]} of the counted tasks of the units'
+        staff (the unit and its sub-units) due in the period, in one query."""
+        result = {(u.department_id.id, u.period_id.id): [] for u in self}
+        if not self:
+            return result
+        tasks = (
+            self.env["hr.kpi.task"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("period_id", "in", self.period_id.ids),
+                    ("department_id", "child_of", self.department_id.ids),
+                    ("is_counted", "=", True),
+                ],
+                [*UNIT_TASK_FIELDS, "period_id", "department_id"],
+            )
+        )
+        # a task belongs to every unit whose path prefixes its department's path
+        units_by_period = defaultdict(list)
+        for unit in self.sudo():
+            units_by_period[unit.period_id.id].append(
+                (unit.department_id.parent_path, unit.department_id.id)
+            )
+        for task in tasks:
+            path = task.department_id.parent_path or ""
+            for unit_path, department_id in units_by_period[task.period_id.id]:
+                if unit_path and path.startswith(unit_path):
+                    result[department_id, task.period_id.id].append(task)
+        return result
+
+    def _unassigned_plan_items(self):
+        """Pseudo-tasks for what the units' monthly plans did not assign (not done)."""
+        lines = (
+            self.env["hr.kpi.plan.line"]
+            .sudo()
+            .search(
+                [
+                    ("plan_id.plan_type", "=", "unit_monthly"),
+                    ("plan_id.state", "in", ("accepted", "closed")),
+                    ("department_id", "in", self.department_id.ids),
+                    ("deadline", ">=", min(self.period_id.mapped("date_start"))),
+                    ("deadline", "<=", max(self.period_id.mapped("date_end"))),
+                ]
+            )
+        )
+        result = {}
+        for line in lines:
+            remaining = line.remaining_quantity
+            if remaining <= 0:
+                continue
+            for unit in self:
+                if unit.department_id == line.department_id and (
+                    unit.period_id.date_start
+                    <= line.deadline
+                    <= unit.period_id.date_end
+                ):
+                    result.setdefault(unit.id, []).append(
+                        {
+                            "coefficient": line.product_id.coefficient,
+                            "quantity": remaining,
+                            "completed_quantity": 0.0,
+                            "quality_passed_quantity": 0.0,
+                            "major_error_count": 0,
+                            "delay_count": 0,
+                            "exemption": False,
+                            "exemption_scope": False,
+                        }
+                    )
+        return result
+
+    def _key_results(self):
+        """The key results of the units' objectives that overlap each period."""
+        KeyResult = self.env["hr.kpi.key.result"].sudo()
+        krs = KeyResult.search(
+            [
+                ("objective_id.scope", "=", "unit"),
+                ("objective_id.active", "=", True),
+                ("department_id", "in", self.department_id.ids),
+                (
+                    "objective_id.date_start",
+                    "<=",
+                    max(self.period_id.mapped("date_end")),
+                ),
+                (
+                    "objective_id.date_end",
+                    ">=",
+                    min(self.period_id.mapped("date_start")),
+                ),
+            ]
+        )
+        result = {}
+        for unit in self:
+            result[unit.id] = krs.filtered(
+                lambda kr, u=unit: (
+                    kr.department_id == u.department_id
+                    and kr.objective_id.date_start <= u.period_id.date_end
+                    and kr.objective_id.date_end >= u.period_id.date_start
+                )
+            )
+        return result
+
+    def _recompute(self):
+        units = self.sudo()
+        if not units:
+            return
+        engine = self.env["hr.kpi.engine"]
+        tasks = units._unit_tasks()
+        unassigned = units._unassigned_plan_items()
+        key_results = units._key_results()
+        KeyResult = self.env["hr.kpi.key.result"]
+        now = fields.Datetime.now()
+        for unit in units:
+            rule_set = unit.period_id.rule_set_id
+            deduction = (rule_set.deduction_percent or 25.0) / 100.0
+            items = tasks.get((unit.department_id.id, unit.period_id.id), [])
+            extra = unassigned.get(unit.id, [])
+            assigned = done = quality = progress = 0.0
+            delays = perfect = 0
+            for task in items + extra:
+                t_assigned, t_done, t_quality, t_progress = task_contribution(
+                    task, deduction
+                )
+                assigned += t_assigned
+                done += t_done
+                quality += t_quality
+                progress += t_progress
+                errors, task_delays = effective_occurrences(task)
+                delays += task_delays
+                perfect += int(
+                    task["completed_quantity"] >= task["quantity"]
+                    and task["quality_passed_quantity"] >= task["quantity"]
+                    and not errors
+                    and not task_delays
+                )
+            if assigned > 0:
+                a = min(100.0, 100.0 * done / assigned)
+                b = min(100.0, 100.0 * quality / assigned)
+                c = min(100.0, 100.0 * progress / assigned)
+            else:
+                a = b = c = 0.0
+            kpi = (a + b + c) / 3.0
+            count = len(items) + len(extra)
+            all_perfect = bool(count) and perfect == count
+            krs = key_results.get(unit.id, KeyResult)
+            kr_attainment = KeyResult._weighted_attainment(krs)
+            low = rule_set.leader_low_percent if rule_set else 50.0
+            rnd = (lambda v, rs=rule_set: engine._round(v, rs)) if rule_set else round
+            kpi = rnd(kpi)
+            unit.write(
+                {
+                    "task_count": len(items),
+                    "unassigned_quantity": sum(
+                        i["quantity"] * i["coefficient"] for i in extra
+                    ),
+                    "assigned_quantity": assigned,
+                    "kpi_quantity": rnd(a),
+                    "kpi_quality": rnd(b),
+                    "kpi_progress": rnd(c),
+                    "kpi_percent": kpi,
+                    "delay_count": delays,
+                    "perfect_count": perfect,
+                    "all_perfect": all_perfect,
+                    "key_result_count": len(krs),
+                    "key_result_exceeded_count": len(krs.filtered("is_exceeded")),
+                    "kr_attainment": kr_attainment,
+                    "kr_summary": "\n".join(
+                        f"{kr.objective_id.name} / {kr.name}: {kr.attainment:.2f} %"
+                        f" (×{kr.weight:g})"
+                        for kr in krs
+                    )
+                    or False,
+                    "organisation_proposed": 100.0 if all_perfect else low,
+                    "is_outstanding": all_perfect
+                    and kpi >= (rule_set.threshold_excellent if rule_set else 90.0)
+                    and (not krs or kr_attainment >= 100.0),
+                    "date_computed": now,
+                }
+            )
+        units._apply_to_leaders()
+
+    def _apply_to_leaders(self):
+        """Set the proposed đ on the appraisals of the units' head and deputies
+        that are not decided yet (d stays computed by the engine)."""
+        appraisals = self._leader_appraisals().filtered(
+            lambda a: a.state not in DECIDED_STATES
+        )
+        for unit in self:
+            mine = appraisals.filtered(
+                lambda a, u=unit: (
+                    a.period_id == u.period_id
+                    and (
+                        a.employee_id == u.department_id.manager_id
+                        or a.department_id == u.department_id
+                    )
+                    and a.kpi_organisation != u.organisation_proposed
+                )
+            )
+            if mine:
+                mine.with_context(kpi_appraisal_internal=True).write(
+                    {"kpi_organisation": unit.organisation_proposed}
+                )
+
+    def action_recompute(self):
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            headed = (
+                self.env["hr.department"]
+                .sudo()
+                .search([("id", "child_of", self.env.user.kpi_head_department_ids.ids)])
+            )
+            for unit in self:
+                if unit.department_id not in headed:
+                    raise AccessError(
+                        self.env._(
+                            "Only the head of the unit or an HR officer recomputes "
+                            "%(unit)s.",
+                            unit=unit.display_name,
+                        )
+                    )
+        self._recompute()
+        return True
+
+    @api.model
+    def _cron_recompute(self):
+        """Recompute the unit KPIs of the open periods (units that have staff
+        appraised in them)."""
+        periods = self.env["hr.kpi.period"].sudo().search([("state", "=", "open")])
+        for period in periods:
+            departments = (
+                self.env["hr.kpi.appraisal"]
+                .sudo()
+                .search([("period_id", "=", period.id)])
+                .department_id
+            )
+            if departments:
+                self._compute_for(departments, period)
