@@ -1377,6 +1377,39 @@ class HrKpiAppraisal(models.Model):
             "context": {"active_model": self._name, "active_id": self.id},
         }
 
+    # The queues of each user (menus, Overview counters): one definition each.
+
+    @api.model
+    def _kpi_domain_my_self(self):
+        return [
+            ("employee_id.user_id", "=", self.env.uid),
+            "|",
+            ("state", "=", "draft"),
+            "&",
+            ("state", "=", "returned"),
+            ("returned_to", "=", "employee"),
+        ]
+
+    @api.model
+    def _kpi_domain_to_review(self):
+        return [
+            ("evaluator_employee_id.user_id", "=", self.env.uid),
+            "|",
+            ("state", "in", ("draft", "self_submitted")),
+            "&",
+            ("state", "=", "returned"),
+            ("returned_to", "=", "evaluator"),
+        ]
+
+    @api.model
+    def _kpi_domain_to_decide(self):
+        return [
+            ("state", "=", "reviewed"),
+            "|",
+            ("decider_employee_id.user_id", "=", self.env.uid),
+            ("acting_deputy_employee_id.user_id", "=", self.env.uid),
+        ]
+
     @api.model
     def _action_open_my_unit(self):
         """The appraisals of the units the user heads or is focal point of

@@ -71,6 +71,16 @@ class HrKpiPeriod(models.Model):
     )
     appraisal_ids = fields.One2many("hr.kpi.appraisal", "period_id")
     appraisal_count = fields.Integer(compute="_compute_appraisal_count")
+    # the current user's queues in the period (the Overview screen)
+    kpi_my_self_count = fields.Integer(
+        string="My self-evaluation to submit", compute="_compute_kpi_my_queues"
+    )
+    kpi_my_review_count = fields.Integer(
+        string="To review", compute="_compute_kpi_my_queues"
+    )
+    kpi_my_decide_count = fields.Integer(
+        string="To decide", compute="_compute_kpi_my_queues"
+    )
 
     _sql_constraints = [
         (
@@ -162,6 +172,58 @@ class HrKpiPeriod(models.Model):
         )
         for period in self:
             period.appraisal_count = counts.get(period, 0)
+
+    @api.depends_context("uid")
+    def _compute_kpi_my_queues(self):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        queues = {
+            "kpi_my_self_count": Appraisal._kpi_domain_my_self(),
+            "kpi_my_review_count": Appraisal._kpi_domain_to_review(),
+            "kpi_my_decide_count": Appraisal._kpi_domain_to_decide(),
+        }
+        counts = {
+            fname: dict(
+                Appraisal._read_group(
+                    [("period_id", "in", self.ids), *domain], ["period_id"], ["__count"]
+                )
+            )
+            for fname, domain in queues.items()
+        }
+        for period in self:
+            for fname in queues:
+                period[fname] = counts[fname].get(period, 0)
+
+    def _kpi_open_queue(self, domain, name):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_appraisal_action"
+        )
+        action.update(
+            {
+                "name": name,
+                "domain": [("period_id", "=", self.id), *domain],
+                "context": {"create": False},
+            }
+        )
+        return action
+
+    def action_open_my_self(self):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        return self._kpi_open_queue(
+            Appraisal._kpi_domain_my_self(), self.env._("My self-evaluation")
+        )
+
+    def action_open_to_review(self):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        return self._kpi_open_queue(
+            Appraisal._kpi_domain_to_review(), self.env._("To Review")
+        )
+
+    def action_open_to_decide(self):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        return self._kpi_open_queue(
+            Appraisal._kpi_domain_to_decide(), self.env._("To Decide")
+        )
 
     @api.constrains("date_start")
     def _check_first_day(self):

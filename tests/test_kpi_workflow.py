@@ -455,3 +455,33 @@ class TestKpiWorkflow(KpiCommon):
         # a head never decides his own level
         self.to_state(head_appraisal, "reviewed")
         self.assertFalse(head_appraisal.with_user(self.user_head).can_decide)
+
+    def test_overview_counters_follow_the_steps(self):
+        appraisal = self.scored(self.emp_staff)
+        period = self.period
+
+        def counts(user):
+            self.env.invalidate_all()  # computed on each read, as the screen does
+            p = period.with_user(user)
+            return (p.kpi_my_self_count, p.kpi_my_review_count, p.kpi_my_decide_count)
+
+        # the evaluator may also review a draft (late self-evaluation)
+        self.assertEqual(counts(self.user_staff), (1, 0, 0))
+        self.assertEqual(counts(self.user_leader)[1], 1)
+        appraisal.with_user(self.user_staff).write({"level_self": "good"})
+        appraisal.with_user(self.user_staff).action_submit_self()
+        self.assertEqual(counts(self.user_staff), (0, 0, 0))
+        self.assertEqual(counts(self.user_leader), (0, 1, 0))
+        action = period.with_user(self.user_leader).action_open_to_review()
+        self.assertEqual(
+            self.env["hr.kpi.appraisal"]
+            .with_user(self.user_leader)
+            .search(action["domain"]),
+            appraisal,
+        )
+        appraisal.with_user(self.user_leader).write({"level_proposed": "good"})
+        appraisal.with_user(self.user_leader).action_review()
+        self.assertEqual(counts(self.user_leader), (0, 0, 0))
+        self.assertEqual(counts(self.user_head), (0, 0, 1))
+        appraisal.with_user(self.user_head).action_decide()
+        self.assertEqual(counts(self.user_head), (0, 0, 0))
