@@ -32,6 +32,10 @@
         "views/hr_department_views.xml",
         "views/hr_kpi_menus.xml",
         "views/hr_kpi_appraisal_workflow_views.xml",
+        "security/hr_kpi_unit_summary_security.xml",
+        "reports/hr_kpi_reports.xml",
+        "reports/hr_kpi_report_templates.xml",
+        "views/hr_kpi_report_wizard_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -15,3 +15,5 @@ from . import hr_kpi_engine
 from . import hr_kpi_quota
 from . import hr_kpi_demo
 from . import hr_kpi_notifier
+from . import hr_kpi_unit_summary
+from . import res_company

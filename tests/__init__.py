@@ -10,3 +10,4 @@ from . import test_kpi_concurrency
 from . import test_kpi_config
 from . import test_kpi_period_open
 from . import test_kpi_notifier
+from . import test_kpi_reports
