@@ -73,6 +73,28 @@ def vn_number(value, digits=2):
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def paginate(rows, weight, first, rest):
+    """Split ``rows`` into pages for the PDF: wkhtmltopdf neither repeats a
+    table's header nor keeps a row whole across pages, so each page gets its own
+    table. ``weight(row)`` estimates the row's printed lines; ``first`` and
+    ``rest`` are the lines that fit on the first and the next pages."""
+    pages, page, used, budget = [], [], 0, first
+    for row in rows:
+        lines = weight(row)
+        if page and used + lines > budget:
+            pages.append(page)
+            page, used, budget = [], 0, rest
+        page.append(row)
+        used += lines
+    pages.append(page)
+    return pages
+
+
+def text_lines(text, width):
+    """Printed lines of ``text`` in a column of ``width`` characters."""
+    return max(1, -(-len(text or "") // width) + (text or "").count("\n"))
+
+
 def percent(part, whole, digits=2):
     return float_round(100.0 * part / whole, precision_digits=digits) if whole else 0.0
 

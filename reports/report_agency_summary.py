@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..models.hr_kpi_rule_set import LEVELS_DESC
-from .hr_kpi_report_form import percent, vn_month
+from .hr_kpi_report_form import paginate, percent, text_lines, vn_month
 
 
 class ReportAgencySummary(models.AbstractModel):
@@ -107,15 +107,22 @@ class ReportAgencySummary(models.AbstractModel):
         }
 
     @api.model
+    def _row_lines(self, row):
+        return max(2, text_lines(row["unit"], 40), text_lines(row["sent"], 16))
+
+    @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
         periods = self.env["hr.kpi.period"].browse(data.get("period_id") or docids)
         department = self.env["hr.department"].browse(data.get("department_id") or [])
         date = fields.Date.to_date(data.get("date"))
+        forms = [self._get_form_data(p, department, date) for p in periods]
+        for form in forms:
+            form["pages"] = paginate(form["rows"], self._row_lines, 24, 36)
         return {
             "doc_ids": docids,
             "doc_model": "hr.kpi.period",
             "docs": periods,
-            "forms": [self._get_form_data(p, department, date) for p in periods],
+            "forms": forms,
             **self._helpers(),
         }

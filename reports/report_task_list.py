@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .hr_kpi_report_form import percent, vn_month
+from .hr_kpi_report_form import paginate, percent, text_lines, vn_month
 
 # (column number, label) of the work table, as numbered on the form
 TASK_COLUMNS = (
@@ -94,13 +94,20 @@ class ReportTaskList(models.AbstractModel):
         return forms
 
     @api.model
+    def _row_lines(self, row):
+        return max(text_lines(row["name"], 45), text_lines(row["uom"], 10))
+
+    @api.model
     def _get_report_values(self, docids, data=None):
         appraisals = self.env["hr.kpi.appraisal"].browse(docids)
         date = fields.Date.to_date((data or {}).get("date"))
+        forms = self._get_form_data(appraisals, date)
+        for form in forms:
+            form["pages"] = paginate(form["rows"], self._row_lines, 22, 34)
         return {
             "doc_ids": docids,
             "doc_model": "hr.kpi.appraisal",
             "docs": appraisals,
-            "forms": self._get_form_data(appraisals, date),
+            "forms": forms,
             **self._helpers(),
         }

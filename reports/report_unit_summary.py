@@ -7,7 +7,9 @@ from .hr_kpi_report_form import (
     LEVEL_LABELS_VI,
     LEVEL_SHORT_VI,
     SUBJECT_GROUP_VI,
+    paginate,
     percent,
+    text_lines,
     vn_month,
     vn_number,
 )
@@ -204,8 +206,21 @@ class ReportUnitSummary(models.AbstractModel):
         return [self._get_form_data(period, department, date) for period in periods]
 
     @api.model
+    def _row_lines(self, row):
+        return max(
+            text_lines(row["name"], 18),
+            text_lines(row["position"], 17),
+            text_lines(row["department"], 17),
+            text_lines(f"{row['level_letter']} – {row['level_label']}", 20),
+            text_lines(row["reasons"], 18),
+            text_lines(row["note"], 12),
+        )
+
+    @api.model
     def _get_report_values(self, docids, data=None):
         forms = self._forms_from(docids, data)
+        for form in forms:
+            form["pages"] = paginate(form["rows"], self._row_lines, 24, 36)
         return {
             "doc_ids": docids,
             "doc_model": "hr.kpi.period",
