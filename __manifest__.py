@@ -40,6 +40,10 @@
         "views/hr_kpi_okr_views.xml",
         "views/hr_kpi_unit_kpi_views.xml",
         "views/hr_kpi_plan_menus.xml",
+        "security/hr_kpi_unit_summary_security.xml",
+        "reports/hr_kpi_reports.xml",
+        "reports/hr_kpi_report_templates.xml",
+        "views/hr_kpi_report_wizard_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

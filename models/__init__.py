@@ -24,3 +24,5 @@ from . import hr_kpi_weekly_report
 from . import hr_kpi_weekly_report_line
 from . import hr_kpi_unit_kpi
 from . import hr_kpi_demo_plan
+from . import hr_kpi_unit_summary
+from . import res_company

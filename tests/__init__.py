@@ -13,3 +13,4 @@ from . import test_kpi_notifier
 from . import test_kpi_month
 from . import test_i18n
 from . import test_kpi_plan
+from . import test_kpi_reports

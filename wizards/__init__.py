@@ -14,3 +14,4 @@ from . import hr_kpi_plan_assign_line
 from . import hr_kpi_task_carry_over
 from . import hr_kpi_plan_import
 from . import hr_kpi_decision_plan
+from . import hr_kpi_report_wizard

@@ -1,0 +1,217 @@
+"""The monthly unit summary (Mẫu 01A) sent to the superior body.
+
+A unit (department with appraisals in the period) sends its summary every
+month; ``hr.kpi.unit.summary`` records that it was sent, when and under which
+reference. The period lists the units late to send it: the deadline is the
+period's summary date (``date_summary``) when the field exists, else the rule
+set's ``summary_day`` of the next month.
+"""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+
+class HrKpiUnitSummary(models.Model):
+    _name = "hr.kpi.unit.summary"
+    _description = "Monthly unit summary sent to the superior body"
+    _inherit = ["mail.thread"]
+    _order = "period_id desc, department_id"
+    _check_company_auto = True
+    _rec_names_search = ["department_id.name", "period_id.name"]
+
+    period_id = fields.Many2one(
+        "hr.kpi.period",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    department_id = fields.Many2one(
+        "hr.department",
+        string="Unit",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="period_id.company_id", store=True, index=True, precompute=True
+    )
+    state = fields.Selection(
+        [("draft", "Not sent"), ("sent", "Sent")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    date_sent = fields.Date(string="Sent on", tracking=True, copy=False)
+    sent_by_id = fields.Many2one("res.users", string="Sent by", readonly=True)
+    reference = fields.Char(
+        tracking=True, help="Number of the dispatch that sent the summary."
+    )
+    date_deadline = fields.Date(
+        string="Deadline", compute="_compute_date_deadline", store=True
+    )
+    is_late = fields.Boolean(
+        compute="_compute_is_late",
+        help="Sent after the deadline, or not sent and the deadline has passed.",
+    )
+
+    _sql_constraints = [
+        (
+            "period_department_uniq",
+            "UNIQUE(period_id, department_id)",
+            "A unit has one summary per period.",
+        ),
+    ]
+
+    @api.depends("period_id.date_start", "period_id.rule_set_id.summary_day")
+    def _compute_date_deadline(self):
+        for summary in self:
+            summary.date_deadline = summary.period_id._kpi_summary_deadline()
+
+    @api.depends("state", "date_sent", "date_deadline")
+    @api.depends_context("date")
+    def _compute_is_late(self):
+        today = fields.Date.context_today(self)
+        for summary in self:
+            summary.is_late = summary._kpi_is_late(today)
+
+    def _kpi_is_late(self, today):
+        self.ensure_one()
+        deadline = self.date_deadline
+        if not deadline:
+            return False
+        if self.state == "sent":
+            return bool(self.date_sent and self.date_sent > deadline)
+        return today > deadline
+
+    @api.depends("department_id", "period_id")
+    def _compute_display_name(self):
+        for summary in self:
+            summary.display_name = " – ".join(
+                filter(None, [summary.department_id.name, summary.period_id.name])
+            )
+
+    def action_mark_sent(self):
+        today = fields.Date.context_today(self)
+        for summary in self:
+            summary.write(
+                {
+                    "state": "sent",
+                    "date_sent": summary.date_sent or today,
+                    "sent_by_id": self.env.user.id,
+                }
+            )
+        return True
+
+    def action_reset(self):
+        self.write({"state": "draft", "date_sent": False, "sent_by_id": False})
+        return True
+
+    def action_print(self):
+        """Open the report wizard on the unit summary of the unit and period."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_report_wizard_action"
+        )
+        action["context"] = {
+            "default_period_id": self.period_id.id,
+            "default_department_id": self.department_id.id,
+            "default_form": "unit_summary",
+        }
+        return action
+
+
+class HrKpiPeriod(models.Model):
+    # Kept in this file (not in hr_kpi_period.py) so that the forms work stays
+    # apart from the period model.
+    _inherit = "hr.kpi.period"
+
+    kpi_summary_ids = fields.One2many(
+        "hr.kpi.unit.summary", "period_id", string="Unit summaries"
+    )
+    kpi_summary_late_department_ids = fields.Many2many(
+        "hr.department",
+        string="Units late to send",
+        compute="_compute_kpi_summary_late",
+        help="Units with appraisals in the period whose summary was not sent by the "
+        "deadline.",
+    )
+    kpi_summary_late_count = fields.Integer(
+        string="Units late", compute="_compute_kpi_summary_late"
+    )
+
+    def _kpi_summary_deadline(self):
+        """The day the unit summaries are due."""
+        self.ensure_one()
+        if "date_summary" in self._fields and self.date_summary:
+            return self.date_summary
+        if not (self.date_start and self.rule_set_id):
+            return False
+        next_month = self.date_start + relativedelta(months=1)
+        return next_month + relativedelta(day=max(self.rule_set_id.summary_day, 1))
+
+    def _kpi_summary_status(self, today=None):
+        """Per period: ``{department: (summary or empty, is_late)}`` for every unit
+        with appraisals in the period (two queries for all the periods)."""
+        today = today or fields.Date.context_today(self)
+        Summary = self.env["hr.kpi.unit.summary"].sudo()
+        units = (
+            self.env["hr.kpi.appraisal"]
+            .sudo()
+            ._read_group(
+                [("period_id", "in", self.ids), ("department_id", "!=", False)],
+                ["period_id", "department_id"],
+            )
+        )
+        summaries = {
+            (s.period_id.id, s.department_id.id): s
+            for s in Summary.search([("period_id", "in", self.ids)])
+        }
+        status = {period.id: {} for period in self}
+        for period, department in units:
+            summary = summaries.get((period.id, department.id), Summary)
+            if summary:
+                late = summary._kpi_is_late(today)
+            else:
+                deadline = period._kpi_summary_deadline()
+                late = bool(deadline and today > deadline)
+            status[period.id][department.sudo(False)] = (summary, late)
+        return status
+
+    @api.depends_context("date")
+    def _compute_kpi_summary_late(self):
+        status = self._kpi_summary_status()
+        Department = self.env["hr.department"]
+        for period in self:
+            late = Department.browse(
+                [d.id for d, (_s, is_late) in status[period.id].items() if is_late]
+            )
+            period.kpi_summary_late_department_ids = late
+            period.kpi_summary_late_count = len(late)
+
+    def action_print_kpi_forms(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_report_wizard_action"
+        )
+        action["context"] = {"default_period_id": self.id}
+        return action
+
+    def action_open_kpi_summaries(self):
+        """The unit summaries of the period, created for the units missing one."""
+        self.ensure_one()
+        status = self._kpi_summary_status()[self.id]
+        missing = [d for d, (summary, _late) in status.items() if not summary]
+        if missing and self.env["hr.kpi.unit.summary"].has_access("create"):
+            self.env["hr.kpi.unit.summary"].create(
+                [{"period_id": self.id, "department_id": d.id} for d in missing]
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_unit_summary_action"
+        )
+        action["domain"] = [("period_id", "=", self.id)]
+        action["context"] = {"default_period_id": self.id}
+        return action

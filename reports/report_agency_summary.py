@@ -1,0 +1,128 @@
+from odoo import api, fields, models
+
+from ..models.hr_kpi_rule_set import LEVELS_DESC
+from .hr_kpi_report_form import paginate, percent, text_lines, vn_month
+
+
+class ReportAgencySummary(models.AbstractModel):
+    """Mẫu số 02A – agency summary of a month: one row per unit, with the
+    count and share per level, the quota and whether the unit sent its summary
+    (Mẫu 01A) on time."""
+
+    _name = "report.l10n_vn_hr_kpi.report_agency_summary"
+    _inherit = "hr.kpi.report.form"
+    _description = "KPI agency summary (Mẫu 02A)"
+
+    @api.model
+    def _get_form_data(self, period, department=None, date=None):
+        department = department or self.env["hr.department"]
+        Unit = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
+        appraisals = Unit._scope_appraisals(period, department)
+        today = fields.Date.context_today(self)
+        status = period._kpi_summary_status(today)[period.id]
+        deadline = period._kpi_summary_deadline()
+        Quota = self.env["hr.kpi.quota"]
+        rows = []
+        all_levels = []
+        late_units = []
+        by_unit = appraisals.sudo().grouped("department_id")
+        units = sorted(by_unit, key=lambda d: d.complete_name or "")
+        for number, unit in enumerate(units, start=1):
+            members = by_unit[unit]
+            levels = [Unit._summary_level(a) for a in members]
+            all_levels += levels
+            results = Quota._check(members)
+            holds = all(result.holds for result in results)
+            excellent = sum(result.count for result in results)
+            cap = sum(result.cap for result in results)
+            summary, late = status.get(unit.sudo(False), (None, False))
+            if summary and summary.state == "sent":
+                sent = summary.date_sent
+                sent_text = f"Đã gửi {sent.strftime('%d/%m/%Y')}" if sent else "Đã gửi"
+                if late:
+                    sent_text += " (muộn)"
+            elif late:
+                sent_text = "Chưa gửi (quá hạn)"
+            else:
+                sent_text = "Chưa gửi"
+            if late:
+                late_units.append(unit.name)
+            row = {
+                "number": number,
+                "unit": unit.name,
+                "count": len(members),
+                "levels": [
+                    {
+                        "key": level,
+                        "count": levels.count(level),
+                        "percent": percent(levels.count(level), len(members)),
+                    }
+                    for level in LEVELS_DESC
+                ],
+                "quota_excellent": excellent,
+                "quota_cap": cap,
+                "quota_holds": holds,
+                "quota_status": (
+                    f"Đảm bảo ({excellent}/{cap})"
+                    if holds
+                    else f"Vượt tỷ lệ ({excellent}/{cap})"
+                ),
+                "sent": sent_text,
+                "late": late,
+            }
+            rows.append(row)
+        total = len(all_levels)
+        company = period.company_id
+        header = self._form_header(company, department, date)
+        user = self.env.user
+        return {
+            "period": period,
+            "department": department,
+            "header": header,
+            "form_code": "Mẫu số 02A",
+            "title": "BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CỦA CÁC ĐƠN VỊ",
+            "period_label": vn_month(period.date_start),
+            "unit": department.name or company.name,
+            "level_columns": self._level_columns(),
+            "rows": rows,
+            "total": total,
+            "total_levels": [
+                {
+                    "key": level,
+                    "count": all_levels.count(level),
+                    "percent": percent(all_levels.count(level), total),
+                }
+                for level in LEVELS_DESC
+            ],
+            "quota_over": [row["unit"] for row in rows if not row["quota_holds"]],
+            "deadline": deadline and deadline.strftime("%d/%m/%Y"),
+            "late_units": late_units,
+            "recipients": [
+                r
+                for r in (header["superior"] and f"{header['superior']};", "Lưu: VT.")
+                if r
+            ],
+            "preparer": user.employee_id.name or user.name,
+            "head": Unit._head_of(company, department, appraisals),
+        }
+
+    @api.model
+    def _row_lines(self, row):
+        return max(2, text_lines(row["unit"], 40), text_lines(row["sent"], 16))
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        periods = self.env["hr.kpi.period"].browse(data.get("period_id") or docids)
+        department = self.env["hr.department"].browse(data.get("department_id") or [])
+        date = fields.Date.to_date(data.get("date"))
+        forms = [self._get_form_data(p, department, date) for p in periods]
+        for form in forms:
+            form["pages"] = paginate(form["rows"], self._row_lines, 24, 36)
+        return {
+            "doc_ids": docids,
+            "doc_model": "hr.kpi.period",
+            "docs": periods,
+            "forms": forms,
+            **self._helpers(),
+        }

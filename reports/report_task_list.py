@@ -1,0 +1,113 @@
+from odoo import api, fields, models
+
+from .hr_kpi_report_form import paginate, percent, text_lines, vn_month
+
+# (column number, label) of the work table, as numbered on the form
+TASK_COLUMNS = (
+    ("1", "STT"),
+    ("2", "Tên công việc, sản phẩm"),
+    ("3", "Đơn vị tính / Hệ số"),
+    ("4", "Số lượng công việc phải thực hiện"),
+    ("5", "Số lượng quy đổi"),
+    ("6", "Đã hoàn thành"),
+    ("7", "Chưa hoàn thành"),
+    ("8", "Hoàn thành đạt tiến độ"),
+    ("9", "Hoàn thành chậm tiến độ"),
+)
+NUMBER_KEYS = ("quantity", "converted", "completed", "not_completed", "on_time", "late")
+
+
+class ReportTaskList(models.AbstractModel):
+    """PL-Mẫu số 02 – Bảng kê công việc of an appraisal's period."""
+
+    _name = "report.l10n_vn_hr_kpi.report_task_list"
+    _inherit = "hr.kpi.report.form"
+    _description = "KPI work list (Mẫu 02)"
+
+    @api.model
+    def _task_row(self, task):
+        completed = min(task.completed_quantity, task.quantity)
+        late = completed if task.delay_count else 0.0
+        return {
+            "name": task.name,
+            "uom": task.uom_name or "",
+            "coefficient": task.coefficient,
+            "quantity": task.quantity,
+            "converted": task.converted_quantity,
+            "completed": completed,
+            "not_completed": task.quantity - completed,
+            "on_time": completed - late,
+            "late": late,
+        }
+
+    @api.model
+    def _get_form_data(self, appraisals, date=None):
+        """One dict per appraisal: the counted tasks whose deadline falls in the
+        period, with the totals and the on-time and late rates."""
+        appraisals.check_access("read")
+        tasks = (
+            self.env["hr.kpi.task"]
+            .sudo()
+            .search(
+                [("appraisal_id", "in", appraisals.ids), ("is_counted", "=", True)],
+                order="deadline, id",
+            )
+            .grouped("appraisal_id")
+        )
+        forms = []
+        for appraisal in appraisals:
+            rows = []
+            for number, task in enumerate(
+                tasks.get(appraisal.sudo(), self.env["hr.kpi.task"]), start=1
+            ):
+                rows.append(dict(self._task_row(task), number=number))
+            totals = {key: sum(row[key] for row in rows) for key in NUMBER_KEYS}
+            totals.update(
+                count=len(rows),
+                on_time_rate=percent(totals["on_time"], totals["completed"]),
+                late_rate=percent(totals["late"], totals["completed"]),
+            )
+            forms.append(
+                {
+                    "appraisal": appraisal,
+                    "header": self._form_header(
+                        appraisal.company_id, appraisal.department_id, date
+                    ),
+                    "form_code": "PL-Mẫu số 02",
+                    "title": "BẢNG KÊ CÔNG VIỆC",
+                    "period": vn_month(appraisal.period_id.date_start),
+                    "name": appraisal.employee_id.name,
+                    "position": appraisal.job_title or "",
+                    "department": appraisal.department_id.name or "",
+                    "columns": TASK_COLUMNS,
+                    "rows": rows,
+                    "totals": totals,
+                    "signatures": [
+                        {"title": "NGƯỜI KÊ KHAI", "name": appraisal.employee_id.name},
+                        {
+                            "title": "NGƯỜI QUẢN LÝ TRỰC TIẾP",
+                            "name": appraisal.evaluator_employee_id.name or "",
+                        },
+                    ],
+                }
+            )
+        return forms
+
+    @api.model
+    def _row_lines(self, row):
+        return max(text_lines(row["name"], 45), text_lines(row["uom"], 10))
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        appraisals = self.env["hr.kpi.appraisal"].browse(docids)
+        date = fields.Date.to_date((data or {}).get("date"))
+        forms = self._get_form_data(appraisals, date)
+        for form in forms:
+            form["pages"] = paginate(form["rows"], self._row_lines, 22, 34)
+        return {
+            "doc_ids": docids,
+            "doc_model": "hr.kpi.appraisal",
+            "docs": appraisals,
+            "forms": forms,
+            **self._helpers(),
+        }

@@ -1,0 +1,522 @@
+import base64
+import io
+import os
+import subprocess
+import tempfile
+from datetime import date
+
+from freezegun import freeze_time
+from openpyxl import load_workbook
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import Form, HttpCase, tagged
+
+from .common import KpiCommon
+
+PRINT_DATE = "2026-06-05"
+
+
+def pdf_text(pdf):
+    """The text of a PDF (pdftotext), whitespace collapsed."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as handle:
+        handle.write(pdf)
+        path = handle.name
+    try:
+        out = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", path, "-"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        ).stdout.decode()
+    finally:
+        os.unlink(path)
+    return " ".join(out.split())
+
+
+def xlsx_cells(content):
+    """Every non-empty cell value of every sheet: {sheet title: [values]}."""
+    workbook = load_workbook(io.BytesIO(content))
+    return {
+        sheet.title: [
+            cell.value
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        ]
+        for sheet in workbook.worksheets
+    }
+
+
+@tagged("post_install", "-at_install")
+class TestKpiReports(KpiCommon, HttpCase):
+    """The official forms (SPEC §9) as PDF and XLSX, from one data builder.
+
+    An HttpCase: wkhtmltopdf fetches the report assets from the test server,
+    which must share the test transaction."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "kpi_superior_body": "UBND thành phố Hà Nội",
+                "kpi_report_place": "Hà Đông",
+            }
+        )
+        cls.department.name = "Phòng Kinh tế – Hạ tầng – Đô thị"
+        cls.emp_staff.name = "Nguyễn Thị Hồng Nhung"
+        cls.emp_staff2.name = "Đặng Văn Khánh"
+        cls.emp_leader.name = "Lê Minh Đức"
+        for employee, job in (
+            (cls.emp_staff, "Chuyên viên"),
+            (cls.emp_staff2, "Chuyên viên"),
+            (cls.emp_leader, "Phó Trưởng phòng"),
+        ):
+            employee.job_title = job
+        # tasks: the worked example of SPEC §4.1 for the first staff member
+        cls.make_task(cls.emp_staff, quantity=4, name="Soạn thảo văn bản")
+        cls.make_task(
+            cls.emp_staff,
+            cls.product_k2,
+            quantity=1,
+            delays=1,
+            name="Báo cáo tháng",
+            date_done=date(2026, 5, 25),
+        )
+        cls.make_task(
+            cls.emp_staff, cls.product_k15, quantity=2, errors=2, name="Quyết định"
+        )
+        cls.make_task(cls.emp_staff, quantity=1, done=0, name="Hồ sơ một cửa")
+        cls.make_task(cls.emp_staff2, quantity=3, name="Tiếp công dân")
+        common = {
+            "evaluator_employee_id": cls.emp_leader.id,
+            "decider_employee_id": cls.emp_head.id,
+        }
+        cls.appraisal_staff = cls.make_appraisal(cls.emp_staff, **common)
+        cls.appraisal_staff2 = cls.make_appraisal(cls.emp_staff2, **common)
+        cls.appraisal_leader = cls.make_appraisal(
+            cls.emp_leader,
+            subject_group="leader_deputy",
+            evaluator_employee_id=cls.emp_head.id,
+            decider_employee_id=cls.emp_head.id,
+        )
+        cls.set_general(cls.appraisal_staff, 27.5)
+        cls.set_general(cls.appraisal_staff2, 30)
+        cls.set_general(cls.appraisal_leader, 28)
+        cls.appraisal_staff.write(
+            {
+                "strengths": "Chủ động, trách nhiệm",
+                "weaknesses": "Còn chậm tiến độ",
+                "level_self": "good",
+            }
+        )
+        cls.appraisals = (
+            cls.appraisal_staff | cls.appraisal_staff2 | cls.appraisal_leader
+        )
+        # decided: staff good, staff2 excellent (over the cap of 1 good → 0)
+        cls.appraisal_staff.write({"state": "decided", "level_final": "good"})
+        cls.appraisal_staff2.write({"state": "decided", "level_final": "excellent"})
+        cls.empty_unit = cls.env["hr.department"].create(
+            {
+                "name": "Phòng Văn hóa – Xã hội",
+                "company_id": cls.company.id,
+                "parent_id": cls.department.id,
+            }
+        )
+        cls.Report = cls.env["ir.actions.report"].with_context(
+            force_report_rendering=True
+        )
+
+    # ------------------------------------------------------------------
+
+    def _pdf(self, report_ref, res_ids, data=None, user=None):
+        Report = self.Report.with_user(user) if user else self.Report
+        pdf, kind = Report._render_qweb_pdf(report_ref, res_ids, data)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        return pdf_text(pdf)
+
+    def _xlsx(self, form, **vals):
+        wizard = self.env["hr.kpi.report.wizard"].create(
+            {
+                "period_id": self.period.id,
+                "form": form,
+                "file_format": "xlsx",
+                "date_report": PRINT_DATE,
+                **vals,
+            }
+        )
+        action = wizard.action_print()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertIn("download=true", action["url"])
+        content = base64.b64decode(wizard.xlsx_file)
+        cells = xlsx_cells(content)
+        for values in cells.values():
+            for value in values:
+                self.assertFalse(
+                    isinstance(value, str) and value.startswith("="), "no formula"
+                )
+        return cells
+
+    def _assert_header(self, text):
+        for heading in (
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Hà Đông, ngày 05 tháng 6 năm 2026",
+        ):
+            self.assertIn(heading, text)
+
+    # ------------------------------------------------------------------
+
+    def test_appraisal_sheet_pdf_and_xlsx(self):
+        staff = self.appraisal_staff
+        # the worked example: a 90 %, b 75 %, c 85 %, KPI 83.33 %, 58.33 points
+        self.assertAlmostEqual(staff.task_score, 58.33)
+        text = self._pdf(
+            "l10n_vn_hr_kpi.action_report_appraisal_sheet",
+            self.appraisals.ids,
+            {"date": PRINT_DATE},
+        )
+        self._assert_header(text)
+        for expected in (
+            "PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC",
+            "PL-Mẫu số 01A-CC",
+            "PL-Mẫu số 01B-LĐ",
+            "Kỳ theo dõi, đánh giá: Tháng 5 năm 2026",
+            "Nguyễn Thị Hồng Nhung",
+            "Đặng Văn Khánh",
+            "Lê Minh Đức",
+            "KẾT QUẢ THEO DÕI, ĐÁNH GIÁ THEO TIÊU CHÍ CHUNG",
+            "KẾT QUẢ THỰC HIỆN NHIỆM VỤ",
+            "83,33",
+            "58,33",
+            "27,5",
+            "Chủ động, trách nhiệm",
+            "B – Hoàn thành tốt nhiệm vụ",
+            "CÁ NHÂN TỰ ĐÁNH GIÁ",
+            "NGƯỜI QUẢN LÝ TRỰC TIẾP",
+            "THỦ TRƯỞNG ĐƠN VỊ",
+            "UBND THÀNH PHỐ HÀ NỘI",
+            "KPI TEST WARD",
+        ):
+            self.assertIn(expected, text)
+        self.assertIn(f"{staff.total_score:.2f}".replace(".", ","), text)
+        # the leader's sheet has d, đ and e
+        self.assertIn("Năng lực tập hợp, đoàn kết", text)
+
+        cells = self._xlsx("appraisal_sheet", appraisal_ids=[Command.set(staff.ids)])
+        (values,) = cells.values()
+        self.assertIn("PHIẾU THEO DÕI, ĐÁNH GIÁ CÔNG CHỨC", values)
+        self.assertIn("Họ và tên: Nguyễn Thị Hồng Nhung", values)
+        for number in (27.5, 83.33, 58.33, staff.total_score):
+            self.assertIn(number, values)
+
+    def test_task_list_pdf_and_xlsx(self):
+        text = self._pdf(
+            "l10n_vn_hr_kpi.action_report_task_list",
+            self.appraisal_staff.ids,
+            {"date": PRINT_DATE},
+        )
+        self._assert_header(text)
+        for expected in (
+            "BẢNG KÊ CÔNG VIỆC",
+            "PL-Mẫu số 02",
+            "Soạn thảo văn bản",
+            "Báo cáo tháng",
+            "Hồ sơ một cửa",
+            "(9)",
+            "Tổng số công việc cần thực hiện trong kỳ: 8",
+            "Tổng số công việc chưa hoàn thành: 1",
+            "Tổng số công việc đã hoàn thành: 7",
+            # 6 on time, 1 late (the report) of 7 done
+            "Tổng số công việc hoàn thành đạt tiến độ: 6; tỷ lệ: 85,71%",
+            "Tổng số công việc hoàn thành chậm tiến độ: 1; tỷ lệ: 14,29%",
+            "NGƯỜI KÊ KHAI",
+        ):
+            self.assertIn(expected, text)
+
+        data = self.env["report.l10n_vn_hr_kpi.report_task_list"]._get_form_data(
+            self.appraisal_staff
+        )
+        totals = data[0]["totals"]
+        self.assertEqual(
+            (totals["quantity"], totals["converted"], totals["completed"]),
+            (8, 10, 7),
+        )
+        cells = self._xlsx(
+            "task_list", appraisal_ids=[Command.set(self.appraisal_staff.ids)]
+        )
+        (values,) = cells.values()
+        self.assertIn("Báo cáo tháng", values)
+        for number in (8, 10, 7, 6, 85.71, 14.29):
+            self.assertIn(number, values)
+
+    def test_unit_summary_pdf_xlsx_counts_and_quota(self):
+        form = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]._get_form_data(
+            self.period, self.department
+        )
+        self.assertEqual(form["total"], 3)
+        counts = {level["key"]: level["count"] for level in form["levels"]}
+        # staff2 excellent (decided), staff good (decided), leader its computed level
+        leader_level = self.appraisal_leader.level_decision
+        expected = {"excellent": 1, "good": 1, "done": 0, "fail": 0}
+        expected[leader_level] += 1
+        self.assertEqual(counts, expected)
+        percents = {level["key"]: level["percent"] for level in form["levels"]}
+        self.assertEqual(
+            percents["excellent"], round(100 * expected["excellent"] / 3, 2)
+        )
+        (quota,) = form["quota"]
+        (result,) = self.env["hr.kpi.quota"]._check(self.appraisals)
+        self.assertEqual(
+            (quota["count"], quota["cap"], quota["holds"]),
+            (result.count, result.cap, result.holds),
+        )
+        rows = {row["name"]: row for row in form["rows"]}
+        self.assertEqual(
+            rows["Nguyễn Thị Hồng Nhung"]["final_score"],
+            self.appraisal_staff.total_score,
+        )
+        self.assertIsNone(rows["Lê Minh Đức"]["final_score"])  # not decided yet
+        self.assertEqual(rows["Lê Minh Đức"]["note"], "Chưa quyết định")
+
+        text = self._pdf(
+            "l10n_vn_hr_kpi.action_report_unit_summary",
+            self.period.ids,
+            {"department_id": self.department.id, "date": PRINT_DATE},
+        )
+        self._assert_header(text)
+        for expected_text in (
+            "Mẫu số 01A",
+            "DANH SÁCH TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI",
+            "Tháng 5 năm 2026",
+            "Nguyễn Thị Hồng Nhung",
+            "Đặng Văn Khánh",
+            "Lê Minh Đức",
+            "Hoàn thành xuất sắc nhiệm vụ",
+            "NGƯỜI LẬP BIỂU",
+            "THỦ TRƯỞNG ĐƠN VỊ",
+            "Nơi nhận:",
+            f"{result.count} HTXSNV / tối đa {result.cap}",
+            "Vượt tỷ lệ khống chế" if not result.holds else "Đảm bảo tỷ lệ",
+            f"{self.appraisal_staff.total_score:.2f}".replace(".", ","),
+        ):
+            self.assertIn(expected_text, text)
+
+        cells = self._xlsx("unit_summary", department_id=self.department.id)
+        (values,) = cells.values()
+        for value in (
+            "Nguyễn Thị Hồng Nhung",
+            "Mẫu số 01A",
+            "B – Hoàn thành tốt nhiệm vụ",
+            "A – Hoàn thành xuất sắc nhiệm vụ",
+            self.appraisal_staff.total_score,
+        ):
+            self.assertIn(value, values)
+
+    def test_empty_unit(self):
+        form = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]._get_form_data(
+            self.period, self.empty_unit
+        )
+        self.assertEqual((form["total"], form["rows"], form["quota"]), (0, [], []))
+        self.assertTrue(all(level["percent"] == 0 for level in form["levels"]))
+        data = {"department_id": self.empty_unit.id, "date": PRINT_DATE}
+        text = self._pdf(
+            "l10n_vn_hr_kpi.action_report_unit_summary", self.period.ids, data
+        )
+        self.assertIn("Không có cán bộ, công chức, viên chức được đánh giá", text)
+        self.assertIn("PHÒNG VĂN HÓA – XÃ HỘI", text)
+        text = self._pdf(
+            "l10n_vn_hr_kpi.action_report_agency_summary", self.period.ids, data
+        )
+        self.assertIn("Không có đơn vị có người được đánh giá trong kỳ", text)
+        cells = self._xlsx("unit_summary", department_id=self.empty_unit.id)
+        (values,) = cells.values()
+        self.assertIn(
+            "Không có cán bộ, công chức, viên chức được đánh giá trong kỳ.", values
+        )
+        self._xlsx("agency_summary", department_id=self.empty_unit.id)
+
+    def test_large_unit(self):
+        """300 people: counts, percentages and quota; one PDF and one XLSX."""
+        unit = self.env["hr.department"].create(
+            {"name": "Trung tâm Phục vụ hành chính công", "company_id": self.company.id}
+        )
+        employees = (
+            self.env["hr.employee"]
+            .with_company(self.company)
+            .create(
+                [
+                    {"name": f"Nguyễn Văn Số {i:03d}", "department_id": unit.id}
+                    for i in range(300)
+                ]
+            )
+        )
+        levels = ["excellent"] * 30 + ["good"] * 150 + ["done"] * 100 + ["fail"] * 20
+        self.env["hr.kpi.appraisal"].create(
+            [
+                {
+                    "employee_id": employee.id,
+                    "period_id": self.period.id,
+                    "rule_set_id": self.period.rule_set_id.id,
+                    "level_final": level,
+                    "state": "decided",
+                }
+                for employee, level in zip(employees, levels, strict=True)
+            ]
+        )
+        Unit = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
+        form = Unit._get_form_data(self.period, unit)
+        self.assertEqual(form["total"], 300)
+        self.assertEqual(
+            [(lvl["count"], lvl["percent"]) for lvl in form["levels"]],
+            [(30, 10.0), (150, 50.0), (100, 33.33), (20, 6.67)],
+        )
+        (quota,) = form["quota"]
+        # 20 % × 150 HTTNV = 30: held
+        self.assertEqual((quota["count"], quota["cap"], quota["holds"]), (30, 30, True))
+        text = self._pdf(
+            "l10n_vn_hr_kpi.action_report_unit_summary",
+            self.period.ids,
+            {"department_id": unit.id, "date": PRINT_DATE},
+        )
+        self.assertIn("Nguyễn Văn Số 000", text)
+        self.assertIn("Nguyễn Văn Số 299", text)
+        self.assertIn("30 HTXSNV / tối đa 30", text)
+        cells = self._xlsx("unit_summary", department_id=unit.id)
+        (values,) = cells.values()
+        self.assertIn("Nguyễn Văn Số 299", values)
+        self.assertIn(300, values)  # the last STT, a number
+        # the agency summary: one row per unit, the whole company
+        agency = self.env["report.l10n_vn_hr_kpi.report_agency_summary"]._get_form_data(
+            self.period
+        )
+        by_unit = {row["unit"]: row for row in agency["rows"]}
+        self.assertEqual(by_unit[unit.name]["count"], 300)
+        self.assertEqual(
+            [lvl["count"] for lvl in by_unit[unit.name]["levels"]], [30, 150, 100, 20]
+        )
+        self.assertEqual(agency["total"], 303)
+
+    @freeze_time("2026-06-15")
+    def test_agency_summary_and_late_units(self):
+        other = self.env["hr.department"].create(
+            {"name": "Văn phòng HĐND và UBND", "company_id": self.company.id}
+        )
+        employee = (
+            self.env["hr.employee"]
+            .with_company(self.company)
+            .create({"name": "Hoàng Thị Mai Anh", "department_id": other.id})
+        )
+        self.make_appraisal(employee)
+        deadline = self.period._kpi_summary_deadline()
+        self.assertEqual(deadline, self.period.date_summary)
+        self.assertEqual(deadline, date(2026, 6, 10))
+        Summary = self.env["hr.kpi.unit.summary"]
+        summary = Summary.create(
+            {"period_id": self.period.id, "department_id": self.department.id}
+        )
+        summary.date_sent = date(2026, 6, 8)
+        summary.action_mark_sent()
+        self.assertEqual(summary.state, "sent")
+        self.assertFalse(summary.is_late)
+        self.period.invalidate_recordset(["kpi_summary_late_department_ids"])
+        self.assertEqual(self.period.kpi_summary_late_department_ids, other)
+        self.assertEqual(self.period.kpi_summary_late_count, 1)
+
+        text = self._pdf(
+            "l10n_vn_hr_kpi.action_report_agency_summary",
+            self.period.ids,
+            {"date": PRINT_DATE},
+        )
+        self._assert_header(text)
+        for expected in (
+            "Mẫu số 02A",
+            "BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CỦA CÁC ĐƠN VỊ",
+            "Phòng Kinh tế – Hạ tầng – Đô thị",
+            "Văn phòng HĐND và UBND",
+            "Đã gửi 08/06/2026",
+            "Chưa gửi (quá hạn)",
+            "Đơn vị chậm gửi tổng hợp: Văn phòng HĐND và UBND",
+            "Hạn gửi tổng hợp của các đơn vị: 10/06/2026",
+        ):
+            self.assertIn(expected, text)
+        cells = self._xlsx("agency_summary")
+        (values,) = cells.values()
+        for value in ("Văn phòng HĐND và UBND", "Chưa gửi (quá hạn)", 4, 3, 1):
+            self.assertIn(value, values)
+
+        # sent late
+        late = Summary.create({"period_id": self.period.id, "department_id": other.id})
+        late.action_mark_sent()
+        self.assertEqual(late.date_sent, date(2026, 6, 15))
+        self.assertTrue(late.is_late)
+
+    def test_wizard_pdf_actions(self):
+        wizard = Form(
+            self.env["hr.kpi.report.wizard"].with_context(
+                active_model="hr.kpi.appraisal", active_ids=self.appraisal_staff.ids
+            )
+        ).save()
+        self.assertEqual(wizard.form, "appraisal_sheet")
+        self.assertEqual(wizard.period_id, self.period)
+        action = wizard.action_print()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(action["context"]["active_ids"], self.appraisal_staff.ids)
+        wizard.write({"form": "agency_summary", "appraisal_ids": [Command.clear()]})
+        action = wizard.action_print()
+        self.assertEqual(action["report_name"], "l10n_vn_hr_kpi.report_agency_summary")
+        self.assertEqual(action["data"]["period_id"], self.period.id)
+
+    def test_access(self):
+        """Who cannot read an appraisal cannot print it, in any form."""
+        staff2 = self.user_staff2
+        with self.assertRaises(AccessError):
+            self._pdf(
+                "l10n_vn_hr_kpi.action_report_appraisal_sheet",
+                self.appraisal_staff.ids,
+                user=staff2,
+            )
+        with self.assertRaises(AccessError):
+            self._pdf(
+                "l10n_vn_hr_kpi.action_report_task_list",
+                self.appraisal_staff.ids,
+                user=staff2,
+            )
+        with self.assertRaises(AccessError):
+            self._pdf(
+                "l10n_vn_hr_kpi.action_report_unit_summary",
+                self.period.ids,
+                {"department_id": self.department.id},
+                user=staff2,
+            )
+        wizard = (
+            self.env["hr.kpi.report.wizard"]
+            .with_user(staff2)
+            .create(
+                {
+                    "period_id": self.period.id,
+                    "form": "unit_summary",
+                    "department_id": self.department.id,
+                    "file_format": "xlsx",
+                }
+            )
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_print()
+        # the staff member prints his own sheet
+        text = self._pdf(
+            "l10n_vn_hr_kpi.action_report_appraisal_sheet",
+            self.appraisal_staff2.ids,
+            user=staff2,
+        )
+        self.assertIn("Đặng Văn Khánh", text)
+        # the head prints the unit summary
+        text = self._pdf(
+            "l10n_vn_hr_kpi.action_report_unit_summary",
+            self.period.ids,
+            {"department_id": self.department.id},
+            user=self.user_head,
+        )
+        self.assertIn("Nguyễn Thị Hồng Nhung", text)
