@@ -27,6 +27,11 @@ else
     say "Creating the database $KPI_DEMO_DB with $KPI_MODULE and its demo data (a few minutes)"
     "${ODOO[@]}" -d "$KPI_DEMO_DB" -i "$KPI_MODULE" --load-language=vi_VN --stop-after-init --log-level=warn \
         || die "installing $KPI_MODULE failed (see above)"
+    # Vietnamese-first: the demo ward's users work in Vietnamese
+    echo "env['res.users'].search([('company_id.name', '=', 'UBND phường Hà Đông')]).write({'lang': 'vi_VN'}); env.cr.commit()" \
+        | "$KPI_VENV/bin/python" "$ODOO_PATH/odoo-bin" shell "${ARGS[@]}" --data-dir="$KPI_CACHE/filestore" \
+            -d "$KPI_DEMO_DB" --log-level=warn >/dev/null \
+        || say "could not set the demo users' language to Vietnamese (set it in their preferences)"
 fi
 
 cat <<EOT
