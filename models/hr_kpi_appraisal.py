@@ -1195,17 +1195,27 @@ class HrKpiAppraisal(models.Model):
             )
         return True
 
-    def action_return(self):
-        """Open the wizard that asks for the reason."""
-        self._check_step("return")
+    def _kpi_open_step_wizard(self, step, wizard_model, name):
+        """Check ``step``, then open the wizard that asks what it needs (a
+        reason, an answer) on these appraisals."""
+        self._check_step(step)
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Return for rework"),
-            "res_model": "hr.kpi.appraisal.return",
+            "name": name,
+            "res_model": wizard_model,
             "view_mode": "form",
             "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
+            "context": {
+                "active_model": self._name,
+                "active_ids": self.ids,
+                "active_id": self[:1].id,
+            },
         }
+
+    def action_return(self):
+        return self._kpi_open_step_wizard(
+            "return", "hr.kpi.appraisal.return", self.env._("Return for rework")
+        )
 
     def _do_return(self, reason):
         if not (reason or "").strip():
@@ -1340,15 +1350,9 @@ class HrKpiAppraisal(models.Model):
         return True
 
     def action_appeal(self):
-        self._check_step("appeal")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Appeal"),
-            "res_model": "hr.kpi.appraisal.appeal",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
-        }
+        return self._kpi_open_step_wizard(
+            "appeal", "hr.kpi.appraisal.appeal", self.env._("Appeal")
+        )
 
     def _do_appeal(self, reason):
         if not (reason or "").strip():
@@ -1367,15 +1371,11 @@ class HrKpiAppraisal(models.Model):
 
     def action_resolve_appeal(self):
         self.ensure_one()
-        self._check_step("resolve_appeal")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Resolve the appeal"),
-            "res_model": "hr.kpi.appraisal.appeal.resolve",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_id": self.id},
-        }
+        return self._kpi_open_step_wizard(
+            "resolve_appeal",
+            "hr.kpi.appraisal.appeal.resolve",
+            self.env._("Resolve the appeal"),
+        )
 
     # The queues of each user (menus, Overview counters): one definition each.
 
@@ -1496,15 +1496,9 @@ class HrKpiAppraisal(models.Model):
         return to_lock
 
     def action_reopen(self):
-        self._check_step("reopen")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Reopen"),
-            "res_model": "hr.kpi.appraisal.reopen",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
-        }
+        return self._kpi_open_step_wizard(
+            "reopen", "hr.kpi.appraisal.reopen", self.env._("Reopen")
+        )
 
     def _do_reopen(self, reason):
         if not (reason or "").strip():

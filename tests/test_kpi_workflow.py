@@ -485,3 +485,35 @@ class TestKpiWorkflow(KpiCommon):
         self.assertEqual(counts(self.user_head), (0, 0, 1))
         appraisal.with_user(self.user_head).action_decide()
         self.assertEqual(counts(self.user_head), (0, 0, 0))
+
+    def test_reason_wizards(self):
+        """Return, appeal and reopen go through wizards that require a reason."""
+        appraisal = self.scored(self.emp_staff)
+        self.to_state(appraisal, "self_submitted")
+
+        def through_wizard(user, method, reason):
+            action = getattr(appraisal.with_user(user), method)()
+            wizard = (
+                self.env[action["res_model"]]
+                .with_user(user)
+                .with_context(**action["context"])
+                .create({"reason": reason})
+            )
+            self.assertEqual(wizard.appraisal_ids, appraisal)
+            wizard.action_confirm()
+
+        through_wizard(self.user_leader, "action_return", "Missing report")
+        self.assertEqual(
+            (appraisal.state, appraisal.return_reason), ("returned", "Missing report")
+        )
+        self.to_state(
+            appraisal, "published", level_final="good", published_date=date.today()
+        )
+        through_wizard(self.user_staff, "action_appeal", "Report was on time")
+        self.assertEqual(appraisal.state, "appeal_open")
+        self.to_state(appraisal, "locked")
+        through_wizard(self.user_hr, "action_reopen", "Committee decision")
+        self.assertEqual(appraisal.state, "reviewed")
+        # the guard runs before the wizard opens
+        with self.assertRaises(UserError):
+            appraisal.with_user(self.user_staff).action_return()
