@@ -129,13 +129,18 @@ class HrEmployee(models.Model):
                 employee[field] = by_employee.get(employee, 0)
 
     def _compute_kpi_last_level(self):
-        appraisals = self.env["hr.kpi.appraisal"].search(
-            [
-                ("employee_id", "in", self.ids),
-                ("state", "in", PUBLISHED_STATES),
-                ("level_final", "!=", False),
-            ],
-            order="period_start desc",
+        # sudo: published results only, which the employee may see
+        appraisals = (
+            self.env["hr.kpi.appraisal"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "in", self.ids),
+                    ("state", "in", PUBLISHED_STATES),
+                    ("level_final", "!=", False),
+                ],
+                order="period_start desc",
+            )
         )
         last = {}
         for appraisal in appraisals:

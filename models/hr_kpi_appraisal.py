@@ -409,8 +409,15 @@ class HrKpiAppraisal(models.Model):
     level_proposed = fields.Selection(
         level_selection(), string="Evaluator's proposed level", tracking=True
     )
+    # the appraised employee sees the decided level once it is published, as
+    # result_level; the field itself is for those who evaluate and decide
     level_final = fields.Selection(
-        level_selection(), string="Decided level", tracking=True, index=True, copy=False
+        level_selection(),
+        string="Decided level",
+        tracking=True,
+        index=True,
+        copy=False,
+        groups="l10n_vn_hr_kpi.group_kpi_evaluator",
     )
     level_decision = fields.Selection(
         level_selection(),

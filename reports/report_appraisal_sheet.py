@@ -117,7 +117,12 @@ class ReportAppraisalSheet(models.AbstractModel):
                     "evaluator_comment": appraisal.evaluator_comment or "",
                     "level_proposed": level_text(appraisal.level_proposed),
                     "decider_comment": appraisal.decider_comment or "",
-                    "level_final": level_text(appraisal.level_final),
+                    # the employee's own sheet shows the decision once published
+                    "level_final": level_text(
+                        appraisal.sudo().level_final
+                        if appraisal._is_appraiser()
+                        else appraisal.result_level
+                    ),
                     "level_reasons": appraisal.level_reasons or "",
                     "signatures": [
                         {

@@ -132,6 +132,8 @@ class TestKpiWorkflow(KpiCommon):
         self.assertEqual(appraisal.decided_by_id, self.user_head)
         # the employee sees the result only once published
         self.assertFalse(as_staff.result_level)
+        with self.assertRaises(AccessError):
+            as_staff.read(["level_final"])
         as_head.action_publish()
         self.flush_tracking()
         self.assertEqual(as_staff.result_level, "good")
