@@ -126,8 +126,9 @@ class HrKpiDemo(models.AbstractModel):
                 continue
             rng = random.Random(employee.id * 100 + period.date_start.month)
             assigner = employee.parent_id or employee.department_id.manager_id
-            if finished and rng.random() < 0.03:
-                continue  # nothing assigned: flagged for the evaluator
+            if finished and not employee.user_id and rng.random() < 0.03:
+                # nothing assigned: flagged for the evaluator (never a demo login)
+                continue
             profile = rng.choice(
                 ["steady", "steady", "steady", "strong", "late", "sloppy"]
             )
