@@ -16,6 +16,7 @@ class HrKpiDemo(models.AbstractModel):
     def _generate_plans_ward(self, company_name=DEMO_WARD_NAME):
         company = self.env["res.company"].search([("name", "=", company_name)], limit=1)
         if company:
+            # sudo: demo data generator, run at install
             demo = self.sudo().with_company(company).with_context(tracking_disable=True)
             demo._generate_plans(company, fields.Date.context_today(self))
 

@@ -268,15 +268,18 @@ class HrKpiPlan(models.Model):
             "l10n_vn_hr_kpi.group_kpi_hr_officer"
         ):
             return True
+        # sudo: internal plan links and counts; rights checked by the caller
         plan = self.sudo()
         if plan.employee_id.user_id == user and plan.scope == "personal":
             return False
         if user in (plan.evaluator_id.user_id | plan.employee_id.parent_id.user_id):
             return True
+        # sudo: internal plan links and counts; rights checked by the caller
         headed = user.sudo().kpi_head_department_ids
         return bool(
             headed
             and plan.department_id
+            # sudo: internal plan links and counts; rights checked by the caller
             and plan.department_id.sudo().search_count(
                 [
                     ("id", "=", plan.department_id.id),
@@ -362,6 +365,7 @@ class HrKpiPlan(models.Model):
                         "Plan %(name)s is already accepted or closed.", name=plan.name
                     )
                 )
+        # sudo: internal plan links and counts; rights checked by the caller
         tasks = self.sudo().task_ids.filtered(lambda t: t.state != "cancelled")
         for deadline, group in tasks.grouped("deadline").items():
             group.with_context(kpi_task_internal=True).write(

@@ -95,6 +95,7 @@ class HrKpiTask(models.Model):
                         )
                     )
             plans = self.env["hr.kpi.plan"].browse(vals.get("plan_id") or [])
+            # sudo: internal task links; rights checked by the caller
             if plans and plans.sudo().employee_id != self.employee_id:
                 raise UserError(
                     self.env._("A task goes into its assignee's own plan only.")

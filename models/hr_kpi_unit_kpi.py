@@ -130,6 +130,7 @@ class HrKpiUnitKpi(models.Model):
 
     def _leader_appraisals(self):
         """Appraisals of the unit's head and deputies in the month."""
+        # sudo: the unit's result counts every task of the unit (system job)
         Appraisal = self.env["hr.kpi.appraisal"].sudo()
         if not self:
             return Appraisal
@@ -199,6 +200,7 @@ class HrKpiUnitKpi(models.Model):
     def _compute_for(self, departments, periods):
         """Create the missing unit KPIs of ``departments`` × ``periods`` and
         recompute all of them, in batch."""
+        # sudo: the unit's result counts every task of the unit (system job)
         UnitKpi = self.sudo()
         existing = UnitKpi.search(
             [
@@ -225,6 +227,7 @@ class HrKpiUnitKpi(models.Model):
         result = {(u.department_id.id, u.period_id.id): [] for u in self}
         if not self:
             return result
+        # sudo: the unit's result counts every task of the unit (system job)
         tasks = (
             self.env["hr.kpi.task"]
             .sudo()
@@ -239,6 +242,7 @@ class HrKpiUnitKpi(models.Model):
         )
         # a task belongs to every unit whose path prefixes its department's path
         units_by_period = defaultdict(list)
+        # sudo: the unit's result counts every task of the unit (system job)
         for unit in self.sudo():
             units_by_period[unit.period_id.id].append(
                 (unit.department_id.parent_path, unit.department_id.id)
@@ -252,6 +256,7 @@ class HrKpiUnitKpi(models.Model):
 
     def _unassigned_plan_items(self):
         """Pseudo-tasks for what the units' monthly plans did not assign (not done)."""
+        # sudo: the unit's result counts every task of the unit (system job)
         lines = (
             self.env["hr.kpi.plan.line"]
             .sudo()
@@ -292,6 +297,7 @@ class HrKpiUnitKpi(models.Model):
 
     def _key_results(self):
         """The key results of the units' objectives that overlap each period."""
+        # sudo: the unit's result counts every task of the unit (system job)
         KeyResult = self.env["hr.kpi.key.result"].sudo()
         krs = KeyResult.search(
             [
@@ -322,6 +328,7 @@ class HrKpiUnitKpi(models.Model):
         return result
 
     def _recompute(self):
+        # sudo: the unit's result counts every task of the unit (system job)
         units = self.sudo()
         if not units:
             return
@@ -424,6 +431,7 @@ class HrKpiUnitKpi(models.Model):
 
     def action_recompute(self):
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            # sudo: the unit's result counts every task of the unit (system job)
             headed = (
                 self.env["hr.department"]
                 .sudo()
@@ -445,8 +453,10 @@ class HrKpiUnitKpi(models.Model):
     def _cron_recompute(self):
         """Recompute the unit KPIs of the open periods (units that have staff
         appraised in them)."""
+        # sudo: the unit's result counts every task of the unit (system job)
         periods = self.env["hr.kpi.period"].sudo().search([("state", "=", "open")])
         for period in periods:
+            # sudo: the unit's result counts every task of the unit (system job)
             departments = (
                 self.env["hr.kpi.appraisal"]
                 .sudo()

@@ -157,7 +157,9 @@ class HrKpiPeriod(models.Model):
         """Per period: ``{department: (summary or empty, is_late)}`` for every unit
         with appraisals in the period (two queries for all the periods)."""
         today = today or fields.Date.context_today(self)
+        # sudo: the unit summary counts every appraisal of the unit
         Summary = self.env["hr.kpi.unit.summary"].sudo()
+        # sudo: the unit summary counts every appraisal of the unit
         units = (
             self.env["hr.kpi.appraisal"]
             .sudo()

@@ -217,6 +217,7 @@ class HrKpiWeeklyReport(models.Model):
             "l10n_vn_hr_kpi.group_kpi_hr_officer"
         ):
             return True
+        # sudo: reports are built from the tasks of their author (system job)
         report = self.sudo()
         return user in (
             report.evaluator_id.user_id | report.employee_id.parent_id.user_id
@@ -228,6 +229,7 @@ class HrKpiWeeklyReport(models.Model):
             if vals.get("date_start"):
                 vals["date_start"] = week_start(fields.Date.to_date(vals["date_start"]))
         reports = super().create(vals_list)
+        # sudo: reports are built from the tasks of their author (system job)
         reports.sudo()._generate_lines()
         return reports
 
@@ -337,6 +339,7 @@ class HrKpiWeeklyReport(models.Model):
                 raise AccessError(
                     self.env._("Only the author or the evaluator updates the report.")
                 )
+        # sudo: reports are built from the tasks of their author (system job)
         self.sudo()._generate_lines()
         return True
 
@@ -354,6 +357,7 @@ class HrKpiWeeklyReport(models.Model):
                         "Only the author submits %(report)s.", report=report.name
                     )
                 )
+        # sudo: reports are built from the tasks of their author (system job)
         self.sudo()._generate_lines()
         self.with_context(kpi_report_internal=True).write(
             {"state": "submitted", "submitted_date": fields.Datetime.now()}
@@ -430,6 +434,7 @@ class HrKpiWeeklyReport(models.Model):
         that missing reports are visible to the evaluator and the head."""
         start = week_start(day or fields.Date.context_today(self))
         if employees is None:
+            # sudo: reports are built from the tasks of their author (system job)
             employees = (
                 self.env["hr.kpi.appraisal"]
                 .sudo()
@@ -441,11 +446,13 @@ class HrKpiWeeklyReport(models.Model):
                 )
                 .employee_id
             )
+        # sudo: reports are built from the tasks of their author (system job)
         existing = (
             self.sudo()
             .search([("employee_id", "in", employees.ids), ("date_start", "=", start)])
             .employee_id
         )
+        # sudo: reports are built from the tasks of their author (system job)
         return self.sudo().create(
             [
                 {"employee_id": employee.id, "date_start": start}
@@ -479,6 +486,7 @@ class HrKpiWeeklyReport(models.Model):
         if not report:
             report = self._prepare_week(start, employee)
         elif report.state == "draft":
+            # sudo: reports are built from the tasks of their author (system job)
             report.sudo()._generate_lines()
         return {
             "type": "ir.actions.act_window",

@@ -107,7 +107,9 @@ class HrKpiReportForm(models.AbstractModel):
     def _form_header(self, company, department=None, date=None):
         """Header of a form: governing body and agency (upper case), the place
         and date line, and the superior body the summaries go to."""
+        # sudo: names printed in the header of the form
         company = company.sudo()
+        # sudo: names printed in the header of the form
         department = (department or self.env["hr.department"]).sudo()
         superior = company.kpi_superior_body or company.parent_id.name or ""
         if department and department.parent_id:

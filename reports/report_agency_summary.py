@@ -25,6 +25,7 @@ class ReportAgencySummary(models.AbstractModel):
         rows = []
         all_levels = []
         late_units = []
+        # sudo: whole scope read; access checked per appraisal
         by_unit = appraisals.sudo().grouped("department_id")
         units = sorted(by_unit, key=lambda d: d.complete_name or "")
         for number, unit in enumerate(units, start=1):

@@ -45,6 +45,7 @@ class ReportTaskList(models.AbstractModel):
         """One dict per appraisal: the counted tasks whose deadline falls in the
         period, with the totals and the on-time and late rates."""
         appraisals.check_access("read")
+        # sudo: whole scope read; access checked per appraisal
         tasks = (
             self.env["hr.kpi.task"]
             .sudo()
@@ -57,6 +58,7 @@ class ReportTaskList(models.AbstractModel):
         forms = []
         for appraisal in appraisals:
             rows = []
+            # sudo: whole scope read; access checked per appraisal
             for number, task in enumerate(
                 tasks.get(appraisal.sudo(), self.env["hr.kpi.task"]), start=1
             ):

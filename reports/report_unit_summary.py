@@ -50,6 +50,7 @@ class ReportUnitSummary(models.AbstractModel):
         domain = [("period_id", "=", period.id)]
         if department:
             domain.append(("department_id", "child_of", department.id))
+        # sudo: whole scope read; access checked per appraisal
         appraisals = self.env["hr.kpi.appraisal"].sudo().search(domain)
         appraisals = appraisals.sudo(False)
         appraisals.check_access("read")
@@ -69,6 +70,7 @@ class ReportUnitSummary(models.AbstractModel):
         """One line per unit and quota group: excellent count against the cap."""
         lines = []
         Quota = self.env["hr.kpi.quota"]
+        # sudo: whole scope read; access checked per appraisal
         for department, members in appraisals.sudo().grouped("department_id").items():
             for result in Quota._check(members):
                 unit = department.name or ""
@@ -112,9 +114,12 @@ class ReportUnitSummary(models.AbstractModel):
 
     @api.model
     def _head_of(self, company, department, appraisals):
+        # sudo: names printed in the header and signatures
         department = department.sudo()
         if not department and appraisals:
+            # sudo: the agency (root unit) printed in the header
             root_id = int(appraisals[:1].sudo().department_id.parent_path.split("/")[0])
+            # sudo: the agency (root unit) printed in the header
             department = self.env["hr.department"].sudo().browse(root_id)
         head = department.kpi_decider_id or department.manager_id
         return head.name or ""

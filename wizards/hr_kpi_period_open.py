@@ -60,6 +60,7 @@ class HrKpiPeriodOpen(models.TransientModel):
         if user.has_group("l10n_vn_hr_kpi.group_kpi_focal_point"):
             # sudo: which units the user is focal point of, to check his right
             own_units = user.employee_ids.sudo().kpi_focal_department_ids
+            # sudo: rights checked by the action first
             if department and department.sudo().filtered_domain(
                 [("id", "child_of", own_units.ids)]
             ):

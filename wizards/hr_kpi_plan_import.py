@@ -189,6 +189,7 @@ class HrKpiPlanImport(models.TransientModel):
             if p.code
         }
         # names and e-mails only: the assignment itself is checked as the user
+        # sudo: rights checked by the action first
         employees = (
             self.env["hr.employee"].sudo().search([("company_id", "=", company.id)])
         )
