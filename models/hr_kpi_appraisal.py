@@ -1153,13 +1153,16 @@ class HrKpiAppraisal(models.Model):
     def action_submit_self(self):
         self._check_step("submit_self")
         now = fields.Datetime.now()
-        for appraisal in self:
-            appraisal._workflow_write(
+        # one write per value of the only field that differs
+        for on_behalf, appraisals in self.grouped(
+            lambda a: not a._kpi_is_self()
+        ).items():
+            appraisals._workflow_write(
                 {
                     "state": "self_submitted",
                     "returned_to": False,
                     "self_submitted_by_id": self.env.uid,
-                    "self_submitted_on_behalf": not appraisal._kpi_is_self(),
+                    "self_submitted_on_behalf": on_behalf,
                     "self_submitted_date": now,
                 }
             )
@@ -1190,14 +1193,17 @@ class HrKpiAppraisal(models.Model):
                     )
                 )
         now = fields.Datetime.now()
-        for appraisal in self:
-            appraisal._workflow_write(
+        # one write per value of the only field that differs
+        for without_self, appraisals in self.grouped(
+            lambda a: a.state == "draft"
+        ).items():
+            appraisals._workflow_write(
                 {
                     "state": "reviewed",
                     "reviewed_by_id": self.env.uid,
                     "reviewed_date": now,
                     "returned_to": False,
-                    "no_self_evaluation": appraisal.state == "draft",
+                    "no_self_evaluation": without_self,
                 }
             )
         return True
