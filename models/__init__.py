@@ -26,3 +26,7 @@ from . import hr_kpi_unit_kpi
 from . import hr_kpi_demo_plan
 from . import hr_kpi_unit_summary
 from . import res_company
+from . import hr_kpi_rollup
+from . import hr_kpi_appraisal_rollup
+from . import hr_employee_rollup
+from . import hr_kpi_demo_rollup

@@ -52,10 +52,15 @@ class HrKpiQuota(models.AbstractModel):
         )
 
     @api.model
-    def _cap(self, rule_set, denominator, exception=False):
-        percent = (
-            rule_set.quota_exception_percent if exception else rule_set.quota_percent
-        )
+    def _cap(self, rule_set, denominator, exception=False, percent=None):
+        """The cap for ``denominator``; ``percent`` replaces the rule set's monthly
+        percent (the annual roll-up passes its own)."""
+        if percent is None:
+            percent = (
+                rule_set.quota_exception_percent
+                if exception
+                else rule_set.quota_percent
+            )
         raw = percent * denominator / 100.0
         # guard against 0.2 * 5 = 0.9999999
         raw = float_round(raw, precision_digits=6)

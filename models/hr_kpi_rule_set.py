@@ -215,6 +215,71 @@ class HrKpiRuleSet(models.Model):
         help="Used by a decided appraisal: it can only be superseded by a new version.",
     )
 
+    # ---- Quarterly and annual roll-up, consequence flags (issue #7 parts 1, 4) --
+    rollup_min_months = fields.Integer(
+        string="Months needed for an annual level",
+        default=6,
+        required=True,
+        help="Fewer months evaluated in the year: the employee is not classified for "
+        "the year (NĐ 90/2020 rule, kept as the default; NĐ 335/2025 Điều 21 "
+        "classifies on the period actually worked). 1 classifies every partial year.",
+    )
+    rollup_quota_percent = fields.Float(
+        string="Annual quota (%)",
+        default=20.0,
+        required=True,
+        help="Cap of the annual excellently completed level, with the denominator, "
+        "scope, rounding and mode of the monthly quota (NĐ 335/2025 Điều 20 khoản 5).",
+    )
+    rollup_apply_vetoes = fields.Boolean(
+        string="Vetoes apply to the whole year",
+        default=True,
+        help="A month under a veto (discipline of reprimand or more, degradation, "
+        "corruption in the unit led) makes the quarter and the year not completed: "
+        "NĐ 335/2025 Điều 20 khoản 4 speaks of the evaluation year.",
+    )
+    rollup_fail_month_blocks_excellent = fields.Boolean(
+        string="A month not completed bars excellent",
+        default=True,
+        help="A quarter or a year with a month rated not completed cannot be rated "
+        "excellently completed (local practice, regulations §5: rules on the counts "
+        "of months per level).",
+    )
+    rollup_fail_quarter_blocks_excellent = fields.Boolean(
+        string="A quarter not completed bars an excellent year",
+        default=True,
+        help="One quarter rated not completed: the year cannot be rated excellently "
+        "completed (Hưng Yên HD 02, regulations §5).",
+    )
+    flag_fail_quarters = fields.Integer(
+        string="Consecutive quarters not completed (flag)",
+        default=2,
+        required=True,
+        help="Quarters in a row rated not completed that flag the employee for a "
+        "report to the leadership (replacement or transfer; Hưng Yên HD 02).",
+    )
+    flag_fail_years = fields.Integer(
+        string="Consecutive years not completed (flag)",
+        default=2,
+        required=True,
+        help="Years in a row rated not completed: grounds for dismissal (NĐ 335/2025, "
+        "Luật Cán bộ, công chức 2025).",
+    )
+    flag_excellent_quarters = fields.Integer(
+        string="Consecutive excellent quarters (flag)",
+        default=4,
+        required=True,
+        help="Quarters in a row rated excellently completed that flag the employee "
+        "for an emulation proposal.",
+    )
+    flag_excellent_years = fields.Integer(
+        string="Consecutive excellent years (flag)",
+        default=2,
+        required=True,
+        help="Years in a row rated excellently completed that flag the employee for "
+        "an emulation or commendation proposal.",
+    )
+
     _sql_constraints = [
         (
             "code_version_uniq",
@@ -259,6 +324,48 @@ class HrKpiRuleSet(models.Model):
             )
         )
         return {rule_set.id for (rule_set,) in groups}
+
+    @api.constrains(
+        "rollup_min_months",
+        "rollup_quota_percent",
+        "flag_fail_quarters",
+        "flag_fail_years",
+        "flag_excellent_quarters",
+        "flag_excellent_years",
+    )
+    def _check_rollup_rules(self):
+        for rule_set in self:
+            if not 1 <= rule_set.rollup_min_months <= 12:
+                raise ValidationError(
+                    self.env._(
+                        "Rule set %(name)s: the months needed for an annual level "
+                        "are between 1 and 12.",
+                        name=rule_set.name,
+                    )
+                )
+            if not 0 <= rule_set.rollup_quota_percent <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Rule set %(name)s: the annual quota is a percentage between "
+                        "0 and 100.",
+                        name=rule_set.name,
+                    )
+                )
+            if (
+                min(
+                    rule_set.flag_fail_quarters,
+                    rule_set.flag_fail_years,
+                    rule_set.flag_excellent_quarters,
+                    rule_set.flag_excellent_years,
+                )
+                < 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule set %(name)s: a streak that raises a flag is at least 1.",
+                        name=rule_set.name,
+                    )
+                )
 
     @api.constrains("general_max", "task_max", "bonus_max", "rounding_digits")
     def _check_structure(self):

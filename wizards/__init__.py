@@ -16,3 +16,5 @@ from . import hr_kpi_task_carry_over
 from . import hr_kpi_plan_import
 from . import hr_kpi_decision_plan
 from . import hr_kpi_report_wizard
+from . import hr_kpi_rollup_year
+from . import hr_kpi_rollup_year_line

@@ -1,0 +1,260 @@
+"""Demo: the ward's full past year (the 12 months of the previous calendar
+year, decided within the quotas and locked), its quarterly and annual results,
+and the annual levels decided by the heads.
+
+Called from ``demo/hr_kpi_rollup_demo.xml``; does nothing without the ward.
+Kept fast: every create is batched, two or three tasks per person and month,
+one decision per month for the whole ward.
+"""
+
+import random
+from datetime import date, timedelta
+
+from odoo import api, models
+
+from .hr_kpi_demo import DEMO_WARD_NAME
+
+# (product code, quantity range) of a past month's tasks
+PAST_TASKS = [
+    ("VB01", (2, 6)),
+    ("MC01", (8, 20)),
+    ("BC01", (1, 4)),
+    ("TD01", (2, 4)),
+    ("KT01", (1, 3)),
+]
+
+
+class HrKpiDemo(models.AbstractModel):
+    _inherit = "hr.kpi.demo"
+
+    @api.model
+    def _generate_rollup_ward(self, company_name=DEMO_WARD_NAME, today=None):
+        company = self.env["res.company"].search([("name", "=", company_name)], limit=1)
+        if not company:
+            return
+        today = today or date.today()
+        # sudo: demo data generator, run at install
+        demo = (
+            self.sudo()
+            .with_company(company)
+            .with_context(
+                tracking_disable=True,
+                kpi_rollup_defer=True,
+                kpi_rollup_no_activity=True,
+                mail_create_nolog=True,
+                mail_notrack=True,
+            )
+        )
+        demo._generate_past_year(company, today.year - 1)
+
+    @api.model
+    def _generate_past_year(self, company, year):
+        Period = self.env["hr.kpi.period"]
+        employees = self.env["hr.employee"].search(
+            [("company_id", "=", company.id)], order="id"
+        )
+        configs = self.env["hr.kpi.evaluation.config"].search(
+            [("employee_id", "in", employees.ids)]
+        )
+        if not configs:
+            return
+        self._demo_past_rule_set(company, year)
+        # the configurations of the demo start with the past year
+        configs.filtered(lambda c: c.date_start > date(year, 1, 1)).write(
+            {"date_start": date(year, 1, 1)}
+        )
+        starts = [date(year, month, 1) for month in range(1, 13)]
+        existing = Period.search(
+            [("company_id", "=", company.id), ("date_start", "in", starts)]
+        )
+        new_starts = [s for s in starts if s not in existing.mapped("date_start")]
+        periods = Period.create(
+            [{"company_id": company.id, "date_start": s} for s in new_starts]
+        )
+        if not periods:
+            return
+        products = self._demo_catalogue(company)
+        in_force = {c.employee_id: c for c in configs}
+        staff = employees.filtered(lambda e: e in in_force)
+        # two cases for the consequence flags: a weak second half-year and a
+        # strong full year (never a demo login)
+        no_login = staff.filtered(
+            lambda e: (
+                not e.user_id
+                and in_force[e].subject_group not in ("leader_head", "leader_deputy")
+            )
+        )
+        weak = no_login[:1]
+        strong = no_login[1:2]
+        self._demo_past_tasks(staff, products, periods, weak, strong)
+        appraisals = self.env["hr.kpi.appraisal"].create(
+            [
+                {
+                    "employee_id": employee.id,
+                    "period_id": period.id,
+                    "department_id": config.department_id.id
+                    or employee.department_id.id,
+                    "subject_group": config.subject_group,
+                    "task_group": config.task_group or False,
+                    "evaluator_employee_id": config.evaluator_id.id,
+                    "decider_employee_id": config.decider_id.id,
+                    "rule_set_id": (config.rule_set_id or period.rule_set_id).id,
+                }
+                for period in periods
+                for employee, config in in_force.items()
+                if employee in staff
+            ]
+        )
+        self._demo_past_scores(appraisals, weak)
+        self._demo_past_decide(appraisals)
+        Rollup = self.env["hr.kpi.rollup"]
+        Rollup._kpi_compute_years(company, [year])
+        self._demo_past_annual_decision(company, year)
+
+    @api.model
+    def _demo_past_rule_set(self, company, year):
+        """A version of the national rule set in force in the past year when none
+        is (the shipped one starts in 2026)."""
+        RuleSet = self.env["hr.kpi.rule.set"]
+        if RuleSet._get_for_date(company, date(year, 1, 1)):
+            return
+        shipped = self.env.ref("l10n_vn_hr_kpi.rule_set_nd335_2026")
+        shipped.copy(
+            {
+                "company_id": company.id,
+                "date_from": date(year, 1, 1),
+                "date_to": date(year, 12, 31),
+                "is_default": True,
+            }
+        )
+
+    @api.model
+    def _demo_past_tasks(self, staff, products, periods, weak, strong):
+        vals_list = []
+        for period in periods:
+            month = period.date_start.month
+            for employee in staff:
+                rng = random.Random(employee.id * 1000 + month * 7 + period.id)
+                assigner = employee.parent_id or employee.department_id.manager_id
+                if employee == strong:
+                    profile = "strong"
+                elif employee == weak and month >= 7:
+                    profile = "failing"
+                else:
+                    profile = rng.choice(
+                        ["steady", "steady", "steady", "strong", "late", "sloppy"]
+                    )
+                for code, (low, high) in rng.sample(PAST_TASKS, rng.randint(2, 3)):
+                    product = products.get(code)
+                    if not product:
+                        continue
+                    quantity = rng.randint(low, high)
+                    deadline = period.date_start + timedelta(days=rng.randint(5, 25))
+                    certifier = assigner if assigner != employee else employee.browse()
+                    vals = {
+                        "name": product.name,
+                        "employee_id": employee.id,
+                        "assigner_id": (assigner != employee and assigner.id) or False,
+                        "product_id": product.id,
+                        "quantity": quantity,
+                        "deadline": deadline,
+                        "date_assigned": period.date_start,
+                        "origin": "plan",
+                    }
+                    if profile == "failing":
+                        vals.update(
+                            {
+                                "completed_quantity": 0,
+                                "quality_passed_quantity": 0,
+                                "state": "in_progress",
+                            }
+                        )
+                    else:
+                        vals.update(
+                            self._demo_outcome(
+                                rng, profile, quantity, deadline, certifier
+                            )
+                        )
+                    vals_list.append(vals)
+        self.env["hr.kpi.task"].with_context(kpi_task_internal=True).create(vals_list)
+
+    @api.model
+    def _demo_past_scores(self, appraisals, weak):
+        """General criteria: full marks, one point less on some criteria, few
+        writes (one per distinct value)."""
+        lines = appraisals.line_ids
+        by_value = {}
+        for line in lines:
+            rng = random.Random(line.id)
+            value = line.max_points
+            if line.appraisal_id.employee_id == weak and (
+                line.appraisal_id.period_start.month >= 7
+            ):
+                value = 0.0
+            elif rng.random() < 0.15 and line.scoring_type != "binary":
+                value = max(0.0, line.max_points - 1.0)
+            by_value.setdefault(value, lines.browse())
+            by_value[value] |= line
+        for value, group in by_value.items():
+            group.write({"self_points": value})
+        for appraisal in appraisals.filtered(
+            lambda a: a.needs_attention and not a.zero_assignment_resolution
+        ):
+            appraisal.zero_assignment_resolution = "zero"
+        for level, group in appraisals.grouped("level_computed").items():
+            group.write(
+                {"level_self": level, "level_proposed": level, "state": "reviewed"}
+            )
+
+    @api.model
+    def _demo_past_decide(self, appraisals):
+        """Each month decided within the quota of each unit, published and
+        locked."""
+        Appraisal = self.env["hr.kpi.appraisal"]
+        Quota = self.env["hr.kpi.quota"]
+        for period, month in appraisals.grouped("period_id").items():
+            levels = {}
+            for unit in month.grouped("department_id").values():
+                unit_levels = {a.id: a.level_decision for a in unit}
+                for result in Quota._check(unit, levels=unit_levels):
+                    for appraisal in result.over_cap:
+                        unit_levels[appraisal.id] = "good"
+                levels.update(unit_levels)
+            Appraisal._decide({Appraisal.browse(i): lvl for i, lvl in levels.items()})
+            month._workflow_write(
+                {
+                    "state": "published",
+                    "published_date": period.date_end + timedelta(days=8),
+                }
+            )
+            month._workflow_write({"state": "locked"})
+
+    @api.model
+    def _demo_past_annual_decision(self, company, year):
+        """The annual levels decided as proposed, downgraded to good from the
+        lowest score up where a unit's annual quota would be exceeded."""
+        Rollup = self.env["hr.kpi.rollup"]
+        rollups = Rollup.search(
+            [
+                ("company_id", "=", company.id),
+                ("year", "=", year),
+                ("quarter", "=", 0),
+                ("state", "=", "computed"),
+            ]
+        )
+        levels = {r.id: r.level_computed for r in rollups}
+        for (
+            _unit,
+            _year,
+            _group,
+            _rs,
+            count,
+            cap,
+            members,
+        ) in rollups._kpi_quota_results(levels):
+            excellent = members.filtered(
+                lambda r: levels.get(r.id) == "excellent"
+            ).sorted(lambda r: (r.score, r.months_excellent))
+            for rollup in excellent[: max(0, count - cap)]:
+                levels[rollup.id] = "good"
+        Rollup._kpi_decide({Rollup.browse(i): lvl for i, lvl in levels.items()})

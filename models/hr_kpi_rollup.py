@@ -1,0 +1,819 @@
+"""Quarterly and annual roll-up of the monthly results (issue #7 parts 1 and 4).
+
+One record per employee and quarter, and one per employee and year, computed
+from the final monthly appraisals (locked, or with their appeal resolved) by
+``_kpi_compute_years``; the figures are stored so that lists and pivots are
+fast. The annual level is decided by the head within the annual quota
+(``_kpi_decide``, used by the year-end wizard). The consequence flags HR acts on
+(not completed two quarters or two years in a row, excellent streaks) are
+stored booleans set by ``_kpi_compute_flags``.
+
+Sources: NĐ 335/2025 Điều 20 (levels, vetoes, quota), Điều 21 (annual
+classification from the monthly results, transferred with the employee);
+research/regulations.md §5 and §8.2.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .hr_kpi_rule_set import LEVEL_LETTERS, level_selection
+
+# Monthly appraisals whose result is final: the roll-up counts only them. A
+# resolved appeal is final (it is locked at the next cron run).
+ROLLUP_STATES = ("appeal_resolved", "locked")
+LEVEL_RANK = {"fail": 0, "done": 1, "good": 2, "excellent": 3}
+QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
+# Figures written by the computation; compared before writing.
+COMPUTED_FIELDS = (
+    "company_id",
+    "department_id",
+    "decider_employee_id",
+    "rule_set_id",
+    "task_group",
+    "months_evaluated",
+    "months_excellent",
+    "months_good",
+    "months_done",
+    "months_fail",
+    "months_vetoed",
+    "quarters_fail",
+    "total_mean",
+    "task_mean",
+    "general_mean",
+    "score",
+    "level_by_score",
+    "level_computed",
+    "level_reasons",
+)
+
+
+class HrKpiRollup(models.Model):
+    _name = "hr.kpi.rollup"
+    _description = "Quarterly and annual KPI result"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "year desc, quarter, department_id, employee_id"
+    _check_company_auto = True
+
+    employee_id = fields.Many2one(
+        "hr.employee", required=True, index=True, readonly=True, check_company=True
+    )
+    user_id = fields.Many2one(related="employee_id.user_id", string="User")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
+    year = fields.Integer(required=True, index=True, readonly=True, aggregator=False)
+    quarter = fields.Integer(
+        required=True,
+        default=0,
+        readonly=True,
+        aggregator=False,
+        help="1 to 4 for a quarter, 0 for the year.",
+    )
+    period_type = fields.Selection(
+        [("quarter", "Quarter"), ("year", "Year")],
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    name = fields.Char(compute="_compute_name", store=True)
+    department_id = fields.Many2one(
+        "hr.department",
+        string="Unit",
+        index=True,
+        readonly=True,
+        check_company=True,
+        help="The employee's unit in the last month evaluated: the result is "
+        "transferred with the employee when he or she changes unit "
+        "(NĐ 335/2025 Điều 21).",
+    )
+    decider_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Decider",
+        index="btree_not_null",
+        readonly=True,
+        check_company=True,
+        help="The decider of the last month evaluated.",
+    )
+    rule_set_id = fields.Many2one(
+        "hr.kpi.rule.set", readonly=True, ondelete="restrict", index=True
+    )
+    task_group = fields.Char(readonly=True)
+    rollup_method = fields.Selection(
+        related="rule_set_id.rollup_method", store=True, string="Method"
+    )
+    months_evaluated = fields.Integer(readonly=True)
+    months_excellent = fields.Integer(string="Months excellent", readonly=True)
+    months_good = fields.Integer(string="Months good", readonly=True)
+    months_done = fields.Integer(string="Months completed", readonly=True)
+    months_fail = fields.Integer(string="Months not completed", readonly=True)
+    months_vetoed = fields.Integer(string="Months under a veto", readonly=True)
+    quarters_fail = fields.Integer(string="Quarters not completed", readonly=True)
+    total_mean = fields.Float(
+        string="Mean of monthly totals", readonly=True, aggregator="avg"
+    )
+    task_mean = fields.Float(
+        string="Mean of monthly task scores", readonly=True, aggregator="avg"
+    )
+    general_mean = fields.Float(
+        string="Mean of monthly general scores", readonly=True, aggregator="avg"
+    )
+    general_annual_score = fields.Float(
+        string="Annual general score",
+        tracking=True,
+        help="Method (ii): the general block assessed for the year; the mean of the "
+        "monthly general scores until the head enters it.",
+    )
+    general_annual_entered = fields.Boolean(readonly=True)
+    score = fields.Float(readonly=True, aggregator="avg")
+    level_by_score = fields.Selection(
+        level_selection(), string="Level from points", readonly=True
+    )
+    level_computed = fields.Selection(
+        level_selection(), string="Proposed level", readonly=True, index=True
+    )
+    level_reasons = fields.Text(readonly=True)
+    level_final = fields.Selection(
+        level_selection(),
+        string="Decided level",
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
+    level = fields.Selection(
+        level_selection(),
+        compute="_compute_level",
+        store=True,
+        index=True,
+        help="The decided level of the year, else the proposed one; the computed "
+        "level of a quarter.",
+    )
+    state = fields.Selection(
+        [
+            ("computed", "Computed"),
+            ("decided", "Decided"),
+            ("not_classified", "Not classified"),
+        ],
+        default="computed",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    decided_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
+    decided_date = fields.Datetime(readonly=True)
+    decision_note = fields.Text(readonly=True)
+    flag_fail_quarters = fields.Boolean(
+        string="Not completed in consecutive quarters",
+        readonly=True,
+        index=True,
+        help="Report to the leadership for replacement or transfer.",
+    )
+    flag_fail_years = fields.Boolean(
+        string="Not completed in consecutive years",
+        readonly=True,
+        index=True,
+        help="Grounds for dismissal (NĐ 335/2025).",
+    )
+    flag_excellent_streak = fields.Boolean(
+        string="Excellent streak",
+        readonly=True,
+        index=True,
+        help="Consecutive quarters or years excellently completed: for emulation "
+        "proposals.",
+    )
+    has_flag = fields.Boolean(compute="_compute_has_flag", store=True, index=True)
+    use_letters = fields.Boolean(related="rule_set_id.use_letters")
+
+    _sql_constraints = [
+        (
+            "employee_year_quarter_uniq",
+            "UNIQUE(employee_id, year, quarter)",
+            "An employee has one result per quarter and one per year.",
+        ),
+        (
+            "quarter_check",
+            "CHECK(quarter >= 0 AND quarter <= 4)",
+            "The quarter is 1 to 4 (0 for the year).",
+        ),
+    ]
+
+    @api.depends("employee_id.name", "year", "quarter")
+    def _compute_name(self):
+        for rollup in self:
+            period = (
+                f"Q{rollup.quarter}/{rollup.year}" if rollup.quarter else rollup.year
+            )
+            rollup.name = f"{rollup.employee_id.name or ''} – {period}"
+
+    @api.depends("level_final", "level_computed", "state")
+    def _compute_level(self):
+        for rollup in self:
+            rollup.level = (
+                False
+                if rollup.state == "not_classified"
+                else rollup.level_final or rollup.level_computed
+            )
+
+    @api.depends("flag_fail_quarters", "flag_fail_years", "flag_excellent_streak")
+    def _compute_has_flag(self):
+        for rollup in self:
+            rollup.has_flag = (
+                rollup.flag_fail_quarters
+                or rollup.flag_fail_years
+                or rollup.flag_excellent_streak
+            )
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kpi_compute_years(self, company, years, employees=None):
+        """Compute the quarters and the year of ``years`` for the employees of
+        ``company`` (or only ``employees``) from their final monthly appraisals:
+        one search for the appraisals, one for the existing results."""
+        years = sorted(set(years))
+        # sudo: the roll-up counts every final appraisal of the employees,
+        # whoever triggers it (a head, the lock of a month)
+        Appraisal = self.env["hr.kpi.appraisal"].sudo()
+        Rollup = self.sudo()
+        domain = [
+            ("company_id", "=", company.id),
+            ("state", "in", ROLLUP_STATES),
+            ("period_start", ">=", date(years[0], 1, 1)),
+            ("period_start", "<=", date(years[-1], 12, 31)),
+        ]
+        existing_domain = [("company_id", "=", company.id), ("year", "in", years)]
+        if employees is not None:
+            domain.append(("employee_id", "in", employees.ids))
+            existing_domain.append(("employee_id", "in", employees.ids))
+        appraisals = Appraisal.search(domain, order="period_start, id")
+        existing = {
+            (r.employee_id.id, r.year, r.quarter): r
+            for r in Rollup.search(existing_domain)
+        }
+        months = defaultdict(list)
+        for appraisal in appraisals:
+            start = appraisal.period_start
+            months[(appraisal.employee_id.id, start.year)].append(appraisal)
+        keys = set(months) | {(emp, year) for (emp, year, _q) in existing}
+        to_create = []
+        touched = Rollup.browse()
+        for emp_id, year in sorted(keys):
+            year_months = months.get((emp_id, year), [])
+            quarter_levels = []
+            for quarter, (first, last) in QUARTER_MONTHS.items():
+                in_quarter = [
+                    a for a in year_months if first <= a.period_start.month <= last
+                ]
+                record = existing.get((emp_id, year, quarter))
+                if not in_quarter and not record:
+                    continue
+                vals = self._kpi_rollup_values(in_quarter, company, quarter)
+                quarter_levels.append(vals["level_computed"])
+                touched |= self._kpi_store(
+                    record, emp_id, year, quarter, vals, to_create
+                )
+            record = existing.get((emp_id, year, 0))
+            if not year_months and not record:
+                continue
+            vals = self._kpi_rollup_values(
+                year_months, company, 0, quarter_levels=quarter_levels, record=record
+            )
+            touched |= self._kpi_store(record, emp_id, year, 0, vals, to_create)
+        created = Rollup.create(to_create)
+        touched |= created
+        if touched:
+            employee_ids = touched.employee_id
+            self._kpi_compute_flags(employee_ids)
+        return touched
+
+    @api.model
+    def _kpi_store(self, record, emp_id, year, quarter, vals, to_create):
+        """Write the changed figures of ``record``, or queue its creation. A
+        decided year whose proposed level changes goes back to the head."""
+        not_classified = vals.pop("not_classified")
+        if not record:
+            vals.update(
+                employee_id=emp_id,
+                year=year,
+                quarter=quarter,
+                period_type="quarter" if quarter else "year",
+                general_annual_score=vals["general_mean"],
+                state="not_classified" if not_classified else "computed",
+            )
+            to_create.append(vals)
+            return self.browse()
+        changes = {}
+        for fname in COMPUTED_FIELDS:
+            value = vals[fname]
+            current = record[fname]
+            if isinstance(current, models.BaseModel):
+                current = current.id
+            if current != value:
+                changes[fname] = value
+        if not record.general_annual_entered and (
+            record.general_annual_score != vals["general_mean"]
+        ):
+            changes["general_annual_score"] = vals["general_mean"]
+        new_state = record.state
+        if not_classified:
+            new_state = "not_classified"
+        elif record.state == "not_classified" or (
+            record.state == "decided"
+            and (
+                "level_computed" in changes
+                or LEVEL_RANK[record.level_final or "fail"]
+                > LEVEL_RANK[vals["level_computed"] or "fail"]
+            )
+        ):
+            new_state = "computed"
+        if new_state != record.state:
+            changes["state"] = new_state
+            if new_state != "decided":
+                changes.update(
+                    level_final=False, decided_by_id=False, decided_date=False
+                )
+        if changes:
+            record.write(changes)
+            if (
+                record.quarter == 0
+                and changes.get("state") == "computed"
+                and ("level_computed" in changes)
+            ):
+                record.message_post(
+                    body=self.env._(
+                        "The monthly results changed; the proposed level is now "
+                        "%(level)s. Decide the year again.",
+                        level=record._kpi_level_label(vals["level_computed"]),
+                    )
+                )
+        return record
+
+    @api.model
+    def _kpi_rollup_values(
+        self, appraisals, company, quarter, quarter_levels=(), record=None
+    ):
+        """Figures of one quarter (``quarter`` 1-4) or year (0) from the final
+        monthly ``appraisals`` of one employee, in date order."""
+        engine = self.env["hr.kpi.engine"]
+        last = appraisals[-1] if appraisals else None
+        rule_set = last.rule_set_id if last else (record and record.rule_set_id)
+        counts = dict.fromkeys(("excellent", "good", "done", "fail"), 0)
+        for appraisal in appraisals:
+            level = appraisal.level_final or appraisal.level_computed
+            if level:
+                counts[level] += 1
+        count = len(appraisals)
+        vals = {
+            "company_id": company.id,
+            "department_id": last.department_id.id if last else False,
+            "decider_employee_id": last.decider_employee_id.id if last else False,
+            "rule_set_id": rule_set.id if rule_set else False,
+            "task_group": (last.task_group or False) if last else False,
+            "months_evaluated": count,
+            "months_excellent": counts["excellent"],
+            "months_good": counts["good"],
+            "months_done": counts["done"],
+            "months_fail": counts["fail"],
+            "months_vetoed": sum(1 for a in appraisals if a.is_vetoed),
+            "quarters_fail": sum(1 for lvl in quarter_levels if lvl == "fail"),
+            "total_mean": 0.0,
+            "task_mean": 0.0,
+            "general_mean": 0.0,
+            "score": 0.0,
+            "level_by_score": False,
+            "level_computed": False,
+            "level_reasons": False,
+            "not_classified": False,
+        }
+        if not count or not rule_set:
+            vals["not_classified"] = True
+            return vals
+        _ = self.env._
+
+        def mean(fname):
+            return engine._round(sum(a[fname] for a in appraisals) / count, rule_set)
+
+        vals["total_mean"] = mean("total_score")
+        vals["task_mean"] = mean("task_score")
+        vals["general_mean"] = mean("general_score")
+        score = vals["total_mean"]
+        if quarter == 0 and rule_set.rollup_method == "task_plus_annual_general":
+            general = (
+                record.general_annual_score
+                if record and record.general_annual_entered
+                else vals["general_mean"]
+            )
+            score = engine._round(
+                min(100.0, max(0.0, vals["task_mean"] + general)), rule_set
+            )
+        vals["score"] = score
+        reasons = []
+        if quarter == 0 and count < rule_set.rollup_min_months:
+            vals["not_classified"] = True
+            vals["level_reasons"] = _(
+                "%(count)s months evaluated, fewer than the %(needed)s needed for an "
+                "annual level.",
+                count=count,
+                needed=rule_set.rollup_min_months,
+            )
+            return vals
+        level = engine._level_from_score(score, rule_set)
+        vals["level_by_score"] = level
+        if rule_set.rollup_apply_vetoes and vals["months_vetoed"]:
+            level = "fail"
+            reasons.append(
+                _(
+                    "%(count)s month(s) under a veto: not completed "
+                    "(NĐ 335/2025 Điều 20 khoản 4).",
+                    count=vals["months_vetoed"],
+                )
+            )
+        if (
+            level == "excellent"
+            and rule_set.rollup_fail_month_blocks_excellent
+            and counts["fail"]
+        ):
+            level = "good"
+            reasons.append(
+                _("A month rated not completed: cannot be excellently completed.")
+            )
+        if (
+            level == "excellent"
+            and quarter == 0
+            and rule_set.rollup_fail_quarter_blocks_excellent
+            and vals["quarters_fail"]
+        ):
+            level = "good"
+            reasons.append(
+                _("A quarter rated not completed: cannot be excellently completed.")
+            )
+        vals["level_computed"] = level
+        vals["level_reasons"] = "\n".join(reasons) or False
+        return vals
+
+    @api.model
+    def _kpi_compute_flags(self, employees):
+        """Set the consequence flags on every result of ``employees``: streaks
+        of quarters and of years, each against the lengths of its rule set."""
+        # sudo: the flags follow from every result of the employee
+        rollups = self.sudo().search(
+            [("employee_id", "in", employees.ids), ("state", "!=", "not_classified")],
+            order="employee_id, year, quarter",
+        )
+        new_values = {}
+        for _employee, records in rollups.grouped("employee_id").items():
+            streaks = {}  # (kind, level) -> (last index, length)
+            for rollup in records.sorted(lambda r: (r.quarter == 0, r.year, r.quarter)):
+                rule_set = rollup.rule_set_id
+                if rollup.quarter:
+                    kind, index = "quarter", rollup.year * 4 + rollup.quarter
+                else:
+                    kind, index = "year", rollup.year
+                lengths = {}
+                for level in ("fail", "excellent"):
+                    last_index, length = streaks.get((kind, level), (None, 0))
+                    if rollup.level == level:
+                        length = length + 1 if last_index == index - 1 else 1
+                        streaks[(kind, level)] = (index, length)
+                        lengths[level] = length
+                    else:
+                        streaks.pop((kind, level), None)
+                if kind == "quarter":
+                    fail_n = rule_set.flag_fail_quarters
+                    excellent_n = rule_set.flag_excellent_quarters
+                else:
+                    fail_n = rule_set.flag_fail_years
+                    excellent_n = rule_set.flag_excellent_years
+                new_values[rollup] = {
+                    "flag_fail_quarters": kind == "quarter"
+                    and lengths.get("fail", 0) >= fail_n,
+                    "flag_fail_years": kind == "year"
+                    and lengths.get("fail", 0) >= fail_n,
+                    "flag_excellent_streak": lengths.get("excellent", 0) >= excellent_n,
+                }
+        unclassified = self.sudo().search(
+            [
+                ("employee_id", "in", employees.ids),
+                ("state", "=", "not_classified"),
+                ("has_flag", "=", True),
+            ]
+        )
+        for rollup in unclassified:
+            new_values[rollup] = dict.fromkeys(
+                ("flag_fail_quarters", "flag_fail_years", "flag_excellent_streak"),
+                False,
+            )
+        # one write per distinct set of flags
+        by_values = defaultdict(lambda: self.sudo().browse())
+        for rollup, vals in new_values.items():
+            if any(rollup[f] != v for f, v in vals.items()):
+                by_values[tuple(sorted(vals.items()))] |= rollup
+        newly_flagged = self.sudo().browse()
+        for items, records in by_values.items():
+            vals = dict(items)
+            if any(vals.values()):
+                newly_flagged |= records.filtered(lambda r: not r.has_flag)
+            records.write(vals)
+        newly_flagged._kpi_notify_flags()
+
+    def _kpi_notify_flags(self):
+        """A to-do for the HR officers of the company on each newly flagged
+        result (those who act on the consequences)."""
+        if not self or self.env.context.get("kpi_rollup_no_activity"):
+            return
+        group = self.env.ref(
+            "l10n_vn_hr_kpi.group_kpi_hr_officer", raise_if_not_found=False
+        )
+        activity_type = self.env.ref(
+            "mail.mail_activity_data_todo", raise_if_not_found=False
+        )
+        if not group or not activity_type:
+            return
+        system = self.env.ref("base.group_system")
+        vals_list = []
+        model_id = self.env["ir.model"]._get_id(self._name)
+        for company, rollups in self.grouped("company_id").items():
+            # sudo: the HR officers of the flagged employees' company
+            officer = (
+                self.env["res.users"]
+                .sudo()
+                .search(
+                    [
+                        ("groups_id", "in", group.id),
+                        ("groups_id", "not in", system.id),
+                        ("company_ids", "in", company.id),
+                    ],
+                    order="id",
+                    limit=1,
+                )
+            )
+            if not officer:
+                continue
+            vals_list += [
+                {
+                    "res_model_id": model_id,
+                    "res_id": rollup.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": officer.id,
+                    "summary": self.env._(
+                        "KPI consequence flag: %(name)s", name=rollup.name
+                    ),
+                }
+                for rollup in rollups
+            ]
+        # sudo: activities for the HR officers, created by whoever triggered
+        self.env["mail.activity"].sudo().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Rights
+    # ------------------------------------------------------------------
+
+    def _kpi_is_hr_officer(self):
+        return self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
+
+    def _kpi_decide_error(self):
+        """Why the current user cannot decide this annual result, or False."""
+        self.ensure_one()
+        _ = self.env._
+        # sudo: who the employee and the decider are; rights are checked here
+        rollup = self.sudo()
+        if rollup.quarter:
+            return _("Only the year's result is decided; a quarter follows its months.")
+        if rollup.state == "not_classified":
+            return _("%(name)s is not classified for the year.", name=rollup.name)
+        if rollup.employee_id.user_id == self.env.user:
+            return _("Nobody can decide his or her own level.")
+        if self._kpi_is_hr_officer():
+            return False
+        if (
+            rollup.decider_employee_id
+            and rollup.decider_employee_id.user_id == self.env.user
+        ):
+            return False
+        head_units = {str(d) for d in self.env.user.kpi_head_department_ids.ids}
+        if rollup.department_id and head_units & set(
+            rollup.department_id.parent_path.split("/")[:-1]
+        ):
+            return False
+        return _(
+            "Only the head of the unit, the decider or the HR officer can decide the "
+            "annual level of %(name)s.",
+            name=rollup.employee_id.name,
+        )
+
+    def _kpi_check_decide(self):
+        self.check_access("read")
+        if self.env.su:
+            return
+        for rollup in self:
+            error = rollup._kpi_decide_error()
+            if error:
+                raise AccessError(error)
+
+    # ------------------------------------------------------------------
+    # Annual decision
+    # ------------------------------------------------------------------
+
+    def _kpi_level_label(self, level):
+        if not level:
+            return ""
+        label = dict(self._fields["level"]._description_selection(self.env))[level]
+        if self[:1].rule_set_id.use_letters:
+            return f"{LEVEL_LETTERS[level]} – {label}"
+        return label
+
+    def _kpi_decide(self, levels, justification=None, note=None):
+        """Decide the annual ``levels`` ({rollup: level}) within the annual quota
+        of each unit (and task group, per the rule set)."""
+        rollups = self.browse().union(*levels)
+        rollups._kpi_check_decide()
+        _ = self.env._
+        for rollup, level in levels.items():
+            if not level:
+                raise UserError(_("%(name)s: choose a level.", name=rollup.name))
+            if LEVEL_RANK[level] > LEVEL_RANK[rollup.level_computed or "fail"]:
+                raise UserError(
+                    _(
+                        "%(name)s: the decided level cannot be higher than the level "
+                        "proposed from the monthly results.",
+                        name=rollup.name,
+                    )
+                )
+        with self.env.cr.savepoint():
+            now = fields.Datetime.now()
+            by_level = defaultdict(lambda: self.sudo().browse())
+            for rollup, level in levels.items():
+                by_level[level] |= rollup
+            for level, records in by_level.items():
+                # sudo: the right to decide was checked above
+                records.sudo().write(
+                    {
+                        "level_final": level,
+                        "state": "decided",
+                        "decided_by_id": self.env.uid,
+                        "decided_date": now,
+                        "decision_note": note or justification or False,
+                    }
+                )
+            rollups._kpi_check_quota(justification)
+        for rollup in rollups:
+            rollup.message_post(
+                body=_(
+                    "Annual level decided: %(level)s.",
+                    level=rollup._kpi_level_label(levels[rollup]),
+                )
+            )
+        self._kpi_compute_flags(rollups.employee_id)
+        return True
+
+    def _kpi_quota_scope(self):
+        """Every annual result of the units (and years) of ``self``."""
+        # sudo: the quota counts every result of the unit, whoever decides
+        return self.sudo().search(
+            [
+                ("quarter", "=", 0),
+                ("year", "in", list(set(self.mapped("year")))),
+                ("department_id", "in", self.department_id.ids),
+                ("state", "!=", "not_classified"),
+            ]
+        )
+
+    def _kpi_quota_results(self, levels=None):
+        """[(unit, year, task group, rule set, count, cap, members)] for the
+        annual quota; ``levels`` ({id: level}) simulates a decision."""
+        levels = levels or {}
+        Quota = self.env["hr.kpi.quota"]
+        results = []
+        groups = defaultdict(lambda: self.sudo().browse())
+        for rollup in self._kpi_quota_scope():
+            rule_set = rollup.rule_set_id
+            task_group = (
+                rollup.task_group or False
+                if rule_set.quota_scope == "unit_task_group"
+                else False
+            )
+            groups[(rollup.department_id, rollup.year, task_group)] |= rollup
+        for (unit, year, task_group), members in groups.items():
+            rule_set = members.sorted("id")[-1:].rule_set_id
+            counts = dict.fromkeys(("excellent", "good", "done", "fail"), 0)
+            for rollup in members:
+                level = levels.get(rollup.id) or rollup.level
+                if level:
+                    counts[level] += 1
+            if rule_set.quota_denominator == "good":
+                denominator = counts["good"]
+            elif rule_set.quota_denominator == "good_excellent":
+                denominator = counts["good"] + counts["excellent"]
+            else:
+                denominator = sum(counts.values())
+            cap = Quota._cap(
+                rule_set, denominator, percent=rule_set.rollup_quota_percent
+            )
+            results.append(
+                (unit, year, task_group, rule_set, counts["excellent"], cap, members)
+            )
+        return results
+
+    def _kpi_check_quota(self, justification=None):
+        for (
+            unit,
+            year,
+            _group,
+            rule_set,
+            count,
+            cap,
+            _members,
+        ) in self._kpi_quota_results():
+            if count <= cap:
+                continue
+            message = self.env._(
+                "%(unit)s, %(year)s: %(count)s rated excellently completed for the "
+                "year for an annual cap of %(cap)s (%(percent)s %%).",
+                unit=unit.display_name,
+                year=year,
+                count=count,
+                cap=cap,
+                percent=rule_set.rollup_quota_percent,
+            )
+            if rule_set.quota_mode == "warn":
+                if (justification or "").strip():
+                    continue
+                message += "\n" + self.env._(
+                    "The rule set allows it only with a written justification."
+                )
+            raise UserError(message)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_recompute(self):
+        """Recompute the results of these employees and years."""
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
+            raise AccessError(
+                self.env._("Only a head or the HR officer can recompute the results.")
+            )
+        self.check_access("read")
+        for (company, year), rollups in self.grouped(
+            lambda r: (r.company_id, r.year)
+        ).items():
+            self._kpi_compute_years(company, [year], rollups.employee_id)
+        return True
+
+    def action_open_year_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Year-end classification"),
+            "res_model": "hr.kpi.rollup.year",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_company_id": self.company_id.id,
+                "default_year": self.year,
+                "default_department_id": self.department_id.id,
+            },
+        }
+
+    def action_open_appraisals(self):
+        self.ensure_one()
+        first, last = QUARTER_MONTHS.get(self.quarter, (1, 12))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": "hr.kpi.appraisal",
+            "view_mode": "list,form",
+            "domain": [
+                ("employee_id", "=", self.employee_id.id),
+                ("state", "in", ROLLUP_STATES),
+                ("period_start", ">=", date(self.year, first, 1)),
+                ("period_start", "<=", date(self.year, last, 28)),
+            ],
+        }
+
+    def _kpi_set_general_annual(self, score):
+        """Method (ii): the head enters the annual general score before deciding."""
+        self.ensure_one()
+        self._kpi_check_decide()
+        if self.state == "decided":
+            raise UserError(
+                self.env._("%(name)s is decided: the score is final.", name=self.name)
+            )
+        maximum = self.rule_set_id.general_max
+        if not 0 <= score <= maximum:
+            raise UserError(
+                self.env._(
+                    "The annual general score is between 0 and %(max)s.", max=maximum
+                )
+            )
+        # sudo: the right to decide was checked above
+        self.sudo().write(
+            {"general_annual_score": score, "general_annual_entered": True}
+        )
+        self._kpi_compute_years(self.company_id, [self.year], self.employee_id)
+        return True
