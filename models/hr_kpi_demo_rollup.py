@@ -105,7 +105,7 @@ class HrKpiDemo(models.AbstractModel):
                 if employee in staff
             ]
         )
-        self._demo_past_scores(appraisals, weak)
+        self._demo_past_scores(appraisals, weak, strong)
         self._demo_past_decide(appraisals)
         Rollup = self.env["hr.kpi.rollup"]
         Rollup._kpi_compute_years(company, [year])
@@ -161,7 +161,19 @@ class HrKpiDemo(models.AbstractModel):
                         "date_assigned": period.date_start,
                         "origin": "plan",
                     }
-                    if profile == "failing":
+                    if employee == strong:
+                        vals.update(
+                            {
+                                "completed_quantity": quantity,
+                                "quality_passed_quantity": quantity,
+                                "date_done": deadline,
+                                "state": "done",
+                                "outcome_confirmed": True,
+                                "confirmation_date": deadline + timedelta(days=3),
+                                "exceeded_requirement": True,
+                            }
+                        )
+                    elif profile == "failing":
                         vals.update(
                             {
                                 "completed_quantity": 0,
@@ -179,7 +191,7 @@ class HrKpiDemo(models.AbstractModel):
         self.env["hr.kpi.task"].with_context(kpi_task_internal=True).create(vals_list)
 
     @api.model
-    def _demo_past_scores(self, appraisals, weak):
+    def _demo_past_scores(self, appraisals, weak, strong):
         """General criteria: full marks, one point less on some criteria, few
         writes (one per distinct value)."""
         lines = appraisals.line_ids
@@ -191,7 +203,11 @@ class HrKpiDemo(models.AbstractModel):
                 line.appraisal_id.period_start.month >= 7
             ):
                 value = 0.0
-            elif rng.random() < 0.15 and line.scoring_type != "binary":
+            elif (
+                rng.random() < 0.15
+                and line.scoring_type != "binary"
+                and line.appraisal_id.employee_id != strong
+            ):
                 value = max(0.0, line.max_points - 1.0)
             by_value.setdefault(value, lines.browse())
             by_value[value] |= line

@@ -662,11 +662,13 @@ class HrKpiRollup(models.Model):
                 )
             rollups._kpi_check_quota(justification)
         for rollup in rollups:
-            rollup.message_post(
+            # sudo: the decider reads the result; the right to decide was checked
+            rollup.sudo().message_post(
                 body=_(
                     "Annual level decided: %(level)s.",
                     level=rollup._kpi_level_label(levels[rollup]),
-                )
+                ),
+                author_id=self.env.user.partner_id.id,
             )
         self._kpi_compute_flags(rollups.employee_id)
         return True

@@ -80,11 +80,28 @@ class HrKpiRollupYear(models.TransientModel):
         )
         self.line_ids = [fields.Command.clear()] + [
             fields.Command.create(
-                {"rollup_id": rollup.id, "level": rollup.level or rollup.level_computed}
+                {
+                    "rollup_id": rollup.id,
+                    "level": rollup.level or rollup.level_computed,
+                    "general_annual_score": rollup.general_annual_score,
+                }
             )
             for rollup in ranked
         ]
         return self._reopen()
+
+    def action_apply_general(self):
+        """Method (ii): record the annual general scores entered, then propose
+        the levels again."""
+        self.ensure_one()
+        for line in self.line_ids:
+            rollup = line.rollup_id
+            if (
+                rollup.rollup_method == "task_plus_annual_general"
+                and rollup.general_annual_score != line.general_annual_score
+            ):
+                rollup._kpi_set_general_annual(line.general_annual_score)
+        return self.action_compute()
 
     def action_decide(self):
         self.ensure_one()

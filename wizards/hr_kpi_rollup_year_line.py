@@ -16,6 +16,11 @@ class HrKpiRollupYearLine(models.TransientModel):
     months_good = fields.Integer(related="rollup_id.months_good")
     months_done = fields.Integer(related="rollup_id.months_done")
     months_fail = fields.Integer(related="rollup_id.months_fail")
+    rollup_method = fields.Selection(related="rollup_id.rollup_method")
+    general_annual_score = fields.Float(
+        string="Annual general score",
+        help="Method (ii): the general block assessed for the year.",
+    )
     score = fields.Float(related="rollup_id.score")
     level_computed = fields.Selection(related="rollup_id.level_computed")
     level_reasons = fields.Text(related="rollup_id.level_reasons")
