@@ -145,6 +145,11 @@ class RollupCommon(KpiCommon):
             ]
         )
 
+    def search(self, domain, user=None):
+        """Results of the test company (the demo ward has its own)."""
+        Rollup = self.Rollup.with_user(user) if user else self.Rollup
+        return Rollup.search([("company_id", "=", self.company.id), *domain])
+
 
 @tagged("post_install", "-at_install")
 class TestKpiRollup(RollupCommon):
@@ -249,6 +254,17 @@ class TestKpiRollup(RollupCommon):
         # recomputing keeps the entered annual general score
         self.compute()
         self.assertAlmostEqual(year.score, 90.0)
+        # the year-end wizard takes the annual general score too
+        wizard = (
+            self.env["hr.kpi.rollup.year"]
+            .with_user(self.user_head)
+            .create({"company_id": self.company.id, "year": 2026})
+        )
+        wizard.action_compute()
+        wizard.line_ids.general_annual_score = 28.0
+        wizard.action_apply_general()
+        self.assertAlmostEqual(year.score, 88.0)
+        self.assertEqual(wizard.line_ids.level, "good")
 
     def test_employee_changed_unit_mid_year(self):
         self.year_of(self.emp_staff, [80] * 6 + [None] * 6)
