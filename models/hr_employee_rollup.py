@@ -6,6 +6,7 @@ class HrEmployee(models.Model):
 
     kpi_rollup_count = fields.Integer(
         compute="_compute_kpi_rollup_count",
+        string="Quarterly and annual results",
         groups="l10n_vn_hr_kpi.group_kpi_evaluator",
     )
 

@@ -126,7 +126,9 @@ class HrKpiRollup(models.Model):
         help="Method (ii): the general block assessed for the year; the mean of the "
         "monthly general scores until the head enters it.",
     )
-    general_annual_entered = fields.Boolean(readonly=True)
+    general_annual_entered = fields.Boolean(
+        string="Annual general score entered", readonly=True
+    )
     score = fields.Float(readonly=True, aggregator="avg")
     level_by_score = fields.Selection(
         level_selection(), string="Level from points", readonly=True
@@ -184,7 +186,9 @@ class HrKpiRollup(models.Model):
         help="Consecutive quarters or years excellently completed: for emulation "
         "proposals.",
     )
-    has_flag = fields.Boolean(compute="_compute_has_flag", store=True, index=True)
+    has_flag = fields.Boolean(
+        string="Flagged", compute="_compute_has_flag", store=True, index=True
+    )
     use_letters = fields.Boolean(related="rule_set_id.use_letters")
 
     _sql_constraints = [

@@ -8,7 +8,9 @@ class HrKpiRollupYearLine(models.TransientModel):
     _description = "Line of the year-end classification"
 
     wizard_id = fields.Many2one("hr.kpi.rollup.year", required=True, ondelete="cascade")
-    rollup_id = fields.Many2one("hr.kpi.rollup", required=True, readonly=True)
+    rollup_id = fields.Many2one(
+        "hr.kpi.rollup", string="Result", required=True, readonly=True
+    )
     employee_id = fields.Many2one(related="rollup_id.employee_id")
     department_id = fields.Many2one(related="rollup_id.department_id")
     months_evaluated = fields.Integer(related="rollup_id.months_evaluated")
