@@ -44,6 +44,8 @@
         "reports/hr_kpi_reports.xml",
         "reports/hr_kpi_report_templates.xml",
         "views/hr_kpi_report_wizard_views.xml",
+        "security/hr_kpi_analysis_security.xml",
+        "views/hr_kpi_analysis_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -54,6 +56,9 @@
         "demo/hr_kpi_plan_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "l10n_vn_hr_kpi/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "l10n_vn_hr_kpi/static/tests/tours/**/*",
         ],

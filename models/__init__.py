@@ -26,3 +26,6 @@ from . import hr_kpi_unit_kpi
 from . import hr_kpi_demo_plan
 from . import hr_kpi_unit_summary
 from . import res_company
+from . import hr_kpi_appraisal_analysis
+from . import hr_kpi_published_result
+from . import hr_kpi_dashboard

@@ -14,3 +14,6 @@ from . import test_kpi_month
 from . import test_i18n
 from . import test_kpi_plan
 from . import test_kpi_reports
+from . import test_kpi_analytics
+from . import test_kpi_appeal
+from . import test_ui_dashboard
