@@ -34,10 +34,15 @@ class HrKpiDashboard(models.AbstractModel):
         Period = self.env["hr.kpi.period"]
         if period_id:
             return Period.browse(int(period_id)).exists()
-        row = self.env["hr.kpi.appraisal.analysis"].search_read(
-            [], ["period_id"], limit=1, order="period_start desc"
-        )
-        return Period.browse(row[0]["period_id"][0]) if row else Period
+        # the latest month with a decision, else the latest month
+        Analysis = self.env["hr.kpi.appraisal.analysis"]
+        for domain in ([("is_evaluated", "=", True)], []):
+            row = Analysis.search_read(
+                domain, ["period_id"], limit=1, order="period_start desc"
+            )
+            if row:
+                return Period.browse(row[0]["period_id"][0])
+        return Period
 
     @api.model
     def _dashboard_domain(self, department_id=None, subject_group=None):

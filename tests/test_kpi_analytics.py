@@ -265,6 +265,8 @@ class TestKpiAnalytics(KpiCommon):
 
     def test_dashboard_filters(self):
         Dashboard = self.env["hr.kpi.dashboard"].with_user(self.user_hr)
+        # without a period: the latest month with decisions
+        self.assertEqual(Dashboard.get_data()["period"]["id"], self.period.id)
         data = Dashboard.get_data(
             period_id=self.period.id, department_id=self.unit_b.id
         )
