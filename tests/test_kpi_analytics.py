@@ -1,7 +1,8 @@
 from datetime import date, datetime, time, timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import KpiCommon
 
@@ -400,3 +401,47 @@ class TestKpiAnalytics(KpiCommon):
             .search(action["domain"])
         )
         self.assertEqual(rows.appraisal_id, self.may["A1"] | self.may["A2"])
+
+    def test_evaluator_and_focal_point_rows(self):
+        self.may["E3"].evaluator_employee_id = self.emp_leader
+        focal_user = new_test_user(
+            self.env,
+            login="kpi_analytics_focal",
+            groups="l10n_vn_hr_kpi.group_kpi_focal_point",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.unit_a.kpi_focal_point_id = self.env["hr.employee"].create(
+            {
+                "name": "Focal A",
+                "user_id": focal_user.id,
+                "company_id": self.company.id,
+                "department_id": self.unit_a.id,
+            }
+        )
+        self.env.flush_all()
+        # the evaluator: the staff he evaluates only, and no dashboard
+        self.assertEqual(self.rows(self.user_leader).appraisal_id, self.may["E3"])
+        with self.assertRaises(AccessError):
+            self.env["hr.kpi.dashboard"].with_user(self.user_leader).get_data()
+        # the focal point of unit A: unit A only
+        self.assertEqual(
+            self.rows(focal_user).appraisal_id,
+            self.may["A1"] | self.may["A2"] | self.may["A3"],
+        )
+        data = (
+            self.env["hr.kpi.dashboard"]
+            .with_user(focal_user)
+            .get_data(period_id=self.period.id)
+        )
+        self.assertEqual(data["evaluated_count"], 3)
+        self.assertEqual([unit["id"] for unit in data["units"]], [self.unit_a.id])
+        # another company's HR officer sees nothing of this one
+        other_hr = new_test_user(
+            self.env,
+            login="kpi_analytics_other_hr",
+            groups="l10n_vn_hr_kpi.group_kpi_hr_officer",
+            company_id=self.other_company.id,
+            company_ids=[Command.set(self.other_company.ids)],
+        )
+        self.assertFalse(self.rows(other_hr))
