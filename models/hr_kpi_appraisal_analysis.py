@@ -63,8 +63,8 @@ class HrKpiAppraisalAnalysis(models.Model):
     good_or_better_count = fields.Integer(
         string="# Well completed or above", readonly=True
     )
-    late_self_evaluation = fields.Boolean(readonly=True)
-    late_decision = fields.Boolean(readonly=True)
+    late_self_evaluation = fields.Boolean(string="Late self-evaluation", readonly=True)
+    late_decision = fields.Boolean(string="Late decision", readonly=True)
     late_self_evaluation_count = fields.Integer(
         string="# Late self-evaluations", readonly=True
     )

@@ -89,6 +89,9 @@ class HrKpiDashboard(models.AbstractModel):
                 "employee_id": employee_id or False,
             },
             "appraisal_count": totals[0],
+            "appraisal_count_label": self.env._(
+                "of %(count)s appraisals", count=totals[0]
+            ),
             "evaluated_count": evaluated,
             "levels": [
                 {
@@ -249,7 +252,16 @@ class HrKpiDashboard(models.AbstractModel):
                 runs[department] += 1
         return sorted(
             (
-                {"id": department.id, "name": department.display_name, "months": months}
+                {
+                    "id": department.id,
+                    "name": department.display_name,
+                    "months": months,
+                    "label": self.env._(
+                        "%(unit)s (%(months)s months)",
+                        unit=department.display_name,
+                        months=months,
+                    ),
+                }
                 for department, count in runs.items()
                 if count == months
             ),
