@@ -82,7 +82,7 @@ class HrKpiDashboard(models.AbstractModel):
         )[0]
         level_names = dict(Analysis._fields["level"]._description_selection(self.env))
         return {
-            "period": period and {"id": period.id, "name": period.name},
+            "period": {"id": period.id, "name": period.name} if period else False,
             "filters": {
                 "department_id": department_id or False,
                 "subject_group": subject_group or False,

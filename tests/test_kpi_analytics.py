@@ -445,3 +445,6 @@ class TestKpiAnalytics(KpiCommon):
             company_ids=[Command.set(self.other_company.ids)],
         )
         self.assertFalse(self.rows(other_hr))
+        data = self.env["hr.kpi.dashboard"].with_user(other_hr).get_data()
+        self.assertFalse(data["period"], "no month to show")
+        self.assertEqual((data["appraisal_count"], data["units"]), (0, []))
