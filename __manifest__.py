@@ -54,6 +54,7 @@
         "demo/res_users_demo.xml",
         "demo/hr_kpi_appraisal_demo.xml",
         "demo/hr_kpi_plan_demo.xml",
+        "demo/hr_kpi_analytics_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -29,3 +29,4 @@ from . import res_company
 from . import hr_kpi_appraisal_analysis
 from . import hr_kpi_published_result
 from . import hr_kpi_dashboard
+from . import hr_kpi_demo_analytics
