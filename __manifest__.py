@@ -47,6 +47,8 @@
         "security/hr_kpi_rollup_security.xml",
         "views/hr_kpi_rollup_views.xml",
         "views/hr_employee_rollup_views.xml",
+        "security/hr_kpi_analysis_security.xml",
+        "views/hr_kpi_analysis_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -56,8 +58,12 @@
         "demo/hr_kpi_appraisal_demo.xml",
         "demo/hr_kpi_plan_demo.xml",
         "demo/hr_kpi_rollup_demo.xml",
+        "demo/hr_kpi_analytics_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "l10n_vn_hr_kpi/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "l10n_vn_hr_kpi/static/tests/tours/**/*",
         ],

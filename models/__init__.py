@@ -30,3 +30,7 @@ from . import hr_kpi_rollup
 from . import hr_kpi_appraisal_rollup
 from . import hr_employee_rollup
 from . import hr_kpi_demo_rollup
+from . import hr_kpi_appraisal_analysis
+from . import hr_kpi_published_result
+from . import hr_kpi_dashboard
+from . import hr_kpi_demo_analytics

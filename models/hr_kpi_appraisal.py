@@ -1468,6 +1468,7 @@ class HrKpiAppraisal(models.Model):
                     raise UserError(
                         self.env._("An upheld appeal changes the level: choose it.")
                     )
+                self._kpi_check_appeal_level(level)
                 scope = self._kpi_lock_quota_scope()
                 vals["level_final"] = level
                 self._workflow_write(vals)
@@ -1484,6 +1485,28 @@ class HrKpiAppraisal(models.Model):
                 )
             )
         return True
+
+    def _kpi_check_appeal_level(self, level):
+        """An upheld appeal gives a level other than the published one, never
+        above the level computed from the score and the rules (as a decision);
+        the quota is checked again by the caller."""
+        for appraisal in self:
+            if level == appraisal.level_final:
+                raise UserError(
+                    self.env._(
+                        "%(appraisal)s: an upheld appeal changes the level; "
+                        "to keep it, reject the appeal with an answer.",
+                        appraisal=appraisal.display_name,
+                    )
+                )
+            if LEVEL_RANK[level] > LEVEL_RANK[appraisal.level_computed or "fail"]:
+                raise UserError(
+                    self.env._(
+                        "%(appraisal)s: the decided level cannot be higher than the "
+                        "level computed from the score and the rules.",
+                        appraisal=appraisal.display_name,
+                    )
+                )
 
     def action_lock(self):
         self._check_step("lock")

@@ -18,6 +18,9 @@ FROZEN_WRITABLE_FIELDS = {
     "is_default",
     "superseded_by_id",
     "note",
+    # publication and analytics: they change no score nor decided level
+    "publish_to_unit",
+    "lenient_months",
 }
 
 
@@ -209,6 +212,28 @@ class HrKpiRuleSet(models.Model):
     decision_day = fields.Integer(default=8, required=True)
     summary_day = fields.Integer(default=10, required=True)
     appeal_days = fields.Integer(default=5, required=True)
+
+    # ---- Publication and analytics (issue #7 parts 2 and 3) ----------------
+    publish_to_unit = fields.Boolean(
+        string="Publish results to the unit",
+        default=True,
+        help="Once published, the level and the total score of each member are "
+        "readable by the colleagues of the same unit (thông báo, công khai kết quả). "
+        "The details of the appraisal stay private.",
+    )
+    lenient_months = fields.Integer(
+        string="Months for the leniency flag",
+        default=3,
+        help="A unit that rates every evaluated member well completed or above for "
+        "this many consecutive months is flagged on the dashboard (nể nang).",
+    )
+
+    @api.constrains("lenient_months")
+    def _check_lenient_months(self):
+        if any(rule_set.lenient_months < 1 for rule_set in self):
+            raise ValidationError(
+                self.env._("The months for the leniency flag must be at least 1.")
+            )
 
     is_frozen = fields.Boolean(
         compute="_compute_is_frozen",

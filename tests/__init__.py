@@ -15,3 +15,6 @@ from . import test_i18n
 from . import test_kpi_plan
 from . import test_kpi_reports
 from . import test_kpi_rollup
+from . import test_kpi_analytics
+from . import test_kpi_appeal
+from . import test_ui_dashboard

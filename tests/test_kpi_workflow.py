@@ -413,7 +413,7 @@ class TestKpiWorkflow(KpiCommon):
     def test_appeal_upheld_changes_the_level(self):
         appraisal = self.scored(self.emp_staff)
         self.to_state(
-            appraisal, "published", level_final="good", published_date=date.today()
+            appraisal, "published", level_final="done", published_date=date.today()
         )
         as_staff = appraisal.with_user(self.user_staff)
         with self.assertRaises(UserError):

@@ -1,0 +1,338 @@
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+from .hr_kpi_rule_set import LEVELS_DESC
+
+TREND_MONTHS = 12
+
+
+class HrKpiDashboard(models.AbstractModel):
+    """The figures of the KPI dashboard (client action ``l10n_vn_hr_kpi.dashboard``).
+
+    Everything is read as the current user from ``hr.kpi.appraisal.analysis``:
+    its record rules decide which appraisals count (a head his units, HR the
+    company). Nothing is read in sudo except inside the quota service, which
+    only receives the appraisals the user can read.
+    """
+
+    _name = "hr.kpi.dashboard"
+    _description = "KPI dashboard"
+
+    @api.model
+    def _check_dashboard_access(self):
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_focal_point"):
+            raise AccessError(
+                self.env._(
+                    "The KPI dashboard is for focal points, heads and HR officers."
+                )
+            )
+
+    @api.model
+    def _dashboard_period(self, period_id):
+        Period = self.env["hr.kpi.period"]
+        if period_id:
+            return Period.browse(int(period_id)).exists()
+        # the latest month with a decision, else the latest month
+        Analysis = self.env["hr.kpi.appraisal.analysis"]
+        for domain in ([("is_evaluated", "=", True)], []):
+            row = Analysis.search_read(
+                domain, ["period_id"], limit=1, order="period_start desc"
+            )
+            if row:
+                return Period.browse(row[0]["period_id"][0])
+        return Period
+
+    @api.model
+    def _dashboard_domain(self, department_id=None, subject_group=None):
+        domain = []
+        if department_id:
+            domain.append(("department_id", "child_of", int(department_id)))
+        if subject_group:
+            domain.append(("subject_group", "=", subject_group))
+        return domain
+
+    @api.model
+    def get_data(
+        self, period_id=None, department_id=None, subject_group=None, employee_id=None
+    ):
+        """All the figures of the dashboard for a month, a unit subtree and a
+        subject group, in one call."""
+        self._check_dashboard_access()
+        # the analysis is an SQL view: it reads what is written in the database
+        self.env.flush_all()
+        Analysis = self.env["hr.kpi.appraisal.analysis"]
+        period = self._dashboard_period(period_id)
+        filters = self._dashboard_domain(department_id, subject_group)
+        domain = filters + [("period_id", "=", period.id)]
+        units = self._dashboard_units(domain)
+        evaluated = sum(unit["evaluated"] for unit in units)
+        distribution = {
+            level: sum(unit["levels"][level] for unit in units) for level in LEVELS_DESC
+        }
+        totals = Analysis._read_group(
+            domain,
+            aggregates=[
+                "__count",
+                "late_self_evaluation_count:sum",
+                "late_decision_count:sum",
+                "overdue_task_count:sum",
+            ],
+        )[0]
+        level_names = dict(Analysis._fields["level"]._description_selection(self.env))
+        return {
+            "period": {"id": period.id, "name": period.name} if period else False,
+            "filters": {
+                "department_id": department_id or False,
+                "subject_group": subject_group or False,
+                "employee_id": employee_id or False,
+            },
+            "appraisal_count": totals[0],
+            "appraisal_count_label": self.env._(
+                "of %(count)s appraisals", count=totals[0]
+            ),
+            "evaluated_count": evaluated,
+            "levels": [
+                {
+                    "level": level,
+                    "name": level_names[level],
+                    "count": distribution[level],
+                }
+                for level in LEVELS_DESC
+            ],
+            "late_self_evaluation_count": totals[1],
+            "late_decision_count": totals[2],
+            "overdue_task_count": totals[3],
+            "units": units,
+            "lenient": self._dashboard_lenient_units(period, filters),
+            "trend": self._dashboard_trend(period, employee_id),
+            "employees": self._dashboard_employees(domain),
+            "citizen_satisfaction": self._kpi_citizen_satisfaction(period, filters),
+            "options": self._dashboard_options(),
+        }
+
+    @api.model
+    def _dashboard_options(self):
+        """The choices of the filters: the months and units the user can see,
+        the subject groups."""
+        Analysis = self.env["hr.kpi.appraisal.analysis"]
+        periods = [
+            {"id": period.id, "name": period.name}
+            for (period,) in Analysis._read_group(
+                [], ["period_id"], order="period_id", limit=36
+            )
+        ]
+        departments = sorted(
+            (
+                {"id": department.id, "name": department.display_name}
+                for (department,) in Analysis._read_group([], ["department_id"])
+                if department
+            ),
+            key=lambda d: d["name"],
+        )
+        return {
+            "periods": periods,
+            "departments": departments,
+            "subject_groups": [
+                {"id": key, "name": name}
+                for key, name in Analysis._fields[
+                    "subject_group"
+                ]._description_selection(self.env)
+            ],
+        }
+
+    @api.model
+    def _dashboard_units(self, domain):
+        """Per unit of the month: levels, excellent share against the quota
+        cap, late self-evaluations and decisions, overdue tasks."""
+        Analysis = self.env["hr.kpi.appraisal.analysis"]
+        by_unit = defaultdict(
+            lambda: {
+                "levels": dict.fromkeys(LEVELS_DESC, 0),
+                "evaluated": 0,
+                "appraisals": 0,
+                "late_self_evaluation": 0,
+                "late_decision": 0,
+                "overdue_tasks": 0,
+            }
+        )
+        for department, level, count in Analysis._read_group(
+            domain + [("is_evaluated", "=", True)],
+            ["department_id", "level"],
+            ["__count"],
+        ):
+            if level:
+                by_unit[department]["levels"][level] += count
+                by_unit[department]["evaluated"] += count
+        for (
+            department,
+            count,
+            late_self,
+            late_decision,
+            overdue,
+        ) in Analysis._read_group(
+            domain,
+            ["department_id"],
+            [
+                "__count",
+                "late_self_evaluation_count:sum",
+                "late_decision_count:sum",
+                "overdue_task_count:sum",
+            ],
+        ):
+            unit = by_unit[department]
+            unit.update(
+                appraisals=count,
+                late_self_evaluation=late_self,
+                late_decision=late_decision,
+                overdue_tasks=overdue,
+            )
+        # the quota cap of each unit, by the quota service, on the decided
+        # appraisals the user can read
+        decided = Analysis.search(domain + [("is_evaluated", "=", True)]).appraisal_id
+        caps = {}
+        Quota = self.env["hr.kpi.quota"]
+        for department, appraisals in decided.grouped("department_id").items():
+            results = Quota._check(appraisals)
+            caps[department] = (
+                sum(result.cap for result in results),
+                sum(result.denominator for result in results),
+            )
+        units = []
+        for department, unit in by_unit.items():
+            cap, denominator = caps.get(department, (0, 0))
+            excellent = unit["levels"]["excellent"]
+            units.append(
+                dict(
+                    unit,
+                    id=department.id,
+                    name=department.display_name or self.env._("No unit"),
+                    excellent=excellent,
+                    cap=cap,
+                    quota_denominator=denominator,
+                    excellent_share=(
+                        round(100.0 * excellent / unit["evaluated"], 1)
+                        if unit["evaluated"]
+                        else 0.0
+                    ),
+                    over_cap=excellent > cap,
+                )
+            )
+        units.sort(key=lambda u: u["name"])
+        return units
+
+    @api.model
+    def _dashboard_lenient_units(self, period, filters):
+        """The units that rated every decided member well completed or above
+        in each of the last N months (N from the period's rule set): the
+        "nể nang" flag. A month without any decided member breaks the run."""
+        if not period:
+            return []
+        months = max(period.rule_set_id.lenient_months or 0, 1)
+        periods = self.env["hr.kpi.period"].search(
+            [
+                ("company_id", "=", period.company_id.id),
+                ("date_start", "<=", period.date_start),
+            ],
+            order="date_start desc",
+            limit=months,
+        )
+        if len(periods) < months:
+            return []
+        runs = defaultdict(int)
+        for department, _period, evaluated, good in self.env[
+            "hr.kpi.appraisal.analysis"
+        ]._read_group(
+            filters + [("period_id", "in", periods.ids), ("is_evaluated", "=", True)],
+            ["department_id", "period_id"],
+            ["__count", "good_or_better_count:sum"],
+        ):
+            if department and evaluated and good == evaluated:
+                runs[department] += 1
+        return sorted(
+            (
+                {
+                    "id": department.id,
+                    "name": department.display_name,
+                    "months": months,
+                    "label": self.env._(
+                        "%(unit)s (%(months)s months)",
+                        unit=department.display_name,
+                        months=months,
+                    ),
+                }
+                for department, count in runs.items()
+                if count == months
+            ),
+            key=lambda unit: unit["name"],
+        )
+
+    @api.model
+    def _dashboard_trend(self, period, employee_id):
+        """Total score and decided level of one employee over the last 12
+        months up to the period."""
+        if not (period and employee_id):
+            return []
+        rows = self.env["hr.kpi.appraisal.analysis"].search_read(
+            [
+                ("employee_id", "=", int(employee_id)),
+                ("period_start", "<=", period.date_start),
+            ],
+            ["period_id", "period_start", "total_score", "level"],
+            order="period_start desc",
+            limit=TREND_MONTHS,
+        )
+        return [
+            {
+                "period": row["period_id"][1],
+                "score": row["total_score"],
+                "level": row["level"] or False,
+            }
+            for row in reversed(rows)
+        ]
+
+    @api.model
+    def _dashboard_employees(self, domain):
+        return [
+            {"id": employee.id, "name": employee.display_name}
+            for (employee,) in self.env["hr.kpi.appraisal.analysis"]._read_group(
+                domain, ["employee_id"]
+            )
+        ]
+
+    @api.model
+    def _kpi_citizen_satisfaction(self, period, filters):
+        """Citizen-satisfaction rates per unit for the dashboard: none until the
+        citizen-satisfaction model exists (the feature that adds it overrides
+        this hook). Returns a list of ``{"id", "name", "rate"}`` or False."""
+        return False
+
+    @api.model
+    def action_open_analysis(
+        self,
+        period_id=None,
+        department_id=None,
+        subject_group=None,
+        view_type="pivot",
+        extra_domain=None,
+    ):
+        """The analysis action on the dashboard's filters (and ``extra_domain``)."""
+        self._check_dashboard_access()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_appraisal_analysis_action"
+        )
+        domain = self._dashboard_domain(department_id, subject_group)
+        if period_id:
+            domain.append(("period_id", "=", int(period_id)))
+        views = [(False, view_type)] + [
+            (False, view) for view in ("pivot", "graph", "list") if view != view_type
+        ]
+        action.update(
+            {
+                "domain": domain + list(extra_domain or []),
+                "views": views,
+                "view_mode": ",".join(view for _id, view in views),
+            }
+        )
+        return action
