@@ -26,3 +26,7 @@ from . import hr_kpi_unit_kpi
 from . import hr_kpi_demo_plan
 from . import hr_kpi_unit_summary
 from . import res_company
+from . import hr_kpi_counter
+from . import hr_kpi_citizen_rating
+from . import hr_kpi_appraisal_kiosk
+from . import hr_kpi_demo_kiosk
