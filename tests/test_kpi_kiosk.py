@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
@@ -381,7 +381,7 @@ class TestKpiKiosk(HttpCase):
         # the page of counter 2 now shows him
         self.assertIn("Nguyễn Thị Kiosk", self.url_open(self._url(self.counter2)).text)
         # another official can neither free his counter nor put someone there
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "or an HR officer can free"):
             self.counter2.with_user(self.user_official2).action_leave_counter()
         with self.assertRaises(AccessError):
             self.counter2.with_user(self.user_official2).write(
@@ -392,7 +392,7 @@ class TestKpiKiosk(HttpCase):
         with self.assertRaises(AccessError):
             self.other_counter.with_user(self.user_official).action_take_counter()
         self.assertFalse(self.other_counter.employee_id)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "You have no employee"):
             self.counter.with_user(self.user_no_employee).action_take_counter()
         self.assertFalse(self.counter.employee_id)
         counter2.action_leave_counter()
@@ -405,7 +405,7 @@ class TestKpiKiosk(HttpCase):
         self.assertTrue(self.counter2.employee_since)
         self.counter2.with_user(self.user_hr).action_leave_counter()
         self.assertFalse(self.counter2.employee_id)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(ValidationError, "is not an employee of"):
             self.counter2.with_user(self.user_hr).write(
                 {"employee_id": self.other_official.id}
             )
