@@ -105,7 +105,7 @@ class HrKpiCounter(models.Model):
 
     @api.depends("token")
     def _compute_kiosk_url(self):
-        base_url = self.get_base_url()
+        base_url = self.browse().get_base_url()
         for counter in self:
             counter.kiosk_url = (
                 f"{base_url}/kpi/kiosk/{counter.token}" if counter.token else False
@@ -130,7 +130,8 @@ class HrKpiCounter(models.Model):
 
     @api.constrains("employee_id", "company_id")
     def _check_employee_company(self):
-        for counter in self:
+        # sudo: the employee may be of a company the user cannot read
+        for counter in self.sudo():
             employee = counter.employee_id
             if employee and employee.company_id != counter.company_id:
                 raise ValidationError(

@@ -133,6 +133,11 @@ class TestKpiKiosk(HttpCase):
     def test_token_is_secret_and_random(self):
         self.assertGreaterEqual(len(self.counter.token), 40)
         self.assertNotEqual(self.counter.token, self.counter2.token)
+        counters = self.counter | self.counter2
+        self.assertEqual(
+            [url.rsplit("/", 1)[1] for url in counters.mapped("kiosk_url")],
+            counters.mapped("token"),
+        )
         self.assertTrue(self.counter.kiosk_url.endswith(self._url()))
         # officials see the counter, never its token or URL
         counter = self.counter.with_user(self.user_official)
@@ -497,6 +502,17 @@ class TestKpiKiosk(HttpCase):
         self.assertEqual(rating.rating, "satisfied")
         self.assertEqual(rating.employee_id, self.official)
         self.assertEqual(rating.comment, "Cán bộ hướng dẫn tận tình")
+
+    def test_counter_tour(self):
+        """Browser tour (Chromium): the official sets himself at a counter from
+        the backend (My Work > My Counter)."""
+        self.start_tour(
+            f"/odoo/action-{MODULE}.hr_kpi_counter_action_my",
+            "l10n_vn_hr_kpi_counter_tour",
+            login="kiosk_official",
+        )
+        self.assertEqual(self.counter2.employee_id, self.official)
+        self.assertFalse(self.counter.employee_id)
 
     def test_demo_counters(self):
         """The demo ward has counters with the one-stop officials at them and a
