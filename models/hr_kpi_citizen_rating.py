@@ -62,7 +62,8 @@ class HrKpiCitizenRating(models.Model):
     _sql_constraints = [
         (
             "comment_length",
-            f"CHECK(char_length(comment) <= {COMMENT_MAX_LENGTH})",
+            # the same limit as COMMENT_MAX_LENGTH, checked by the kiosk first
+            "CHECK(char_length(comment) <= 1000)",
             "A citizen's comment is too long.",
         ),
     ]

@@ -16,6 +16,8 @@ from odoo.tools import SQL, mute_logger
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
+from ..models.hr_kpi_citizen_rating import COMMENT_MAX_LENGTH
+
 MODULE = "l10n_vn_hr_kpi"
 
 
@@ -290,6 +292,25 @@ class TestKpiKiosk(HttpCase):
             ):
                 self.counter[field] = value
                 self.counter.flush_recordset()
+
+    def test_comment_length_checked_in_database(self):
+        vals = {
+            "counter_id": self.counter.id,
+            "employee_id": self.official.id,
+            "rating": "neutral",
+        }
+        Rating = self.env["hr.kpi.citizen.rating"]
+        self.assertEqual(
+            len(Rating.create(dict(vals, comment="x" * COMMENT_MAX_LENGTH)).comment),
+            COMMENT_MAX_LENGTH,
+        )
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            Rating.create(dict(vals, comment="x" * (COMMENT_MAX_LENGTH + 1)))
+            Rating.flush_model()
 
     # ------------------------------------------------------------------
     # Access
