@@ -49,6 +49,9 @@
         "views/hr_employee_rollup_views.xml",
         "security/hr_kpi_analysis_security.xml",
         "views/hr_kpi_analysis_views.xml",
+        "security/hr_kpi_kiosk_security.xml",
+        "views/hr_kpi_kiosk_templates.xml",
+        "views/hr_kpi_kiosk_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -59,6 +62,7 @@
         "demo/hr_kpi_plan_demo.xml",
         "demo/hr_kpi_rollup_demo.xml",
         "demo/hr_kpi_analytics_demo.xml",
+        "demo/hr_kpi_kiosk_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -34,3 +34,7 @@ from . import hr_kpi_appraisal_analysis
 from . import hr_kpi_published_result
 from . import hr_kpi_dashboard
 from . import hr_kpi_demo_analytics
+from . import hr_kpi_counter
+from . import hr_kpi_citizen_rating
+from . import hr_kpi_appraisal_kiosk
+from . import hr_kpi_demo_kiosk

@@ -18,3 +18,4 @@ from . import test_kpi_rollup
 from . import test_kpi_analytics
 from . import test_kpi_appeal
 from . import test_ui_dashboard
+from . import test_kpi_kiosk
