@@ -44,6 +44,9 @@
         "reports/hr_kpi_reports.xml",
         "reports/hr_kpi_report_templates.xml",
         "views/hr_kpi_report_wizard_views.xml",
+        "security/hr_kpi_onestop_security.xml",
+        "data/hr_kpi_onestop_data.xml",
+        "views/hr_kpi_onestop_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -52,6 +55,7 @@
         "demo/res_users_demo.xml",
         "demo/hr_kpi_appraisal_demo.xml",
         "demo/hr_kpi_plan_demo.xml",
+        "demo/hr_kpi_onestop_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -26,3 +26,8 @@ from . import hr_kpi_unit_kpi
 from . import hr_kpi_demo_plan
 from . import hr_kpi_unit_summary
 from . import res_company
+from . import hr_kpi_satisfaction_band
+from . import hr_kpi_onestop_stat
+from . import hr_kpi_inspection
+from . import hr_kpi_inspection_finding
+from . import hr_kpi_demo_onestop
