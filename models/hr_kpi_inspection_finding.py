@@ -159,6 +159,8 @@ class HrKpiInspectionFinding(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            # who may not edit findings at all gets the access error first
+            self.check_access("write")
             if set(vals) & LINK_FIELDS:
                 raise UserError(
                     self.env._("Deductions and vetoes are created by confirming.")

@@ -201,3 +201,24 @@ class TestKpiInspection(KpiCommon):
         with self.assertRaises(AccessError):
             inspection.with_user(self.user_head).action_cancel()
         self.assertEqual(inspection.state, "confirmed")
+
+    def test_demo_ward(self):
+        """The demo ward has last month's one-stop figures and an inspection
+        whose finding deducts points on a current appraisal."""
+        ward = self.env["res.company"].search(
+            [("name", "=", "UBND phường Hà Đông")], limit=1
+        )
+        self.assertTrue(ward, "tests run on a database with demo data")
+        stats = self.env["hr.kpi.onestop.stat"].search([("company_id", "=", ward.id)])
+        self.assertTrue(stats)
+        self.assertEqual(len(stats.period_id), 1)
+        inspection = self.env["hr.kpi.inspection"].search(
+            [("company_id", "=", ward.id), ("state", "=", "confirmed")]
+        )
+        self.assertEqual(len(inspection), 1)
+        adjustment = inspection.finding_ids.adjustment_id
+        self.assertEqual(adjustment.state, "approved")
+        self.assertGreater(
+            adjustment.appraisal_id.period_id.date_start, stats.period_id.date_start
+        )
+        self.assertEqual(adjustment.inspection_ref, inspection.decision_ref)
