@@ -227,11 +227,12 @@ class HrKpiOnestopStat(models.Model):
             )
             for line in period_lines:
                 appraisal = line.appraisal_id
-                points, note = self._suggest_points(
-                    appraisal.rule_set_id,
-                    counts.get(appraisal.employee_id.id),
-                    line.criterion_id,
-                )
+                employee_counts = counts.get(appraisal.employee_id.id)
+                points, note = None, False
+                if employee_counts is not None:
+                    points, note = self._suggest_points(
+                        appraisal.rule_set_id, employee_counts, line.criterion_id
+                    )
                 vals = {
                     "has_suggestion": points is not None,
                     "suggested_score": points or 0.0,
@@ -248,6 +249,14 @@ class HrKpiOnestopStat(models.Model):
                     vals["evaluator_points"] = (
                         points if points is not None else line.self_points
                     )
+                # unchanged lines are not written (most officials have no figures)
+                if all(
+                    line[fname] == value
+                    if not isinstance(value, float)
+                    else float_compare(line[fname], value, 2) == 0
+                    for fname, value in vals.items()
+                ):
+                    continue
                 by_values[tuple(sorted(vals.items()))] |= line
         for vals, group in by_values.items():
             group.write(dict(vals))
