@@ -77,7 +77,13 @@ class HrKpiAppraisalLine(models.Model):
             line.final_points = line.evaluator_points
 
     @api.depends(
-        "self_points", "evaluator_points", "comment", "evaluator_comment", "max_points"
+        "self_points",
+        "evaluator_points",
+        "comment",
+        "evaluator_comment",
+        "max_points",
+        "has_suggestion",
+        "suggested_score",
     )
     def _compute_comment_missing(self):
         for line in self:
