@@ -3,7 +3,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 # Written by the satisfaction pre-fill only (hr.kpi.onestop.stat).
-SUGGESTION_FIELDS = frozenset({"has_suggestion", "suggested_score", "suggestion_note"})
+SUGGESTION_FIELDS = frozenset(
+    {"has_suggestion", "suggested_score", "suggestion_note", "evaluator_points_set"}
+)
 
 
 class HrKpiAppraisalLine(models.Model):
@@ -57,6 +59,12 @@ class HrKpiAppraisalLine(models.Model):
         "may score otherwise with a comment.",
     )
     suggestion_note = fields.Char(string="Source of the suggestion", readonly=True)
+    evaluator_points_set = fields.Boolean(
+        string="Scored by the evaluator",
+        readonly=True,
+        copy=False,
+        help="The evaluator wrote the score: a new suggestion no longer replaces it.",
+    )
 
     @api.depends("self_points")
     def _compute_evaluator_points(self):
@@ -159,6 +167,8 @@ class HrKpiAppraisalLine(models.Model):
             }
             if guarded:
                 line.appraisal_id._kpi_check_field_rights(guarded)
+        if "evaluator_points" in vals and not self.env.su:
+            vals = dict(vals, evaluator_points_set=True)
         res = super().write(vals)
         if {"evaluator_points", "evaluator_comment"} & set(vals):
             differing = self.filtered(lambda line: line._kpi_differs_from_suggestion())

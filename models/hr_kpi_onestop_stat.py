@@ -207,8 +207,8 @@ class HrKpiOnestopStat(models.Model):
     def _prefill_lines(self, lines):
         """Set the suggested points of the service-attitude lines among
         ``lines`` from the satisfaction of their month, in batch. The
-        evaluator's score follows the suggestion unless the evaluator already
-        scored the line otherwise, or the appraisal is past the review."""
+        evaluator's score follows the suggestion until the evaluator writes it,
+        and while the appraisal is not reviewed."""
         # sudo: the suggestion is the system's; rights are checked by the callers
         lines = lines.sudo().filtered(
             lambda line: (
@@ -240,10 +240,7 @@ class HrKpiOnestopStat(models.Model):
                 }
                 follows = (
                     appraisal.state in ("draft", "self_submitted", "returned")
-                    and float_compare(
-                        line.evaluator_points, line._kpi_evaluator_default(), 2
-                    )
-                    == 0
+                    and not line.evaluator_points_set
                 )
                 if follows:
                     vals["evaluator_points"] = (

@@ -288,3 +288,21 @@ class TestKpiOnestop(KpiCommon):
             self.line.with_user(self.user_leader).write({"suggested_score": 6.0})
         with self.assertRaises(AccessError):
             self.line.with_user(self.user_staff).write({"suggested_score": 6.0})
+
+    def test_review_needs_comment_when_suggestion_differs(self):
+        self.set_general(self.appraisal, 30.0)
+        appraisal = self.appraisal.with_user(self.user_leader)
+        line = self.line.with_user(self.user_leader)
+        # scored before the figures came: the import does not overwrite it
+        line.write({"evaluator_points": 6.0})
+        self.do_import(csv_data("CB001,Staff,40,38,36,2,45,4,1"))
+        self.assertAlmostEqual(self.line.suggested_score, 5.4)
+        self.assertAlmostEqual(self.line.evaluator_points, 6.0)
+        self.assertTrue(self.line.comment_missing)
+        appraisal.write({"level_proposed": "good"})
+        with self.assertRaises(UserError):
+            appraisal.action_review()
+        self.assertEqual(self.appraisal.state, "draft")
+        line.write({"evaluator_comment": "Complaints were unfounded"})
+        appraisal.action_review()
+        self.assertEqual(self.appraisal.state, "reviewed")
