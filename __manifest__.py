@@ -52,6 +52,9 @@
         "security/hr_kpi_kiosk_security.xml",
         "views/hr_kpi_kiosk_templates.xml",
         "views/hr_kpi_kiosk_views.xml",
+        "security/hr_kpi_onestop_security.xml",
+        "data/hr_kpi_onestop_data.xml",
+        "views/hr_kpi_onestop_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -63,6 +66,7 @@
         "demo/hr_kpi_rollup_demo.xml",
         "demo/hr_kpi_analytics_demo.xml",
         "demo/hr_kpi_kiosk_demo.xml",
+        "demo/hr_kpi_onestop_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -38,3 +38,8 @@ from . import hr_kpi_counter
 from . import hr_kpi_citizen_rating
 from . import hr_kpi_appraisal_kiosk
 from . import hr_kpi_demo_kiosk
+from . import hr_kpi_satisfaction_band
+from . import hr_kpi_onestop_stat
+from . import hr_kpi_inspection
+from . import hr_kpi_inspection_finding
+from . import hr_kpi_demo_onestop

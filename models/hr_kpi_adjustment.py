@@ -43,11 +43,33 @@ class HrKpiAdjustment(models.Model):
         copy=False,
     )
 
+    # Public-service inspections (issue #8): the finding that created the
+    # deduction; only the inspection changes or removes it
+    inspection_finding_id = fields.Many2one(
+        "hr.kpi.inspection.finding",
+        string="Inspection finding",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        ondelete="restrict",
+    )
+    inspection_ref = fields.Char(
+        related="inspection_finding_id.inspection_id.decision_ref",
+        string="Inspection reference",
+    )
+
     _sql_constraints = [
         ("points_check", "CHECK(points > 0)", "Adjustment points must be positive."),
     ]
 
     def write(self, vals):
+        if not self.env.su and self.filtered("inspection_finding_id"):
+            raise UserError(
+                self.env._(
+                    "This deduction comes from a public-service inspection: cancel "
+                    "the inspection to change it."
+                )
+            )
         if set(vals) & {"adjustment_type", "points", "appraisal_id"} and any(
             a.state == "approved" for a in self
         ):
@@ -55,6 +77,13 @@ class HrKpiAdjustment(models.Model):
         return super().write(vals)
 
     def _check_can_approve(self):
+        if self.filtered("inspection_finding_id"):
+            raise UserError(
+                self.env._(
+                    "This deduction comes from a public-service inspection: cancel "
+                    "the inspection to change it."
+                )
+            )
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
             raise UserError(
                 self.env._("Only the head of unit approves bonuses and deductions.")
@@ -72,5 +101,10 @@ class HrKpiAdjustment(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved(self):
-        if any(a.state == "approved" for a in self):
+        # a cancelled inspection removes the deductions it created
+        if any(
+            a.state == "approved"
+            and a.inspection_finding_id.inspection_id.state != "cancelled"
+            for a in self
+        ):
             raise UserError(self.env._("An approved adjustment cannot be deleted."))

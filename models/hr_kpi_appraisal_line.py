@@ -1,6 +1,11 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
+
+# Written by the satisfaction pre-fill only (hr.kpi.onestop.stat).
+SUGGESTION_FIELDS = frozenset(
+    {"has_suggestion", "suggested_score", "suggestion_note", "evaluator_points_set"}
+)
 
 
 class HrKpiAppraisalLine(models.Model):
@@ -42,11 +47,37 @@ class HrKpiAppraisalLine(models.Model):
         help="Follows the evaluator's score until the decider changes it.",
     )
     comment_missing = fields.Boolean(compute="_compute_comment_missing")
+    # Citizen satisfaction (issue #8): points suggested from the one-stop
+    # figures through the rule set's bands, written by hr.kpi.onestop.stat only
+    criterion_key = fields.Char(related="criterion_id.key")
+    has_suggestion = fields.Boolean(readonly=True, copy=False)
+    suggested_score = fields.Float(
+        string="Suggested",
+        readonly=True,
+        copy=False,
+        help="Points suggested by the citizen satisfaction figures; the evaluator "
+        "may score otherwise with a comment.",
+    )
+    suggestion_note = fields.Char(string="Source of the suggestion", readonly=True)
+    evaluator_points_set = fields.Boolean(
+        string="Scored by the evaluator",
+        readonly=True,
+        copy=False,
+        help="The evaluator wrote the score: a new suggestion no longer replaces it.",
+    )
 
     @api.depends("self_points")
     def _compute_evaluator_points(self):
         for line in self:
-            line.evaluator_points = line.self_points
+            line.evaluator_points = line._kpi_evaluator_default()
+
+    def _kpi_evaluator_default(self, self_points=None):
+        """What the evaluator's score follows: the satisfaction suggestion when
+        there is one, else the self score."""
+        self.ensure_one()
+        if self.has_suggestion:
+            return self.suggested_score
+        return self.self_points if self_points is None else self_points
 
     @api.depends("evaluator_points")
     def _compute_final_points(self):
@@ -54,7 +85,13 @@ class HrKpiAppraisalLine(models.Model):
             line.final_points = line.evaluator_points
 
     @api.depends(
-        "self_points", "evaluator_points", "comment", "evaluator_comment", "max_points"
+        "self_points",
+        "evaluator_points",
+        "comment",
+        "evaluator_comment",
+        "max_points",
+        "has_suggestion",
+        "suggested_score",
     )
     def _compute_comment_missing(self):
         for line in self:
@@ -79,9 +116,38 @@ class HrKpiAppraisalLine(models.Model):
                 and not comment
             ):
                 missing.append(stage)
+        if (
+            "evaluator" in stages
+            and "evaluator" not in missing
+            and self._kpi_differs_from_suggestion()
+        ):
+            missing.append("evaluator")
         return missing
 
+    def _kpi_differs_from_suggestion(self):
+        """Scored otherwise than the satisfaction suggestion without a comment."""
+        self.ensure_one()
+        return bool(
+            self.has_suggestion
+            and float_compare(self.evaluator_points, self.suggested_score, 2) != 0
+            and not self.evaluator_comment
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # the service-attitude item gets its satisfaction suggestion at once
+        self.env["hr.kpi.onestop.stat"]._prefill_lines(lines)
+        return lines
+
     def write(self, vals):
+        if not self.env.su and set(vals) & SUGGESTION_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "The suggested points come from the citizen satisfaction "
+                    "figures; they cannot be written."
+                )
+            )
         if not self.env.su and set(vals) - {"self_points", "comment"}:
             for appraisal in self.appraisal_id:
                 if not appraisal._is_appraiser():
@@ -101,7 +167,21 @@ class HrKpiAppraisalLine(models.Model):
             }
             if guarded:
                 line.appraisal_id._kpi_check_field_rights(guarded)
-        return super().write(vals)
+        if "evaluator_points" in vals and not self.env.su:
+            vals = dict(vals, evaluator_points_set=True)
+        res = super().write(vals)
+        if {"evaluator_points", "evaluator_comment"} & set(vals):
+            differing = self.filtered(lambda line: line._kpi_differs_from_suggestion())
+            if differing:
+                raise UserError(
+                    self.env._(
+                        "%(criterion)s: the citizen satisfaction figures suggest "
+                        "%(points)s points; give a comment to score otherwise.",
+                        criterion=differing[0].name,
+                        points=differing[0].suggested_score,
+                    )
+                )
+        return res
 
     def _kpi_follows(self, fname, vals):
         """Whether writing ``fname`` only repeats the value that follows the
@@ -112,7 +192,10 @@ class HrKpiAppraisalLine(models.Model):
         }
         if fname not in follows:
             return False
-        previous = vals.get(follows[fname], self[follows[fname]])
+        if fname == "evaluator_points":
+            previous = self._kpi_evaluator_default(vals.get("self_points"))
+        else:
+            previous = vals.get(follows[fname], self[follows[fname]])
         return float_compare(vals[fname], previous, 2) == 0
 
     @api.constrains("self_points", "evaluator_points", "final_points")

@@ -44,6 +44,15 @@ class HrKpiCriterion(models.Model):
         help="A comment must justify points below the maximum.",
     )
     is_leaf = fields.Boolean(compute="_compute_is_leaf", store=True)
+    # One-stop satisfaction (issue #8): a stable key for the items a feature
+    # fills, independent of their number and name
+    key = fields.Char(
+        string="Technical key",
+        index="btree_not_null",
+        help="Stable key of an item filled by a feature: citizen_service is the "
+        "service attitude to citizens and businesses, pre-filled from the "
+        "one-stop satisfaction figures.",
+    )
 
     _sql_constraints = [
         (

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # Veto events and the article of NĐ 335/2025 each one applies.
 VETO_ARTICLES = {
@@ -59,6 +60,39 @@ class HrKpiEmployeeEvent(models.Model):
     description = fields.Text()
     attachment_ids = fields.Many2many("ir.attachment", string="Documents")
     article = fields.Char(compute="_compute_article")
+    # Public-service inspections (issue #8): the finding that created the veto;
+    # only the inspection changes or removes it
+    inspection_finding_id = fields.Many2one(
+        "hr.kpi.inspection.finding",
+        string="Inspection finding",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        ondelete="restrict",
+    )
+
+    def write(self, vals):
+        if not self.env.su and self.filtered("inspection_finding_id"):
+            raise UserError(
+                self.env._(
+                    "This veto comes from a public-service inspection: cancel the "
+                    "inspection to change it."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_inspection(self):
+        if any(
+            e.inspection_finding_id.inspection_id.state not in (False, "cancelled")
+            for e in self
+        ):
+            raise UserError(
+                self.env._(
+                    "This veto comes from a public-service inspection: cancel the "
+                    "inspection to change it."
+                )
+            )
 
     def _compute_article(self):
         for event in self:

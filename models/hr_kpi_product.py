@@ -79,6 +79,13 @@ class HrKpiProduct(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approval_date = fields.Date(readonly=True, copy=False)
     active = fields.Boolean(default=True)
+    # One-stop import (issue #8): the official's task of this product gets the
+    # overdue files as delays when the rule set says so
+    is_onestop = fields.Boolean(
+        string="One-stop files",
+        help="Files handled at the one-stop counter: the overdue files imported "
+        "from the one-stop system can count as delays of this task.",
+    )
 
     _sql_constraints = [
         ("points_check", "CHECK(points > 0)", "Points must be positive."),

@@ -235,6 +235,48 @@ class HrKpiRuleSet(models.Model):
                 self.env._("The months for the leniency flag must be at least 1.")
             )
 
+    # ---- Citizen satisfaction & inspections (issue #8: one-stop import,
+    # satisfaction mapping, public-service inspections) ----------------------
+    satisfaction_band_ids = fields.One2many(
+        "hr.kpi.satisfaction.band",
+        "rule_set_id",
+        string="Satisfaction bands",
+        copy=True,
+        help="Points of the service-attitude criterion suggested from the share of "
+        "satisfied ratings. No legal source fixes this table: the shipped bands are "
+        "a default of the addon, to be adapted by each agency.",
+    )
+    satisfaction_min_ratings = fields.Integer(
+        string="Minimum ratings",
+        default=10,
+        help="Fewer ratings than this in the month: no points are suggested.",
+    )
+    onestop_overdue_as_delays = fields.Boolean(
+        string="Count overdue one-stop files as delays",
+        help="The imported overdue files become the delays of the official's "
+        "one-stop task of the month (each one removes the deduction percentage "
+        "of its progress score).",
+    )
+    inspection_points_minor = fields.Float(
+        string="Deduction for a minor finding",
+        default=1.0,
+        help="Points deducted by a minor public-service inspection finding.",
+    )
+    inspection_points_moderate = fields.Float(
+        string="Deduction for a moderate finding", default=3.0
+    )
+    inspection_points_serious = fields.Float(
+        string="Deduction for a serious finding", default=5.0
+    )
+    inspection_veto_severity = fields.Selection(
+        [("none", "Never"), ("serious", "Serious findings")],
+        string="Inspection findings that are vetoes",
+        default="none",
+        required=True,
+        help="Findings of this severity propose a veto event (lowest level) "
+        "instead of a deduction; the HR officer can change it per finding.",
+    )
+
     is_frozen = fields.Boolean(
         compute="_compute_is_frozen",
         help="Used by a decided appraisal: it can only be superseded by a new version.",

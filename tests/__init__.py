@@ -19,3 +19,5 @@ from . import test_kpi_analytics
 from . import test_kpi_appeal
 from . import test_ui_dashboard
 from . import test_kpi_kiosk
+from . import test_kpi_onestop
+from . import test_kpi_inspection

@@ -13,8 +13,10 @@ from . import hr_kpi_evaluation_check_line
 from . import hr_kpi_plan_assign
 from . import hr_kpi_plan_assign_line
 from . import hr_kpi_task_carry_over
+from . import hr_kpi_import_mixin
 from . import hr_kpi_plan_import
 from . import hr_kpi_decision_plan
 from . import hr_kpi_report_wizard
 from . import hr_kpi_rollup_year
 from . import hr_kpi_rollup_year_line
+from . import hr_kpi_onestop_import

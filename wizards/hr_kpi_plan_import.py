@@ -5,7 +5,7 @@ the message names every bad row by its number in the sheet."""
 
 import base64
 import io
-from datetime import date, datetime
+from datetime import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -15,6 +15,7 @@ FIRST_ROW = 2  # row 1 holds the headers
 
 class HrKpiPlanImport(models.TransientModel):
     _name = "hr.kpi.plan.import"
+    _inherit = ["hr.kpi.import.mixin"]
     _description = "Import a unit plan from a spreadsheet"
 
     plan_id = fields.Many2one(
@@ -119,52 +120,15 @@ class HrKpiPlanImport(models.TransientModel):
 
     def _read_rows(self):
         """(row number, values) of the non-empty data rows of the first sheet."""
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(
-                io.BytesIO(base64.b64decode(self.data_file)),
-                read_only=True,
-                data_only=True,
-            )
-        except Exception as error:
-            raise UserError(
-                self.env._(
-                    "The file is not a readable XLSX workbook: %(error)s", error=error
-                )
-            ) from error
-        sheet = workbook.worksheets[0]
         rows = []
-        for number, values in enumerate(
-            sheet.iter_rows(min_row=FIRST_ROW, values_only=True), start=FIRST_ROW
-        ):
+        for number, values in self._kpi_read_table(self.data_file):
+            if number < FIRST_ROW:
+                continue
             values = list(values) + [None] * (8 - len(values))
             if all(v in (None, "") for v in values[1:8]):
                 continue
             rows.append((number, values[:8]))
-        workbook.close()
         return rows
-
-    @staticmethod
-    def _text(value):
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value).strip()
-
-    def _parse_date(self, value):
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = self._text(value)
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        return None
 
     def _find_employee(self, token, employees):
         token_l = token.lower()
@@ -324,14 +288,7 @@ class HrKpiPlanImport(models.TransientModel):
         if not rows:
             raise UserError(self.env._("The file has no row to import."))
         parsed, errors = self._parse(rows)
-        if errors:
-            raise UserError(
-                self.env._(
-                    "Nothing was imported. Correct these rows and import the file "
-                    "again:\n%(errors)s",
-                    errors="\n".join(errors),
-                )
-            )
+        self._kpi_raise_errors(errors)
         lines = self.env["hr.kpi.plan.line"].create([p["vals"] for p in parsed])
         for line, item in zip(lines, parsed, strict=True):
             if item["allocations"]:
