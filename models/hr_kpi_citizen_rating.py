@@ -6,6 +6,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .hr_kpi_onestop_stat import CITIZEN_SERVICE_KEY
+
 RATING_SELECTION = [
     ("satisfied", "Satisfied"),
     ("neutral", "Neutral"),
@@ -139,6 +141,34 @@ class HrKpiCitizenRating(models.Model):
         for employee, rating, count in groups:
             result[employee.id][rating] = count
         return result
+
+    def _refresh_suggestions(self):
+        """The service-attitude suggestion of the rated officials' appraisals
+        of the ratings' months follows the new ratings."""
+        if not self:
+            return
+        # sudo: the kiosk's rating updates a suggestion on appraisals it cannot read
+        lines = (
+            self.env["hr.kpi.appraisal.line"]
+            .sudo()
+            .search(
+                [
+                    ("appraisal_id.employee_id", "in", self.employee_id.ids),
+                    (
+                        "appraisal_id.period_id.date_start",
+                        "<=",
+                        max(self.mapped("rating_date")),
+                    ),
+                    (
+                        "appraisal_id.period_id.date_end",
+                        ">=",
+                        min(self.mapped("rating_date")),
+                    ),
+                    ("criterion_id.key", "=", CITIZEN_SERVICE_KEY),
+                ]
+            )
+        )
+        self.env["hr.kpi.onestop.stat"]._prefill_lines(lines)
 
     @api.model
     def _satisfaction_rate(self, counts):

@@ -294,7 +294,7 @@ class HrKpiCounter(models.Model):
     def _kiosk_create_rating(self, rating, comment):
         """Store one citizen rating of the official now at the counter."""
         self.ensure_one()
-        return self.env["hr.kpi.citizen.rating"].create(
+        rating = self.env["hr.kpi.citizen.rating"].create(
             {
                 "counter_id": self.id,
                 "employee_id": self.employee_id.id,
@@ -302,3 +302,5 @@ class HrKpiCounter(models.Model):
                 "comment": comment or False,
             }
         )
+        rating._refresh_suggestions()
+        return rating

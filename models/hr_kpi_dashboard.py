@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, models
 from odoo.exceptions import AccessError
+from odoo.tools import float_round
 
 from .hr_kpi_rule_set import LEVELS_DESC
 
@@ -303,10 +304,36 @@ class HrKpiDashboard(models.AbstractModel):
 
     @api.model
     def _kpi_citizen_satisfaction(self, period, filters):
-        """Citizen-satisfaction rates per unit for the dashboard: none until the
-        citizen-satisfaction model exists (the feature that adds it overrides
-        this hook). Returns a list of ``{"id", "name", "rate"}`` or False."""
-        return False
+        """Citizen-satisfaction rate per unit of the month, over the appraisals
+        the user can see (one-stop import and counter kiosk, per each rule
+        set's sources): a list of ``{"id", "name", "rate", "count"}`` for the
+        units with ratings, or False when none."""
+        if not period:
+            return False
+        rows = self.env["hr.kpi.appraisal.analysis"].search_fetch(
+            filters + [("period_id", "=", period.id)], ["appraisal_id", "department_id"]
+        )
+        # sudo: the rows are those the user may see; only their counts are read
+        counts = self.env["hr.kpi.onestop.stat"]._get_appraisal_satisfaction(
+            rows.appraisal_id.sudo()
+        )
+        per_unit = defaultdict(lambda: [0, 0])
+        for row in rows:
+            unit_counts = counts.get(row.appraisal_id.id)
+            if unit_counts:
+                per_unit[row.department_id][0] += unit_counts.get("satisfied", 0)
+                per_unit[row.department_id][1] += sum(unit_counts.values())
+        result = [
+            {
+                "id": unit.id,
+                "name": unit.display_name,
+                "rate": float_round(100.0 * satisfied / total, 2),
+                "count": total,
+            }
+            for unit, (satisfied, total) in per_unit.items()
+            if total
+        ]
+        return sorted(result, key=lambda unit: unit["name"]) or False
 
     @api.model
     def action_open_analysis(

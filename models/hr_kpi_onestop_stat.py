@@ -135,30 +135,63 @@ class HrKpiOnestopStat(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _get_satisfaction(self, employees, period):
+    def _get_satisfaction(self, employees, period, source="both"):
         """Ratings of the month per official:
-        {employee id: {'satisfied': n, 'neutral': n, 'unsatisfied': n}}.
+        {employee id: {'satisfied': n, 'neutral': n, 'unsatisfied': n}}, only
+        for the officials rated at least once.
 
-        The imported monthly figures are the source. MERGE POINT (kiosk): the
-        ratings given at the public counter page are added here, e.g.
-        ``self.env["hr.kpi.citizen.rating"]._get_month_counts(employees,
-        period.date_start, period.date_end)`` summed level by level into
-        ``counts``; everything downstream (bands, pre-fill) reads this method
-        only. Do not add kiosk ratings the one-stop system already counts."""
-        counts = defaultdict(lambda: dict.fromkeys(RATING_LEVELS, 0))
+        ``source`` is the rule set's ``satisfaction_source``: the figures
+        imported from the one-stop system, the ratings given at the counter
+        kiosk, or both added level by level. Everything downstream (bands,
+        pre-fill, dashboard) reads this method only."""
+        counts = {}
         if not employees or not period:
-            return {}
-        # sudo: the figures feed the appraisals of whoever may read them
-        groups = self.sudo()._read_group(
-            [("employee_id", "in", employees.ids), ("period_id", "=", period.id)],
-            ["employee_id"],
-            ["satisfied:sum", "neutral:sum", "unsatisfied:sum"],
-        )
-        for employee, satisfied, neutral, unsatisfied in groups:
-            counts[employee.id].update(
-                satisfied=satisfied, neutral=neutral, unsatisfied=unsatisfied
+            return counts
+        if source in ("import", "both"):
+            # sudo: the figures feed the appraisals of whoever may read them
+            groups = self.sudo()._read_group(
+                [("employee_id", "in", employees.ids), ("period_id", "=", period.id)],
+                ["employee_id"],
+                ["satisfied:sum", "neutral:sum", "unsatisfied:sum"],
             )
-        return dict(counts)
+            for employee, satisfied, neutral, unsatisfied in groups:
+                counts[employee.id] = {
+                    "satisfied": satisfied,
+                    "neutral": neutral,
+                    "unsatisfied": unsatisfied,
+                }
+        if source in ("kiosk", "both"):
+            # sudo: only the month's counts per official leave this method
+            kiosk = (
+                self.env["hr.kpi.citizen.rating"]
+                .sudo()
+                ._get_month_counts(employees, period.date_start, period.date_end)
+            )
+            for employee_id, levels in kiosk.items():
+                if not any(levels.values()):
+                    continue
+                entry = counts.setdefault(employee_id, dict.fromkeys(RATING_LEVELS, 0))
+                for level in RATING_LEVELS:
+                    entry[level] += levels.get(level, 0)
+        return counts
+
+    @api.model
+    def _get_appraisal_satisfaction(self, appraisals):
+        """{appraisal id: counts of ``_get_satisfaction``} for the rated
+        officials among ``appraisals``, each from the sources its rule set
+        names; one batch per month and source."""
+        result = {}
+        for (period, source), group in appraisals.grouped(
+            lambda appraisal: (
+                appraisal.period_id,
+                appraisal.rule_set_id.satisfaction_source or "both",
+            )
+        ).items():
+            counts = self._get_satisfaction(group.employee_id, period, source)
+            for appraisal in group:
+                if appraisal.employee_id.id in counts:
+                    result[appraisal.id] = counts[appraisal.employee_id.id]
+        return result
 
     @api.model
     def _suggest_points(self, rule_set, counts, criterion):
@@ -219,42 +252,37 @@ class HrKpiOnestopStat(models.Model):
         if not lines:
             return
         by_values = defaultdict(lambda: lines.browse())
-        for period, period_lines in lines.grouped(
-            lambda line: line.appraisal_id.period_id
-        ).items():
-            counts = self._get_satisfaction(
-                period_lines.appraisal_id.employee_id, period
-            )
-            for line in period_lines:
-                appraisal = line.appraisal_id
-                employee_counts = counts.get(appraisal.employee_id.id)
-                points, note = None, False
-                if employee_counts is not None:
-                    points, note = self._suggest_points(
-                        appraisal.rule_set_id, employee_counts, line.criterion_id
-                    )
-                vals = {
-                    "has_suggestion": points is not None,
-                    "suggested_score": points or 0.0,
-                    "suggestion_note": note,
-                }
-                follows = (
-                    appraisal.state in ("draft", "self_submitted", "returned")
-                    and not line.evaluator_points_set
+        counts = self._get_appraisal_satisfaction(lines.appraisal_id)
+        for line in lines:
+            appraisal = line.appraisal_id
+            employee_counts = counts.get(appraisal.id)
+            points, note = None, False
+            if employee_counts is not None:
+                points, note = self._suggest_points(
+                    appraisal.rule_set_id, employee_counts, line.criterion_id
                 )
-                if follows:
-                    vals["evaluator_points"] = (
-                        points if points is not None else line.self_points
-                    )
-                # unchanged lines are not written (most officials have no figures)
-                if all(
-                    line[fname] == value
-                    if not isinstance(value, float)
-                    else float_compare(line[fname], value, 2) == 0
-                    for fname, value in vals.items()
-                ):
-                    continue
-                by_values[tuple(sorted(vals.items()))] |= line
+            vals = {
+                "has_suggestion": points is not None,
+                "suggested_score": points or 0.0,
+                "suggestion_note": note,
+            }
+            follows = (
+                appraisal.state in ("draft", "self_submitted", "returned")
+                and not line.evaluator_points_set
+            )
+            if follows:
+                vals["evaluator_points"] = (
+                    points if points is not None else line.self_points
+                )
+            # unchanged lines are not written (most officials have no figures)
+            if all(
+                line[fname] == value
+                if not isinstance(value, float)
+                else float_compare(line[fname], value, 2) == 0
+                for fname, value in vals.items()
+            ):
+                continue
+            by_values[tuple(sorted(vals.items()))] |= line
         for vals, group in by_values.items():
             group.write(dict(vals))
 

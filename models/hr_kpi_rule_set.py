@@ -276,6 +276,20 @@ class HrKpiRuleSet(models.Model):
         help="Findings of this severity propose a veto event (lowest level) "
         "instead of a deduction; the HR officer can change it per finding.",
     )
+    satisfaction_source = fields.Selection(
+        [
+            ("both", "Import and kiosk (added)"),
+            ("import", "One-stop system import only"),
+            ("kiosk", "Counter kiosk only"),
+        ],
+        string="Satisfaction ratings from",
+        default="both",
+        required=True,
+        help="Which ratings make the month's satisfaction rate: the figures imported "
+        "from the one-stop information system, the ratings given at the counter "
+        "kiosk, or both added. Choose one source when the one-stop system already "
+        "counts the kiosk's ratings.",
+    )
 
     is_frozen = fields.Boolean(
         compute="_compute_is_frozen",

@@ -448,3 +448,60 @@ class TestKpiAnalytics(KpiCommon):
         data = self.env["hr.kpi.dashboard"].with_user(other_hr).get_data()
         self.assertFalse(data["period"], "no month to show")
         self.assertEqual((data["appraisal_count"], data["units"]), (0, []))
+
+    def test_citizen_satisfaction_per_unit(self):
+        Stat = self.env["hr.kpi.onestop.stat"]
+        Stat.create(
+            [
+                {
+                    "company_id": self.company.id,
+                    "period_id": self.period.id,
+                    "employee_id": employee.id,
+                    "satisfied": satisfied,
+                    "unsatisfied": unsatisfied,
+                }
+                for employee, satisfied, unsatisfied in (
+                    (self.e1, 8, 2),
+                    (self.a1, 3, 1),
+                    (self.b1, 5, 5),
+                )
+            ]
+        )
+        counter = self.env["hr.kpi.counter"].create(
+            {"name": "Quầy", "company_id": self.company.id}
+        )
+        # E3 rated once at the kiosk in May: the Office has 9 of 11 satisfied
+        self.env["hr.kpi.citizen.rating"].create(
+            {
+                "counter_id": counter.id,
+                "employee_id": self.e3.id,
+                "rating": "satisfied",
+                "rated_at": "2026-05-12 03:00:00",
+            }
+        )
+        data = (
+            self.env["hr.kpi.dashboard"]
+            .with_user(self.user_hr)
+            .get_data(period_id=self.period.id)
+        )
+        self.assertEqual(
+            {
+                unit["id"]: (unit["rate"], unit["count"])
+                for unit in data["citizen_satisfaction"]
+            },
+            {
+                self.department.id: (81.82, 11),
+                self.unit_a.id: (75.0, 4),
+                self.unit_b.id: (50.0, 10),
+            },
+        )
+        # the head of the Office sees his units only
+        data = (
+            self.env["hr.kpi.dashboard"]
+            .with_user(self.user_head)
+            .get_data(period_id=self.period.id)
+        )
+        self.assertEqual(
+            {unit["id"] for unit in data["citizen_satisfaction"]},
+            {self.department.id, self.unit_a.id},
+        )

@@ -79,6 +79,51 @@ class TestKpiOnestop(KpiCommon):
         other = appraisal2.line_ids - line2
         self.assertFalse(any(other.mapped("has_suggestion")))
 
+    def test_kiosk_ratings_join_the_rate_per_rule_set_source(self):
+        # imported: 45 satisfied, 4 neutral, 1 unsatisfied (90 %)
+        self.do_import(csv_data("CB001,Staff,40,38,36,2,45,4,1"))
+        self.assertAlmostEqual(self.line.suggested_score, 5.4)
+        counter = self.env["hr.kpi.counter"].create(
+            {
+                "name": "Quầy test",
+                "company_id": self.company.id,
+                "employee_id": self.emp_staff.id,
+            }
+        )
+        # ten unhappy citizens at the kiosk in May (and one in June, not counted)
+        ratings = self.env["hr.kpi.citizen.rating"].create(
+            [
+                {
+                    "counter_id": counter.id,
+                    "employee_id": self.emp_staff.id,
+                    "rating": "unsatisfied",
+                    "rated_at": f"2026-05-{day:02d} 03:00:00",
+                }
+                for day in range(10, 20)
+            ]
+            + [
+                {
+                    "counter_id": counter.id,
+                    "employee_id": self.emp_staff.id,
+                    "rating": "satisfied",
+                    "rated_at": "2026-06-02 03:00:00",
+                }
+            ]
+        )
+        ratings._refresh_suggestions()
+        # both sources (default): 45 of 60 = 75 %, band 70–80 % → 50 % of 6
+        self.assertEqual(self.rs_nd335.satisfaction_source, "both")
+        self.assertAlmostEqual(self.line.suggested_score, 3.0)
+        self.assertAlmostEqual(self.line.evaluator_points, 3.0)
+        Stat = self.env["hr.kpi.onestop.stat"]
+        self.rs_nd335.satisfaction_source = "kiosk"
+        Stat._prefill_lines(self.line)
+        # the kiosk alone: 0 of 10 satisfied, band below 70 % → 25 % of 6
+        self.assertAlmostEqual(self.line.suggested_score, 1.5)
+        self.rs_nd335.satisfaction_source = "import"
+        Stat._prefill_lines(self.line)
+        self.assertAlmostEqual(self.line.suggested_score, 5.4)
+
     def test_band_applies_from_minimum_ratings(self):
         self.rs_nd335.satisfaction_min_ratings = 10
         self.do_import(csv_data("CB001,Staff,5,5,5,0,9,0,0"))
