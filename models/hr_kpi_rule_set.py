@@ -291,6 +291,27 @@ class HrKpiRuleSet(models.Model):
         "counts the kiosk's ratings.",
     )
 
+    # ---- Outstanding unit (the quota exception's collective condition) ------
+    outstanding_min_kpi = fields.Float(
+        string="Unit KPI of an outstanding unit (%)",
+        default=90.0,
+        help="A unit is outstanding (thành tích nổi trội, its head may use the "
+        "exception quota) when its unit KPI reaches this value and the conditions "
+        "below hold.",
+    )
+    outstanding_all_tasks_perfect = fields.Boolean(
+        string="Every planned task done perfectly",
+        default=True,
+        help="The unit is outstanding only if every planned task was done in full, "
+        "on time and with quality.",
+    )
+    outstanding_min_kr_attainment = fields.Float(
+        string="Key results attainment of an outstanding unit (%)",
+        default=100.0,
+        help="Weighted attainment of the unit's key results needed (a unit without "
+        "key results meets it).",
+    )
+
     is_frozen = fields.Boolean(
         compute="_compute_is_frozen",
         help="Used by a decided appraisal: it can only be superseded by a new version.",

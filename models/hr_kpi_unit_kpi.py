@@ -88,9 +88,9 @@ class HrKpiUnitKpi(models.Model):
         string="Outstanding unit",
         readonly=True,
         tracking=True,
-        help="Every planned task done in full, on time and with quality, a unit KPI "
-        "at the excellent threshold and every key result attained: allows the quota "
-        "exception of the rule set.",
+        help="Meets the rule set's conditions of an outstanding unit (by default: "
+        "every planned task done in full, on time and with quality, a unit KPI of "
+        "90 % and every key result attained): allows the quota exception.",
     )
     leader_appraisal_ids = fields.Many2many(
         "hr.kpi.appraisal",
@@ -399,13 +399,28 @@ class HrKpiUnitKpi(models.Model):
                     )
                     or False,
                     "organisation_proposed": 100.0 if all_perfect else low,
-                    "is_outstanding": all_perfect
-                    and kpi >= (rule_set.threshold_excellent if rule_set else 90.0)
-                    and (not krs or kr_attainment >= 100.0),
+                    "is_outstanding": self._is_outstanding(
+                        rule_set, kpi, all_perfect, krs, kr_attainment
+                    ),
                     "date_computed": now,
                 }
             )
         units._apply_to_leaders()
+
+    @api.model
+    def _is_outstanding(self, rule_set, kpi, all_perfect, key_results, kr_attainment):
+        """The "outstanding unit" condition of the quota exception, with the
+        values of the rule set (no rule set: never outstanding)."""
+        if not rule_set:
+            return False
+        return (
+            (all_perfect or not rule_set.outstanding_all_tasks_perfect)
+            and kpi >= rule_set.outstanding_min_kpi
+            and (
+                not key_results
+                or kr_attainment >= rule_set.outstanding_min_kr_attainment
+            )
+        )
 
     def _apply_to_leaders(self):
         """Set the proposed đ on the appraisals of the units' head and deputies

@@ -10,6 +10,7 @@ set's ``summary_day`` of the next month.
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class HrKpiUnitSummary(models.Model):
@@ -94,19 +95,40 @@ class HrKpiUnitSummary(models.Model):
                 filter(None, [summary.department_id.name, summary.period_id.name])
             )
 
-    def action_mark_sent(self):
-        today = fields.Date.context_today(self)
-        for summary in self:
-            summary.write(
-                {
-                    "state": "sent",
-                    "date_sent": summary.date_sent or today,
-                    "sent_by_id": self.env.user.id,
-                }
+    def _check_unit_rights(self):
+        """Only an HR officer, or the focal point or head of the unit (or of a
+        unit above it), marks a unit's summary sent or back to draft."""
+        user = self.env.user
+        if user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            return
+        own = user.kpi_focal_department_ids | user.kpi_head_department_ids
+        allowed = (
+            # sudo: the units below the user's, for a rights check only
+            self.env["hr.department"].sudo().search([("id", "child_of", own.ids)])
+            if own
+            else own
+        )
+        refused = self.filtered(lambda summary: summary.department_id not in allowed)
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "Only an HR officer or the focal point or head of the unit can "
+                    "change the sending of the summary of: %(units)s.",
+                    units=", ".join(refused.department_id.mapped("name")),
+                )
             )
+
+    def action_mark_sent(self):
+        self._check_unit_rights()
+        today = fields.Date.context_today(self)
+        to_date = self.filtered(lambda summary: not summary.date_sent)
+        vals = {"state": "sent", "sent_by_id": self.env.user.id}
+        (self - to_date).write(vals)
+        to_date.write(dict(vals, date_sent=today))
         return True
 
     def action_reset(self):
+        self._check_unit_rights()
         self.write({"state": "draft", "date_sent": False, "sent_by_id": False})
         return True
 

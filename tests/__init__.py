@@ -21,3 +21,4 @@ from . import test_ui_dashboard
 from . import test_kpi_kiosk
 from . import test_kpi_onestop
 from . import test_kpi_inspection
+from . import test_kpi_unit_summary

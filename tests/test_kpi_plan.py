@@ -483,7 +483,20 @@ class TestKpiPlan(KpiCommon):
         self.assertAlmostEqual(decision.unit_kr_attainment, 50.0)
         with self.assertRaises(UserError):
             decision.action_decide()
+        # the conditions are the rule set's: half the key results may suffice
+        self.rs_nd335.outstanding_min_kr_attainment = 50.0
+        unit._recompute()
+        self.assertTrue(unit.is_outstanding)
+        self.rs_nd335.outstanding_min_kr_attainment = 100.0
+        unit._recompute()
+        self.assertFalse(unit.is_outstanding)
         objective.key_result_ids.current_value = 10
+        unit._recompute()
+        self.assertTrue(unit.is_outstanding)
+        self.rs_nd335.outstanding_min_kpi = 100.01
+        unit._recompute()
+        self.assertFalse(unit.is_outstanding, "the unit KPI is below the rule set's")
+        self.rs_nd335.outstanding_min_kpi = 90.0
         unit._recompute()
         self.assertTrue(unit.is_outstanding)
         self.assertEqual(unit.annual_kpi_percent, 100.0)
