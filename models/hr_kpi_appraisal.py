@@ -1281,14 +1281,7 @@ class HrKpiAppraisal(models.Model):
                         appraisal=appraisal.display_name,
                     )
                 )
-            if LEVEL_RANK[level] > LEVEL_RANK[appraisal.level_computed or "fail"]:
-                raise UserError(
-                    self.env._(
-                        "%(appraisal)s: the decided level cannot be higher than the "
-                        "level computed from the score and the rules.",
-                        appraisal=appraisal.display_name,
-                    )
-                )
+            appraisal._kpi_check_not_above_computed(level)
         with self.env.cr.savepoint():
             scope = appraisals._kpi_lock_quota_scope()
             by_level = defaultdict(list)
@@ -1486,6 +1479,19 @@ class HrKpiAppraisal(models.Model):
             )
         return True
 
+    def _kpi_check_not_above_computed(self, level):
+        """A decided (or appeal) level is never above the level computed from
+        the score and the rules."""
+        self.ensure_one()
+        if LEVEL_RANK[level] > LEVEL_RANK[self.level_computed or "fail"]:
+            raise UserError(
+                self.env._(
+                    "%(appraisal)s: the decided level cannot be higher than the "
+                    "level computed from the score and the rules.",
+                    appraisal=self.display_name,
+                )
+            )
+
     def _kpi_check_appeal_level(self, level):
         """An upheld appeal gives a level other than the published one, never
         above the level computed from the score and the rules (as a decision);
@@ -1499,14 +1505,7 @@ class HrKpiAppraisal(models.Model):
                         appraisal=appraisal.display_name,
                     )
                 )
-            if LEVEL_RANK[level] > LEVEL_RANK[appraisal.level_computed or "fail"]:
-                raise UserError(
-                    self.env._(
-                        "%(appraisal)s: the decided level cannot be higher than the "
-                        "level computed from the score and the rules.",
-                        appraisal=appraisal.display_name,
-                    )
-                )
+            appraisal._kpi_check_not_above_computed(level)
 
     def action_lock(self):
         self._check_step("lock")

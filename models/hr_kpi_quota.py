@@ -52,6 +52,16 @@ class HrKpiQuota(models.AbstractModel):
         )
 
     @api.model
+    def _denominator(self, rule_set, counts):
+        """What the quota is a share of, from the counts per level: the
+        members rated good, good or excellent, or all the members rated."""
+        if rule_set.quota_denominator == "good":
+            return counts["good"]
+        if rule_set.quota_denominator == "good_excellent":
+            return counts["good"] + counts["excellent"]
+        return sum(counts.values())
+
+    @api.model
     def _cap(self, rule_set, denominator, exception=False, percent=None):
         """The cap for ``denominator``; ``percent`` replaces the rule set's monthly
         percent (the annual roll-up passes its own)."""
@@ -103,12 +113,7 @@ class HrKpiQuota(models.AbstractModel):
                 level = level_of(appraisal)
                 if level:
                     counts[level] += 1
-            if rule_set.quota_denominator == "good":
-                denominator = counts["good"]
-            elif rule_set.quota_denominator == "good_excellent":
-                denominator = counts["good"] + counts["excellent"]
-            else:
-                denominator = sum(counts.values())
+            denominator = self._denominator(rule_set, counts)
             cap = self._cap(rule_set, denominator, exception)
             ranked = members.sorted(self._rank_key)
             excellent = ranked.filtered(lambda a: level_of(a) == "excellent")

@@ -711,14 +711,10 @@ class HrKpiRollup(models.Model):
                 level = levels.get(rollup.id) or rollup.level
                 if level:
                     counts[level] += 1
-            if rule_set.quota_denominator == "good":
-                denominator = counts["good"]
-            elif rule_set.quota_denominator == "good_excellent":
-                denominator = counts["good"] + counts["excellent"]
-            else:
-                denominator = sum(counts.values())
             cap = Quota._cap(
-                rule_set, denominator, percent=rule_set.rollup_quota_percent
+                rule_set,
+                Quota._denominator(rule_set, counts),
+                percent=rule_set.rollup_quota_percent,
             )
             results.append(
                 (unit, year, task_group, rule_set, counts["excellent"], cap, members)
