@@ -27,8 +27,6 @@ from . import hr_kpi_demo_plan
 from . import hr_kpi_unit_summary
 from . import res_company
 from . import hr_kpi_rollup
-from . import hr_kpi_appraisal_rollup
-from . import hr_employee_rollup
 from . import hr_kpi_demo_rollup
 from . import hr_kpi_appraisal_analysis
 from . import hr_kpi_published_result
@@ -36,7 +34,6 @@ from . import hr_kpi_dashboard
 from . import hr_kpi_demo_analytics
 from . import hr_kpi_counter
 from . import hr_kpi_citizen_rating
-from . import hr_kpi_appraisal_kiosk
 from . import hr_kpi_demo_kiosk
 from . import hr_kpi_satisfaction_band
 from . import hr_kpi_onestop_stat

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .hr_kpi_rollup import ROLLUP_STATES
 from .hr_kpi_rule_set import (
     DECIDED_STATES,
     LEADER_SUBJECT_GROUPS,
@@ -521,6 +522,28 @@ class HrKpiAppraisal(models.Model):
     can_resolve_appeal = fields.Boolean(compute="_compute_can")
     can_lock = fields.Boolean(compute="_compute_can")
     can_reopen = fields.Boolean(compute="_compute_can")
+
+    # citizen ratings of the one-stop kiosk in the official's month
+
+    citizen_satisfied_count = fields.Integer(
+        string="Satisfied citizens", compute="_compute_citizen_ratings"
+    )
+    citizen_neutral_count = fields.Integer(
+        string="Neutral citizens", compute="_compute_citizen_ratings"
+    )
+    citizen_unsatisfied_count = fields.Integer(
+        string="Unsatisfied citizens", compute="_compute_citizen_ratings"
+    )
+    citizen_rating_count = fields.Integer(
+        string="Citizen ratings", compute="_compute_citizen_ratings"
+    )
+    citizen_satisfaction_rate = fields.Float(
+        string="Citizen satisfaction (%)",
+        compute="_compute_citizen_ratings",
+        digits=(5, 2),
+        help="Share of the citizens who rated the official satisfied at the "
+        "one-stop kiosk in the month.",
+    )
 
     _sql_constraints = [
         (
@@ -1146,9 +1169,39 @@ class HrKpiAppraisal(models.Model):
         self._kpi_after_transition()
 
     def _kpi_after_transition(self):
-        """Move the to-do activities to the person of the new step."""
+        """Move the to-do activities to the person of the new step, and keep
+        the quarterly and annual results of the employees up to date."""
         if "hr.kpi.notifier" in self.env:
             self.env["hr.kpi.notifier"]._sync_activities(self)
+        if not self.env.context.get("kpi_rollup_defer"):
+            self._kpi_update_rollups()
+
+    def _kpi_update_rollups(self):
+        """Recompute the results of the employees and years of ``self`` when a
+        month entered or left the final states (locked, appeal resolved), and
+        only theirs."""
+        # sudo: the roll-up follows every final month, whoever moved it
+        appraisals = self.sudo()
+        final = appraisals.filtered(lambda a: a.state in ROLLUP_STATES)
+        others = appraisals - final
+        Rollup = self.env["hr.kpi.rollup"]
+        if others:
+            # a month that left the final states matters only if it was counted
+            # sudo: see above
+            counted = Rollup.sudo().search(
+                [
+                    ("employee_id", "in", others.employee_id.ids),
+                    ("year", "in", list({a.period_start.year for a in others})),
+                ]
+            )
+            keys = {(r.employee_id, r.year) for r in counted}
+            final |= others.filtered(
+                lambda a: (a.employee_id, a.period_start.year) in keys
+            )
+        for (company, year), group in final.grouped(
+            lambda a: (a.company_id, a.period_start.year)
+        ).items():
+            Rollup._kpi_compute_years(company, [year], group.employee_id)
 
     def action_submit_self(self):
         self._check_step("submit_self")
@@ -1609,3 +1662,40 @@ class HrKpiAppraisal(models.Model):
                         ),
                     )
                 )
+
+    @api.depends("employee_id", "period_id.date_start", "period_id.date_end")
+    def _compute_citizen_ratings(self):
+        # sudo: counts only, on appraisals the user already reads; the ratings
+        # themselves stay readable by the official and HR only
+        Rating = self.env["hr.kpi.citizen.rating"].sudo()
+        by_period = defaultdict(lambda: self.browse())
+        for appraisal in self:
+            by_period[appraisal.period_id] |= appraisal
+        for period, appraisals in by_period.items():
+            counts = (
+                Rating._get_month_counts(
+                    appraisals.employee_id, period.date_start, period.date_end
+                )
+                if period
+                else {}
+            )
+            for appraisal in appraisals:
+                month = counts.get(appraisal.employee_id.id) or {}
+                appraisal.citizen_satisfied_count = month.get("satisfied", 0)
+                appraisal.citizen_neutral_count = month.get("neutral", 0)
+                appraisal.citizen_unsatisfied_count = month.get("unsatisfied", 0)
+                appraisal.citizen_rating_count = sum(month.values())
+                appraisal.citizen_satisfaction_rate = Rating._satisfaction_rate(month)
+
+    def action_open_citizen_ratings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_citizen_rating_action"
+        )
+        action["domain"] = [
+            ("employee_id", "=", self.employee_id.id),
+            ("rating_date", ">=", self.period_id.date_start),
+            ("rating_date", "<=", self.period_id.date_end),
+        ]
+        action["context"] = {}
+        return action
