@@ -39,18 +39,27 @@ class HrKpiRollupYear(models.TransientModel):
                 wizard.quota_summary = False
                 continue
             levels = {line.rollup_id.id: line.level for line in wizard.line_ids}
-            wizard.quota_summary = "\n".join(
-                self.env._(
-                    "%(unit)s%(group)s: %(count)s excellent for a cap of %(cap)s",
-                    unit=unit.display_name,
-                    group=f" ({task_group})" if task_group else "",
-                    count=count,
-                    cap=cap,
+            lines = []
+            for (
+                unit,
+                _year,
+                task_group,
+                _rs,
+                count,
+                cap,
+                _m,
+            ) in rollups._kpi_quota_results(levels):
+                group = f" ({task_group})" if task_group else ""
+                lines.append(
+                    self.env._(
+                        "%(unit)s%(group)s: %(count)s excellent for a cap of %(cap)s",
+                        unit=unit.display_name,
+                        group=group,
+                        count=count,
+                        cap=cap,
+                    )
                 )
-                for unit, _year, task_group, _rs, count, cap, _m in (
-                    rollups._kpi_quota_results(levels)
-                )
-            )
+            wizard.quota_summary = "\n".join(lines)
 
     def _check_year(self):
         if not 2000 <= self.year <= date.today().year:
