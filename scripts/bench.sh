@@ -2,7 +2,7 @@
 # make bench: build a city of N staff in database kpi_bench_<N> (created with the
 # addon installed without demo data when missing) and benchmark it.
 #   BENCH_N=2000 make bench            (default N = 200000)
-#   BENCH_MONTHS=2 BENCH_DEPARTMENTS=2000 BENCH_CSV=docs/bench/results-N2000.csv
+#   BENCH_MONTHS=2 BENCH_DEPARTMENTS=N/100 (2000 at N = 200000) BENCH_CSV=docs/bench/results-N2000.csv
 #   BENCH_DROP=1 drops the database at the end; BENCH_GENERATE_ONLY=1 only builds it.
 # The city is generated once per database and reused by the next runs.
 . "$(dirname "$0")/common.sh"
@@ -10,7 +10,7 @@
 "$KPI_ROOT/scripts/setup.sh" >/dev/null
 pg_env || die "PostgreSQL is not available: run scripts/pg.sh start and read its message"
 N=${BENCH_N:-200000}
-DEPTS=${BENCH_DEPARTMENTS:-2000}
+DEPTS=${BENCH_DEPARTMENTS:-$(( N / 100 > 5 ? N / 100 : 5 ))}
 MONTHS=${BENCH_MONTHS:-2}
 DB=${BENCH_DB:-kpi_bench_$N}
 CSV=${BENCH_CSV:-$KPI_ROOT/docs/bench/results-N$N.csv}

@@ -14,3 +14,4 @@ from . import test_kpi_month
 from . import test_i18n
 from . import test_kpi_plan
 from . import test_kpi_reports
+from . import test_kpi_bench_smoke
