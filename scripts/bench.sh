@@ -4,6 +4,7 @@
 #   BENCH_N=2000 make bench            (default N = 200000)
 #   BENCH_MONTHS=2 BENCH_DEPARTMENTS=N/100 (2000 at N = 200000) BENCH_CSV=docs/bench/results-N2000.csv
 #   BENCH_DROP=1 drops the database at the end; BENCH_GENERATE_ONLY=1 only builds it.
+#   BENCH_SCOPE=unit opens the month for the largest sở/quận only (default: company).
 # The city is generated once per database and reused by the next runs.
 . "$(dirname "$0")/common.sh"
 
@@ -28,7 +29,7 @@ fi
 say "Benchmark of $DB (N = $N)"
 ODOO_PATH="$ODOO_PATH" "$KPI_VENV/bin/python" "$KPI_ROOT/scripts/bench/run.py" "${ARGS[@]}" \
     --data-dir="$KPI_CACHE/filestore-bench" -d "$DB" --log-level=warn \
-    --staff "$N" --departments "$DEPTS" --months "$MONTHS" --csv "$CSV" ${BENCH_GENERATE_ONLY:+--generate-only}
+    --staff "$N" --departments "$DEPTS" --months "$MONTHS" --csv "$CSV" ${BENCH_GENERATE_ONLY:+--generate-only} --scope "${BENCH_SCOPE:-company}"
 if [ "${BENCH_DROP:-0}" = 1 ]; then
     say "Dropping $DB"
     dropdb --if-exists -h "$KPI_DB_HOST" -p "$KPI_DB_PORT" -U "$KPI_DB_USER" "$DB"

@@ -111,7 +111,7 @@ def _department_levels(n_departments):
     return [1, level1, level2, level3] if level3 > 0 else [1, level1, level2]
 
 
-def generate_city(
+def generate_city(  # noqa: C901 - one linear script, phase after phase
     env, n_staff=200_000, n_departments=2_000, months=2, seed=9, log=print
 ):
     """Build the city in ``env``'s database; return what the benchmark needs.
@@ -340,7 +340,7 @@ def generate_city(
     cr.execute(
         SQL(
             """
-            UPDATE hr_department d SET manager_id = m.emp
+            UPDATE hr_department d SET manager_id = m.emp, kpi_decider_id = m.emp
               FROM unnest(%s::int[], %s::int[]) AS m(dep, emp)
              WHERE d.id = m.dep
             """,
@@ -462,15 +462,16 @@ def _insert_tasks(cr, company, period, product_rows, uid, seed, linked=False):
                    'plan', CASE WHEN t.done THEN 'done' ELSE 'in_progress' END,
                    CASE WHEN t.done THEN t.qty ELSE 0 END,
                    CASE WHEN t.done THEN t.qty - t.bad ELSE 0 END,
-                   t.errors, 0, (t.done AND t.late > 0)::int, (t.done AND t.late > 0)::int,
+                   t.errors, 0, (t.done AND t.late > 0)::int,
+                   (t.done AND t.late > 0)::int,
                    FALSE, 0, t.r < 0.03, FALSE, 'both', TRUE, t.done, TRUE,
                    'confirmed', FALSE, %(period)s, t.appraisal_id,
                    %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
               FROM (
                 SELECT c.employee_id AS emp, c.evaluator_id AS evaluator,
                        c.department_id AS dep, g.n, %(appraisal)s AS appraisal_id,
-                       1 + mod(hashint4(c.employee_id * 31 + g.n + %(seed)s) & 2147483647,
-                               %(nproducts)s) AS p,
+                       1 + mod(hashint4(c.employee_id * 31 + g.n + %(seed)s)
+                               & 2147483647, %(nproducts)s) AS p,
                        1 + (hashint4(c.employee_id * 17 + g.n) & 3) AS qty,
                        %(start)s + mod(g.n * 3 - 1, 28) AS deadline,
                        (hashint4(c.employee_id * 13 + g.n + %(seed)s) & 1023) / 1024.0
@@ -688,10 +689,13 @@ def _choose_units(cr, company, period):
     def closest(candidates, size, key):
         return min(candidates, key=lambda d: (abs(key(d) - size), d))
 
-    unit50 = closest(own, 50, lambda d: own[d][1])
-    unit300 = closest(own, 300, subtree.get)
+    # the large unit (a sở/quận), and inside it the two units of the steps:
+    # the benchmark can open the month for the large unit alone
     big = [d for d in own if depth[d] == 2] or list(own)
     unit_large = max(big, key=lambda d: (subtree[d], -d))
+    inside = [d for d in own if f"/{unit_large}/" in f"/{own[d][0]}"]
+    unit50 = closest(inside, 50, lambda d: own[d][1])
+    unit300 = closest(inside, 300, subtree.get)
     return {
         "unit50_id": unit50,
         "unit50_size": own[unit50][1],
@@ -699,7 +703,23 @@ def _choose_units(cr, company, period):
         "unit300_size": subtree[unit300],
         "unit_large_id": unit_large,
         "unit_large_size": subtree[unit_large],
+        "units_version": 2,
     }
+
+
+def prepare_benchmark_units(env, info):
+    """(Re)choose the units of the steps and create their users; update and
+    store ``info``."""
+    company = env["res.company"].browse(info["company_id"])
+    period = env["hr.kpi.period"].browse(info["period_id"])
+    units = _choose_units(env.cr, company, period)
+    info.update(units)
+    info.update(_create_users(env, company, units))
+    # sudo: the benchmark finds its city again in a later run
+    env["ir.config_parameter"].sudo().set_param(
+        f"l10n_vn_hr_kpi.bench_city_{info['n_staff']}", json.dumps(info)
+    )
+    return info
 
 
 def _create_users(env, company, info):
@@ -729,29 +749,28 @@ def _create_users(env, company, info):
         ("head_large", head_large, "l10n_vn_hr_kpi.group_kpi_head"),
     ]
     result = {}
-    seen = {}
     for key, employee, group in plan:
-        if employee.id in seen:
-            result[f"{key}_user_id"] = seen[employee.id]
-            result[f"{key}_employee_id"] = employee.id
-            continue
-        user = Users.create(
-            {
-                "name": employee.name,
-                "login": f"bench_{key}_{company.id}",
-                "company_id": company.id,
-                "company_ids": [Command.set(company.ids)],
-                "groups_id": [Command.link(env.ref(group).id)],
-            }
-        )
-        employee.user_id = user
-        seen[employee.id] = user.id
+        group_id = env.ref(group).id
+        user = employee.user_id
+        if user:
+            user.groups_id = [Command.link(group_id)]
+        else:
+            user = Users.create(
+                {
+                    "name": employee.name,
+                    "login": f"bench_{key}_{company.id}_{employee.id}",
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "groups_id": [Command.link(group_id)],
+                }
+            )
+            employee.user_id = user
         result[f"{key}_user_id"] = user.id
         result[f"{key}_employee_id"] = employee.id
     officer = Users.create(
         {
             "name": "Bench HR officer",
-            "login": f"bench_hr_{company.id}",
+            "login": f"bench_hr_{company.id}_{head50.id}",
             "company_id": company.id,
             "company_ids": [Command.set(company.ids)],
             "groups_id": [

@@ -25,6 +25,12 @@ def main():
     parser.add_argument("--months", type=int, default=2)
     parser.add_argument("--csv", default=None)
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument(
+        "--scope",
+        choices=("company", "unit"),
+        default="company",
+        help="open the month for the whole company or for the large unit only",
+    )
     args, odoo_args = parser.parse_known_args()
 
     # run from anywhere: Odoo's sources are next to odoo-bin (ODOO_PATH)
@@ -48,6 +54,7 @@ def main():
     from odoo.addons.l10n_vn_hr_kpi.scripts.bench.generate import (
         find_city,
         generate_city,
+        prepare_benchmark_units,
     )
 
     registry = odoo.modules.registry.Registry(db)
@@ -63,12 +70,15 @@ def main():
             )
             cr.commit()
             print(f"Generated in {time.perf_counter() - start:.1f} s")
+        if info.get("units_version") != 2:
+            prepare_benchmark_units(env, info)
+            cr.commit()
     if args.generate_only:
         return
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         info = find_city(env, args.staff)
-        bench = CityBenchmark(env, info, log=print)
+        bench = CityBenchmark(env, info, log=print, scope=args.scope)
         try:
             rows = bench.run()
         finally:
@@ -76,7 +86,8 @@ def main():
     print()
     print(
         f"N = {info['n_staff']} staff, {info['n_departments']} departments, "
-        f"{info['months']} months of history; units: "
+        f"{info['months']} months of history; month opened for the "
+        f"{'large unit' if args.scope == 'unit' else 'whole company'}; units: "
         f"{info['unit50_size']} (decide), {info['unit300_size']} (01A), "
         f"{info['unit_large_size']} (head's list)"
     )
