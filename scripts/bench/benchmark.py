@@ -166,8 +166,8 @@ class CityBenchmark:
             """
         )
 
-    def _sql_scores(self, cr, period_id):
-        """The task block of every appraisal of the month, then the totals."""
+    def _sql_scores(self, cr, ids):
+        """The task block of the appraisals ``ids``, then their totals."""
         cr.execute(
             SQL(
                 """
@@ -194,12 +194,12 @@ class CityBenchmark:
                                * GREATEST(0, 1 - 0.25 * t.delay_count)) AS progress,
                            COUNT(*) AS counted, SUM(t.delay_count) AS delays
                       FROM hr_kpi_task t
-                     WHERE t.period_id = %(period)s AND t.is_counted
+                     WHERE t.appraisal_id = ANY(%(ids)s) AND t.is_counted
                      GROUP BY t.appraisal_id
                   ) AS s
                  WHERE a.id = s.appraisal_id
                 """,
-                period=period_id,
+                ids=ids,
             )
         )
         cr.execute(
@@ -218,11 +218,11 @@ class CityBenchmark:
                                l.evaluator_points, l.self_points, 0)) AS points
                           FROM hr_kpi_appraisal_line l
                           JOIN hr_kpi_appraisal x ON x.id = l.appraisal_id
-                         WHERE x.period_id = %(period)s
+                         WHERE x.id = ANY(%(ids)s)
                          GROUP BY l.appraisal_id) AS g
                  WHERE a.id = g.appraisal_id
                 """,
-                period=period_id,
+                ids=ids,
             )
         )
         cr.execute(
@@ -234,13 +234,62 @@ class CityBenchmark:
                                         WHEN total_score >= 70 THEN 'good'
                                         WHEN total_score >= 50 THEN 'done'
                                         ELSE 'fail' END AS level
-                          FROM hr_kpi_appraisal WHERE period_id = %(period)s) AS l
+                          FROM hr_kpi_appraisal WHERE id = ANY(%(ids)s)) AS l
                  WHERE hr_kpi_appraisal.id = l.id
                 """,
-                period=period_id,
+                ids=ids,
             )
         )
         return cr.rowcount
+
+    def _sql_links_and_lines(self, cr, ids, employee_ids):
+        """Link the new appraisals ``ids`` to their tasks and their leader's
+        appraisal, and give them their criterion lines."""
+        period = self.period
+        cr.execute(
+            SQL(
+                """
+                UPDATE hr_kpi_task t SET appraisal_id = v.id
+                  FROM unnest(%s::int[], %s::int[]) AS v(id, employee_id)
+                 WHERE t.employee_id = v.employee_id AND t.period_id = %s
+                """,
+                ids,
+                employee_ids,
+                period.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                UPDATE hr_kpi_appraisal a SET leader_appraisal_id = l.id
+                  FROM hr_kpi_appraisal l
+                 WHERE a.id = ANY(%(ids)s) AND l.period_id = %(period)s
+                   AND l.employee_id = a.evaluator_employee_id
+                """,
+                ids=ids,
+                period=period.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO hr_kpi_appraisal_line
+                    (appraisal_id, company_id, criterion_id, sequence,
+                     create_uid, write_uid, create_date, write_date)
+                SELECT a.id, a.company_id, c.id,
+                       ROW_NUMBER() OVER (PARTITION BY a.id ORDER BY c.sequence, c.id),
+                       %(uid)s, %(uid)s,
+                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                  FROM hr_kpi_appraisal a
+                  JOIN hr_kpi_criterion c ON c.rule_set_id = a.rule_set_id
+                                         AND c.subject_group = a.subject_group
+                                         AND c.is_leaf
+                 WHERE a.id = ANY(%(ids)s)
+                """,
+                ids=ids,
+                uid=self.env.uid,
+            )
+        )
 
     # ---- steps ---------------------------------------------------------------
 
@@ -266,6 +315,7 @@ class CityBenchmark:
                        AND (c.date_end IS NULL OR c.date_end >= %(start)s)
                        AND c.evaluator_id IS NOT NULL AND c.decider_id IS NOT NULL
                        AND %(in_scope)s
+                    RETURNING id, employee_id
                     """,
                     in_scope=SQL(
                         "e.department_id IN (SELECT id FROM hr_department WHERE "
@@ -284,10 +334,11 @@ class CityBenchmark:
                     uid=self.env.uid,
                 )
             )
-            count = cr.rowcount
-            _link_and_lines(cr, period, full_points=False, uid=self.env.uid)
-            self._sql_scores(cr, period.id)
-            return count
+            rows = cr.fetchall()
+            ids = [row[0] for row in rows]
+            self._sql_links_and_lines(cr, ids, [row[1] for row in rows])
+            self._sql_scores(cr, ids)
+            return len(ids)
 
         sql_run = measure_sql(self.env, sql)
         Wizard = self._env_as("hr")["hr.kpi.period.open"]
@@ -318,7 +369,7 @@ class CityBenchmark:
             return len(appraisals)
 
         orm_run = measure(self.env, orm)
-        sql_run = measure_sql(self.env, lambda cr: self._sql_scores(cr, self.period.id))
+        sql_run = measure_sql(self.env, lambda cr: self._sql_scores(cr, appraisals.ids))
         self.env.invalidate_all()
         return self._record("recompute_month", len(appraisals), orm_run, sql_run)
 
@@ -676,12 +727,6 @@ class CityBenchmark:
                 }.get(step, f"step_{step}"),
             )()
         return self.rows
-
-
-def _link_and_lines(cr, period, full_points, uid):
-    from .generate import _link_and_lines as link
-
-    return link(cr, period, full_points=full_points, uid=uid)
 
 
 def write_csv(rows, path=None):
