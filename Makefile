@@ -17,3 +17,7 @@ setup:
 
 stop:
 	bash scripts/pg.sh stop
+
+# City-scale benchmark (README "Performance"): BENCH_N=2000 make bench
+bench:
+	bash scripts/bench.sh

@@ -4,6 +4,9 @@ from odoo import api, fields, models
 class HrDepartment(models.Model):
     _inherit = "hr.department"
 
+    # indexed: the units a user heads are searched by their manager (record rules)
+    manager_id = fields.Many2one(index="btree_not_null")
+
     kpi_focal_point_id = fields.Many2one(
         "hr.employee",
         string="KPI focal point",

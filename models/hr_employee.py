@@ -9,6 +9,11 @@ PUBLISHED_STATES = ("published", "appeal_open", "appeal_resolved", "locked")
 class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
+    # indexed: opening a month searches a unit's staff, the task rules follow
+    # the manager (a city has hundreds of thousands of employees, SPEC §10)
+    department_id = fields.Many2one(index=True)
+    parent_id = fields.Many2one(index=True)
+
     kpi_event_ids = fields.One2many(
         "hr.kpi.employee.event",
         "employee_id",

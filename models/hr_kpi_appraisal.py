@@ -160,7 +160,9 @@ class HrKpiAppraisal(models.Model):
     period_id = fields.Many2one(
         "hr.kpi.period", required=True, index=True, tracking=True, check_company=True
     )
-    period_start = fields.Date(related="period_id.date_start", store=True)
+    period_start = fields.Date(
+        related="period_id.date_start", store=True, precompute=True
+    )
     company_id = fields.Many2one(
         "res.company",
         compute="_compute_company_id",

@@ -17,7 +17,7 @@ class HrKpiAppraisalLine(models.Model):
         "hr.kpi.appraisal", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(
-        related="appraisal_id.company_id", store=True, index=True
+        related="appraisal_id.company_id", store=True, index=True, precompute=True
     )
     criterion_id = fields.Many2one(
         "hr.kpi.criterion", required=True, ondelete="restrict"
@@ -36,6 +36,7 @@ class HrKpiAppraisalLine(models.Model):
         compute="_compute_evaluator_points",
         store=True,
         readonly=False,
+        precompute=True,
         help="Follows the self score until the evaluator changes it.",
     )
     evaluator_comment = fields.Text()
@@ -44,6 +45,7 @@ class HrKpiAppraisalLine(models.Model):
         compute="_compute_final_points",
         store=True,
         readonly=False,
+        precompute=True,
         help="Follows the evaluator's score until the decider changes it.",
     )
     comment_missing = fields.Boolean(compute="_compute_comment_missing")

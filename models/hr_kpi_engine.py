@@ -273,7 +273,46 @@ class HrKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _result_batch(self, appraisals):
+        """The result fields are recursive (a leader's d reads the levels of the
+        appraisals he evaluates), so the ORM computes them one appraisal at a
+        time. Take every appraisal still waiting for them off the ORM's list
+        and return them with ``appraisals``, the evaluated ones before their
+        leader: they are computed in one pass (SPEC §10)."""
+        env = appraisals.env
+        field = appraisals._fields["level_computed"]
+        if not all(isinstance(a.id, int) for a in appraisals):
+            return appraisals, appraisals.browse()
+        pending = (
+            appraisals.browse(env.records_to_compute(field)._ids) - appraisals
+        ).exists()
+        for computed in appraisals.pool.field_computed[field]:
+            env.remove_to_compute(computed, pending)
+        batch = appraisals | pending
+        depth = {}
+
+        def depth_of(appraisal):
+            chain = []
+            while appraisal and appraisal.id not in depth and appraisal not in chain:
+                chain.append(appraisal)
+                appraisal = appraisal.leader_appraisal_id
+            base = depth.get(appraisal.id, 0) if appraisal else 0
+            for level, member in enumerate(reversed(chain), start=1):
+                depth[member.id] = base + level
+            return depth[chain[0].id] if chain else base
+
+        ordered = batch.sorted(lambda a: -depth_of(a))
+        return ordered, pending
+
+    @api.model
     def _compute_result(self, appraisals):
+        ordered, pending = self._result_batch(appraisals)
+        fields = appraisals.pool.field_computed[appraisals._fields["level_computed"]]
+        with appraisals.env.protecting(fields, pending):
+            self._compute_result_ordered(ordered)
+
+    @api.model
+    def _compute_result_ordered(self, appraisals):
         for appraisal in appraisals:
             rule_set = appraisal.rule_set_id
             if not rule_set:

@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 # What the assignee may report on a task he or she was given.
 PROGRESS_FIELDS = {
@@ -482,8 +483,43 @@ class HrKpiTask(models.Model):
             appraisal_id = appraisal_map.get((task.employee_id.id, period_id)) or False
             if task.period_id.id != period_id or task.appraisal_id.id != appraisal_id:
                 targets[period_id, appraisal_id] |= task
+        if len(targets) > 1:
+            # a value per appraisal: one UPDATE, not a write per appraisal
+            tasks._kpi_write_links(
+                {task.id: key for key, group in targets.items() for task in group}
+            )
+            return
         for (period_id, appraisal_id), group in targets.items():
             group.write({"period_id": period_id, "appraisal_id": appraisal_id})
+
+    def _kpi_write_links(self, links):
+        """Write ``{task id: (period id, appraisal id)}`` in one UPDATE. The
+        links are not tracked and nothing but computed fields depends on them:
+        they are marked to recompute before and after, as write() does."""
+        fnames = ["period_id", "appraisal_id"]
+        tasks = self.browse(list(links))
+        tasks.flush_recordset(fnames)
+        tasks.modified(fnames, before=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE hr_kpi_task t
+                   SET period_id = v.period_id, appraisal_id = v.appraisal_id,
+                       write_uid = %s, write_date = %s
+                  FROM unnest(%s::int[], %s::int[], %s::int[])
+                       AS v(id, period_id, appraisal_id)
+                 WHERE t.id = v.id
+                """,
+                self.env.uid,
+                self.env.cr.now(),
+                list(links),
+                [period_id or None for period_id, _a in links.values()],
+                [appraisal_id or None for _p, appraisal_id in links.values()],
+            )
+        )
+        tasks.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        self.env["hr.kpi.appraisal"].invalidate_model(["task_ids"])
+        tasks.modified(fnames)
 
     @api.model
     def _link_periods_for(self, periods, relink=False):

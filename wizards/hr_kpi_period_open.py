@@ -1,7 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import split_every
 
 from ..models.hr_kpi_rule_set import subject_group_selection
+
+# Appraisals created (and scored) per batch when opening a month: the memory of
+# the worker stays bounded whatever the size of the company (SPEC §10).
+OPEN_BATCH_SIZE = 5000
 
 
 class HrKpiPeriodOpen(models.TransientModel):
@@ -134,12 +139,24 @@ class HrKpiPeriodOpen(models.TransientModel):
             if config.subject_group not in groups:
                 continue
             vals_list.append(self._prepare_appraisal_vals(employee, config))
-        appraisals = Appraisal.create(vals_list)
-        self.env["hr.kpi.notifier"]._sync_activities(appraisals)
+        # no "created" message nor creator follower per appraisal: a month of a
+        # city is hundreds of thousands of appraisals
+        Appraisal = Appraisal.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        created_count = 0
+        for batch in split_every(OPEN_BATCH_SIZE, vals_list):
+            appraisals = Appraisal.create(batch)
+            self.env["hr.kpi.notifier"]._sync_activities(appraisals)
+            created_count += len(appraisals)
+            if len(vals_list) > OPEN_BATCH_SIZE:
+                # score and write this batch, then free the memory it used
+                self.env.flush_all()
+                self.env.invalidate_all()
         self.write(
             {
                 "state": "done",
-                "created_count": len(appraisals),
+                "created_count": created_count,
                 "existing_count": len(existing),
                 "skipped_line_ids": [fields.Command.clear()]
                 + [

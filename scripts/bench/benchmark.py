@@ -1,0 +1,759 @@
+"""The city benchmark (issue #9, SPEC §10): each step of a month measured
+through the addon (ORM) and as plain SQL doing the same rows, in the same run.
+
+Every figure: wall time (``time.perf_counter``), queries (the cursor's
+``sql_log_count``), queries per record, and the peak resident memory of the
+process during the step (Linux ``VmHWM``, reset before each step through
+``/proc/self/clear_refs``; where that is not possible, ``ru_maxrss``: the peak
+since the process started). The ratio is ORM time / SQL time.
+
+Everything runs in the caller's transaction: the caller rolls it back (the
+benchmark can be re-run on the same city). Each SQL baseline runs in a
+savepoint rolled back at once.
+"""
+
+import csv
+import io
+import resource
+import time
+
+from odoo.tools import SQL
+
+from odoo.addons.l10n_vn_hr_kpi.reports.hr_kpi_xlsx import build_xlsx
+
+LIST_PAGE = 80
+# (step, label, target text, check(result row) -> bool or None when no target)
+TARGETS = {
+    "open_month": ("ratio ≤ 4", lambda r: r["ratio"] <= 4),
+    "recompute_month": ("ORM ≤ 120 s", lambda r: r["orm_s"] <= 120),
+    "list_my_unit": ("ORM ≤ 0.3 s", lambda r: r["orm_s"] <= 0.3),
+    "export_01a_unit": ("ORM ≤ 3 s", lambda r: r["orm_s"] <= 3),
+}
+MEMORY_TARGET_MB = 2048
+# the lists come before the decision: the evaluator's queue is the unit decided
+STEPS = (
+    "open_month",
+    "recompute_month",
+    "list_to_review",
+    "list_my_unit",
+    "decide_unit",
+    "quota_company",
+    "export_01a_unit",
+    "export_02a_company",
+)
+CSV_FIELDS = (
+    "n_staff",
+    "scope",
+    "step",
+    "records",
+    "orm_s",
+    "sql_s",
+    "ratio",
+    "orm_queries",
+    "queries_per_record",
+    "sql_queries",
+    "peak_rss_mb",
+    "target",
+    "target_met",
+    "memory_met",
+)
+
+
+def _reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_mb(reset_ok):
+    if reset_ok:
+        try:
+            with open("/proc/self/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024.0
+        except OSError:
+            pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def measure(env, fn):
+    """Run ``fn()`` and flush; return (result, seconds, queries, peak MB)."""
+    cr = env.cr
+    reset_ok = _reset_peak()
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    result = fn()
+    env.flush_all()
+    seconds = time.perf_counter() - start
+    return result, seconds, cr.sql_log_count - queries, _peak_mb(reset_ok)
+
+
+def measure_sql(env, fn):
+    """Run the plain-SQL ``fn(cr)`` in a savepoint rolled back at once."""
+    cr = env.cr
+    env.flush_all()
+    queries = cr.sql_log_count
+    cr.execute("SAVEPOINT kpi_bench_sql")
+    start = time.perf_counter()
+    result = fn(cr)
+    seconds = time.perf_counter() - start
+    cr.execute("ROLLBACK TO SAVEPOINT kpi_bench_sql")
+    return result, seconds, cr.sql_log_count - queries
+
+
+class CityBenchmark:
+    """The steps, in the order a month goes; ``run()`` returns the result rows."""
+
+    def __init__(self, env, info, log=print, scope="company"):
+        """:param scope: ``company`` opens the month for everyone; ``unit`` for
+        the large unit only (its sub-units hold the units of the other steps)
+        """
+        self.scope = scope
+        self.env = env
+        self.info = info
+        self.log = log
+        self.period = env["hr.kpi.period"].browse(info["period_id"])
+        self.company = self.period.company_id
+        self.rows = []
+        self.results = {}
+
+    # ---- helpers -----------------------------------------------------------
+
+    def _env_as(self, key):
+        user = self.env["res.users"].browse(self.info[f"{key}_user_id"])
+        context = dict(self.env.context, allowed_company_ids=self.company.ids)
+        return self.env(user=user, su=False, context=context)
+
+    def _record(self, step, records, orm, sql):
+        _result, orm_s, orm_q, peak = orm
+        _sql_result, sql_s, sql_q = sql
+        row = {
+            "n_staff": self.info["n_staff"],
+            "scope": self.scope,
+            "step": step,
+            "records": records,
+            "orm_s": round(orm_s, 4),
+            "sql_s": round(sql_s, 4),
+            "ratio": round(orm_s / sql_s, 2) if sql_s > 0 else 0.0,
+            "orm_queries": orm_q,
+            "queries_per_record": round(orm_q / records, 4) if records else orm_q,
+            "sql_queries": sql_q,
+            "peak_rss_mb": round(peak, 1),
+        }
+        target = TARGETS.get(step)
+        row["target"] = target[0] if target else ""
+        row["target_met"] = ("yes" if target[1](row) else "NO") if target else ""
+        row["memory_met"] = "yes" if peak <= MEMORY_TARGET_MB else "NO"
+        self.rows.append(row)
+        self.log(
+            f"{step:<20} {records:>8} rec  ORM {orm_s:9.3f} s  SQL {sql_s:8.3f} s  "
+            f"x{row['ratio']:<7} {row['queries_per_record']:>8} q/rec  "
+            f"{row['peak_rss_mb']:8.1f} MB"
+        )
+        return row
+
+    def _appraisal_columns(self):
+        return SQL(
+            """
+            employee_id, period_id, period_start, company_id, department_id,
+            job_title, subject_group, is_leader, rule_set_id, state,
+            evaluator_employee_id, decider_employee_id, kpi_organisation,
+            kpi_cohesion, create_uid, write_uid, create_date, write_date
+            """
+        )
+
+    def _sql_scores(self, cr, ids):
+        """The task block of the appraisals ``ids``, then their totals."""
+        cr.execute(
+            SQL(
+                """
+                UPDATE hr_kpi_appraisal a
+                   SET kpi_assigned_quantity = s.assigned,
+                       kpi_done_quantity = s.done,
+                       kpi_quality_quantity = s.quality,
+                       kpi_progress_quantity = s.progress,
+                       kpi_quantity = LEAST(100,
+                                            100 * s.done / NULLIF(s.assigned, 0)),
+                       kpi_quality = LEAST(100,
+                                           100 * s.quality / NULLIF(s.assigned, 0)),
+                       kpi_progress = LEAST(100,
+                                            100 * s.progress / NULLIF(s.assigned, 0)),
+                       task_counted_count = s.counted, task_delay_count = s.delays
+                  FROM (
+                    SELECT t.appraisal_id,
+                           SUM(t.converted_quantity) AS assigned,
+                           SUM(t.completed_quantity * t.coefficient) AS done,
+                           SUM(t.quality_passed_quantity * t.coefficient
+                               * GREATEST(0, 1 - 0.25 * t.major_error_count))
+                               AS quality,
+                           SUM(t.completed_quantity * t.coefficient
+                               * GREATEST(0, 1 - 0.25 * t.delay_count)) AS progress,
+                           COUNT(*) AS counted, SUM(t.delay_count) AS delays
+                      FROM hr_kpi_task t
+                     WHERE t.appraisal_id = ANY(%(ids)s) AND t.is_counted
+                     GROUP BY t.appraisal_id
+                  ) AS s
+                 WHERE a.id = s.appraisal_id
+                """,
+                ids=ids,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                UPDATE hr_kpi_appraisal a
+                   SET general_score = g.points, general_self_score = g.points,
+                       general_evaluator_score = g.points,
+                       kpi_percent = (a.kpi_quantity + a.kpi_quality
+                                      + a.kpi_progress) / 3,
+                       task_score = 0.7 * (a.kpi_quantity + a.kpi_quality
+                                           + a.kpi_progress) / 3,
+                       total_score = COALESCE(g.points, 0) + 0.7 * (a.kpi_quantity
+                                     + a.kpi_quality + a.kpi_progress) / 3
+                  FROM (SELECT l.appraisal_id, SUM(COALESCE(l.final_points,
+                               l.evaluator_points, l.self_points, 0)) AS points
+                          FROM hr_kpi_appraisal_line l
+                          JOIN hr_kpi_appraisal x ON x.id = l.appraisal_id
+                         WHERE x.id = ANY(%(ids)s)
+                         GROUP BY l.appraisal_id) AS g
+                 WHERE a.id = g.appraisal_id
+                """,
+                ids=ids,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                UPDATE hr_kpi_appraisal
+                   SET level_by_score = l.level, level_computed = l.level
+                  FROM (SELECT id, CASE WHEN total_score >= 90 THEN 'excellent'
+                                        WHEN total_score >= 70 THEN 'good'
+                                        WHEN total_score >= 50 THEN 'done'
+                                        ELSE 'fail' END AS level
+                          FROM hr_kpi_appraisal WHERE id = ANY(%(ids)s)) AS l
+                 WHERE hr_kpi_appraisal.id = l.id
+                """,
+                ids=ids,
+            )
+        )
+        return cr.rowcount
+
+    def _sql_links_and_lines(self, cr, ids, employee_ids):
+        """Link the new appraisals ``ids`` to their tasks and their leader's
+        appraisal, and give them their criterion lines."""
+        period = self.period
+        cr.execute(
+            SQL(
+                """
+                UPDATE hr_kpi_task t SET appraisal_id = v.id
+                  FROM unnest(%s::int[], %s::int[]) AS v(id, employee_id)
+                 WHERE t.employee_id = v.employee_id AND t.period_id = %s
+                """,
+                ids,
+                employee_ids,
+                period.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                UPDATE hr_kpi_appraisal a SET leader_appraisal_id = l.id
+                  FROM hr_kpi_appraisal l
+                 WHERE a.id = ANY(%(ids)s) AND l.period_id = %(period)s
+                   AND l.employee_id = a.evaluator_employee_id
+                """,
+                ids=ids,
+                period=period.id,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO hr_kpi_appraisal_line
+                    (appraisal_id, company_id, criterion_id, sequence,
+                     create_uid, write_uid, create_date, write_date)
+                SELECT a.id, a.company_id, c.id,
+                       ROW_NUMBER() OVER (PARTITION BY a.id ORDER BY c.sequence, c.id),
+                       %(uid)s, %(uid)s,
+                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                  FROM hr_kpi_appraisal a
+                  JOIN hr_kpi_criterion c ON c.rule_set_id = a.rule_set_id
+                                         AND c.subject_group = a.subject_group
+                                         AND c.is_leaf
+                 WHERE a.id = ANY(%(ids)s)
+                """,
+                ids=ids,
+                uid=self.env.uid,
+            )
+        )
+
+    # ---- steps ---------------------------------------------------------------
+
+    def step_open_month(self):
+        period = self.period
+
+        def sql(cr):
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO hr_kpi_appraisal (%(columns)s)
+                    SELECT c.employee_id, %(period)s, %(start)s, c.company_id,
+                           COALESCE(c.department_id, e.department_id), e.job_title,
+                           c.subject_group,
+                           c.subject_group IN ('leader_head', 'leader_deputy'),
+                           COALESCE(c.rule_set_id, %(rule_set)s), 'draft',
+                           c.evaluator_id, c.decider_id, 100, 100, %(uid)s, %(uid)s,
+                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                      FROM hr_kpi_evaluation_config c
+                      JOIN hr_employee e ON e.id = c.employee_id
+                     WHERE c.company_id = %(company)s AND c.active
+                       AND c.date_start <= %(start)s
+                       AND (c.date_end IS NULL OR c.date_end >= %(start)s)
+                       AND c.evaluator_id IS NOT NULL AND c.decider_id IS NOT NULL
+                       AND %(in_scope)s
+                    RETURNING id, employee_id
+                    """,
+                    in_scope=SQL(
+                        "e.department_id IN (SELECT id FROM hr_department WHERE "
+                        "parent_path LIKE (SELECT parent_path FROM hr_department "
+                        "WHERE id = %s) || %s)",
+                        self.info["unit_large_id"],
+                        "%",
+                    )
+                    if self.scope == "unit"
+                    else SQL("TRUE"),
+                    columns=self._appraisal_columns(),
+                    period=period.id,
+                    start=period.date_start,
+                    rule_set=period.rule_set_id.id,
+                    company=self.company.id,
+                    uid=self.env.uid,
+                )
+            )
+            rows = cr.fetchall()
+            ids = [row[0] for row in rows]
+            self._sql_links_and_lines(cr, ids, [row[1] for row in rows])
+            self._sql_scores(cr, ids)
+            return len(ids)
+
+        sql_run = measure_sql(self.env, sql)
+        Wizard = self._env_as("hr")["hr.kpi.period.open"]
+
+        def orm():
+            vals = {"period_id": period.id}
+            if self.scope == "unit":
+                vals["department_id"] = self.info["unit_large_id"]
+            wizard = Wizard.create(vals)
+            wizard.action_open_month()
+            return wizard.created_count
+
+        orm_run = measure(self.env, orm)
+        self.results["open_month"] = {"created": orm_run[0], "sql_created": sql_run[0]}
+        return self._record("open_month", orm_run[0], orm_run, sql_run)
+
+    def step_recompute_month(self):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        from odoo.addons.l10n_vn_hr_kpi.models.hr_kpi_appraisal import SCORE_FIELDS
+
+        appraisals = Appraisal.search([("period_id", "=", self.period.id)])
+        self.env.invalidate_all()
+
+        def orm():
+            for fname in sorted(SCORE_FIELDS):
+                self.env.add_to_compute(Appraisal._fields[fname], appraisals)
+            appraisals.flush_recordset()
+            return len(appraisals)
+
+        orm_run = measure(self.env, orm)
+        sql_run = measure_sql(self.env, lambda cr: self._sql_scores(cr, appraisals.ids))
+        self.env.invalidate_all()
+        return self._record("recompute_month", len(appraisals), orm_run, sql_run)
+
+    def _unit50_appraisals(self):
+        env = self.env
+        head = env["hr.employee"].browse(self.info["head50_employee_id"])
+        return env["hr.kpi.appraisal"].search(
+            [
+                ("period_id", "=", self.period.id),
+                ("department_id", "=", self.info["unit50_id"]),
+                ("decider_employee_id", "=", head.id),
+            ]
+        )
+
+    def step_decide_unit(self):
+        from odoo.addons.l10n_vn_hr_kpi.models.hr_kpi_appraisal import LEVEL_RANK
+
+        appraisals = self._unit50_appraisals()
+        # set up (not measured): reviewed, with the evaluator's proposal
+        self.env.cr.execute(
+            SQL(
+                "UPDATE hr_kpi_appraisal SET state = 'reviewed' WHERE id = ANY(%s)",
+                appraisals.ids,
+            )
+        )
+        self.env.invalidate_all()
+        # the head keeps the computed level, at most "good" (within any quota)
+        levels = {
+            a.id: min(a.level_computed or "fail", "good", key=LEVEL_RANK.__getitem__)
+            for a in appraisals
+        }
+        head_env = self._env_as("head50")
+        uid = head_env.uid
+
+        def sql(cr):
+            cr.execute(
+                SQL(
+                    "SELECT id FROM hr_kpi_appraisal WHERE period_id = %s "
+                    "AND department_id = %s ORDER BY id FOR UPDATE",
+                    self.period.id,
+                    self.info["unit50_id"],
+                )
+            )
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE hr_kpi_appraisal a
+                       SET state = 'decided', level_final = v.level,
+                           decided_by_id = %(uid)s,
+                           decided_date = now() AT TIME ZONE 'UTC'
+                      FROM unnest(%(ids)s::int[], %(levels)s::varchar[]) AS v(id, level)
+                     WHERE a.id = v.id
+                    """,
+                    uid=uid,
+                    ids=list(levels),
+                    levels=list(levels.values()),
+                )
+            )
+            cr.execute(
+                SQL(
+                    "SELECT level_final, COUNT(*) FROM hr_kpi_appraisal "
+                    "WHERE period_id = %s AND department_id = %s GROUP BY level_final",
+                    self.period.id,
+                    self.info["unit50_id"],
+                )
+            )
+            return cr.fetchall()
+
+        sql_run = measure_sql(self.env, sql)
+        mine = head_env["hr.kpi.appraisal"].browse(appraisals.ids)
+
+        def orm():
+            mine._decide({a: levels[a.id] for a in mine})
+            return len(mine)
+
+        orm_run = measure(self.env, orm)
+        self.env.invalidate_all()
+        self.results["decide_unit"] = {
+            "ids": appraisals.ids,
+            "levels": levels,
+            "head_uid": uid,
+        }
+        return self._record("decide_unit", len(appraisals), orm_run, sql_run)
+
+    def step_quota_company(self):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        Quota = self.env["hr.kpi.quota"]
+        self.env.invalidate_all()
+
+        def orm():
+            appraisals = Appraisal.search([("period_id", "=", self.period.id)])
+            units = holding = 0
+            for members in appraisals.grouped("department_id").values():
+                results = Quota._check(members)
+                units += 1
+                holding += all(r.holds for r in results)
+            return len(appraisals), units, holding
+
+        def sql(cr):
+            cr.execute(
+                SQL(
+                    """
+                    SELECT department_id, COUNT(*) FILTER (WHERE lvl = 'excellent'),
+                           COUNT(*), MAX(rnk)
+                      FROM (SELECT department_id,
+                                   COALESCE(level_final, level_proposed, level_computed)
+                                       AS lvl,
+                                   ROW_NUMBER() OVER (
+                                       PARTITION BY department_id
+                                       ORDER BY total_score DESC, task_delay_count,
+                                                task_exceeded_count DESC, id) AS rnk
+                              FROM hr_kpi_appraisal WHERE period_id = %s) AS x
+                     GROUP BY department_id
+                    """,
+                    self.period.id,
+                )
+            )
+            return cr.fetchall()
+
+        sql_run = measure_sql(self.env, sql)
+        orm_run = measure(self.env, orm)
+        count, units, holding = orm_run[0]
+        self.results["quota_company"] = {
+            "appraisals": count,
+            "units": units,
+            "holding": holding,
+            "sql_units": len(sql_run[0]),
+        }
+        return self._record("quota_company", count, orm_run, sql_run)
+
+    def _sql_summary_rows(self, cr, department_id=None):
+        where = SQL("a.period_id = %s", self.period.id)
+        if department_id:
+            where = SQL(
+                "%s AND d.parent_path LIKE (SELECT parent_path FROM hr_department "
+                "WHERE id = %s) || %s",
+                where,
+                department_id,
+                "%",
+            )
+        cr.execute(
+            SQL(
+                """
+                SELECT a.id, e.name, a.job_title, d.name->>'vi_VN', d.name->>'en_US',
+                       a.subject_group, a.general_self_score, a.general_evaluator_score,
+                       a.task_score, a.adjustment_score, a.total_score,
+                       COALESCE(a.level_final, a.level_proposed, a.level_computed),
+                       a.level_reason_data, a.state
+                  FROM hr_kpi_appraisal a
+                  JOIN hr_employee e ON e.id = a.employee_id
+                  JOIN hr_department d ON d.id = a.department_id
+                 WHERE %s
+                 ORDER BY d.complete_name, a.subject_group, e.name, a.id
+                """,
+                where,
+            )
+        )
+        return cr.fetchall()
+
+    def step_export_01a(self):
+        Unit = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
+        unit = self.env["hr.department"].browse(self.info["unit300_id"])
+        self.env.invalidate_all()
+
+        def orm():
+            form = Unit._get_form_data(self.period, unit)
+            return form, build_xlsx("unit_summary", [form])
+
+        def sql(cr):
+            return self._sql_summary_rows(cr, unit.id)
+
+        sql_run = measure_sql(self.env, sql)
+        orm_run = measure(self.env, orm)
+        form, xlsx = orm_run[0]
+        self.results["export_01a_unit"] = {
+            "rows": len(form["rows"]),
+            "sql_rows": len(sql_run[0]),
+            "xlsx_bytes": len(xlsx),
+            "levels": {lv["key"]: lv["count"] for lv in form["levels"]},
+        }
+        return self._record("export_01a_unit", len(form["rows"]), orm_run, sql_run)
+
+    def step_export_02a(self):
+        Agency = self.env["report.l10n_vn_hr_kpi.report_agency_summary"]
+        self.env.invalidate_all()
+
+        def orm():
+            form = Agency._get_form_data(self.period)
+            return form, build_xlsx("agency_summary", [form])
+
+        def sql(cr):
+            cr.execute(
+                SQL(
+                    """
+                    SELECT d.complete_name,
+                           COUNT(*),
+                           COUNT(*) FILTER (WHERE x.lvl = 'excellent'),
+                           COUNT(*) FILTER (WHERE x.lvl = 'good'),
+                           COUNT(*) FILTER (WHERE x.lvl = 'done'),
+                           COUNT(*) FILTER (WHERE x.lvl = 'fail'),
+                           MAX(x.rnk)
+                      FROM (SELECT department_id,
+                                   CASE WHEN state IN ('decided', 'published',
+                                        'appeal_open', 'appeal_resolved', 'locked')
+                                        THEN level_final
+                                        ELSE COALESCE(level_final, level_proposed,
+                                                      level_computed) END AS lvl,
+                                   ROW_NUMBER() OVER (
+                                       PARTITION BY department_id
+                                       ORDER BY total_score DESC, task_delay_count,
+                                                task_exceeded_count DESC, id) AS rnk
+                              FROM hr_kpi_appraisal WHERE period_id = %s) AS x
+                      JOIN hr_department d ON d.id = x.department_id
+                     GROUP BY d.id, d.complete_name
+                     ORDER BY d.complete_name
+                    """,
+                    self.period.id,
+                )
+            )
+            return cr.fetchall()
+
+        sql_run = measure_sql(self.env, sql)
+        orm_run = measure(self.env, orm)
+        form, xlsx = orm_run[0]
+        self.results["export_02a_company"] = {
+            "units": len(form["rows"]),
+            "sql_units": len(sql_run[0]),
+            "total": form["total"],
+            "xlsx_bytes": len(xlsx),
+        }
+        return self._record("export_02a_company", form["total"], orm_run, sql_run)
+
+    LIST_SPEC = {
+        "employee_id": {"fields": {"display_name": {}}},
+        "period_id": {"fields": {"display_name": {}}},
+        "department_id": {"fields": {"display_name": {}}},
+        "subject_group": {},
+        "general_score": {},
+        "kpi_percent": {},
+        "task_score": {},
+        "adjustment_score": {},
+        "total_score": {},
+        "level_computed": {},
+        "level_final": {},
+        "result_level": {},
+        "evaluator_employee_id": {"fields": {"display_name": {}}},
+        "needs_attention": {},
+        "is_vetoed": {},
+        "state": {},
+        "company_id": {"fields": {"display_name": {}}},
+    }
+
+    def _sql_first_page(self, cr, where):
+        cr.execute(
+            SQL(
+                """
+                SELECT a.id, e.name, p.name, d.complete_name, a.subject_group,
+                       a.general_score, a.kpi_percent, a.task_score,
+                       a.adjustment_score, a.total_score, a.level_computed,
+                       a.level_final, ev.name, a.needs_attention, a.is_vetoed,
+                       a.state, c.name
+                  FROM hr_kpi_appraisal a
+                  JOIN hr_employee e ON e.id = a.employee_id
+                  JOIN hr_kpi_period p ON p.id = a.period_id
+                  LEFT JOIN hr_department d ON d.id = a.department_id
+                  LEFT JOIN hr_employee ev ON ev.id = a.evaluator_employee_id
+                  JOIN res_company c ON c.id = a.company_id
+                 WHERE %s
+                 ORDER BY a.period_start DESC, a.department_id, a.employee_id
+                 LIMIT %s
+                """,
+                where,
+                LIST_PAGE,
+            )
+        )
+        rows = cr.fetchall()
+        cr.execute(SQL("SELECT COUNT(*) FROM hr_kpi_appraisal a WHERE %s", where))
+        return rows, cr.fetchone()[0]
+
+    def _list(self, step, key, domain_of, sql_where):
+        user_env = self._env_as(key)
+        Appraisal = user_env["hr.kpi.appraisal"]
+        domain = [("period_id", "=", self.period.id), *domain_of(Appraisal)]
+        # warm the registry caches (rules, views) once, not the records
+        Appraisal.web_search_read(domain, self.LIST_SPEC, limit=LIST_PAGE)
+        self.env.invalidate_all()
+
+        def orm():
+            return Appraisal.web_search_read(domain, self.LIST_SPEC, limit=LIST_PAGE)
+
+        sql_run = measure_sql(self.env, lambda cr: self._sql_first_page(cr, sql_where))
+        orm_run = measure(self.env, orm)
+        result = orm_run[0]
+        self.results[step] = {
+            "ids": [r["id"] for r in result["records"]],
+            "length": result["length"],
+            "sql_ids": [r[0] for r in sql_run[0][0]],
+            "sql_length": sql_run[0][1],
+        }
+        return self._record(step, len(result["records"]), orm_run, sql_run)
+
+    def step_list_to_review(self):
+        uid = self.info["evaluator_user_id"]
+        where = SQL(
+            """
+            a.period_id = %(period)s AND a.company_id = %(company)s
+            AND a.evaluator_employee_id IN (SELECT id FROM hr_employee
+                                             WHERE user_id = %(uid)s)
+            AND (a.state IN ('draft', 'self_submitted')
+                 OR (a.state = 'returned' AND a.returned_to = 'evaluator'))
+            """,
+            period=self.period.id,
+            company=self.company.id,
+            uid=uid,
+        )
+        return self._list(
+            "list_to_review",
+            "evaluator",
+            lambda Appraisal: Appraisal._kpi_domain_to_review(),
+            where,
+        )
+
+    def step_list_my_unit(self):
+        uid = self.info["head_large_user_id"]
+        where = SQL(
+            """
+            a.period_id = %(period)s AND a.company_id = %(company)s
+            AND (a.department_id IN (
+                    SELECT d.id FROM hr_department d, hr_department h
+                     WHERE h.manager_id IN (SELECT id FROM hr_employee
+                                             WHERE user_id = %(uid)s)
+                       AND d.parent_path LIKE h.parent_path || %(any)s)
+                 OR a.decider_employee_id IN (SELECT id FROM hr_employee
+                                               WHERE user_id = %(uid)s))
+            """,
+            period=self.period.id,
+            company=self.company.id,
+            uid=uid,
+            any="%",
+        )
+        return self._list(
+            "list_my_unit",
+            "head_large",
+            lambda Appraisal: Appraisal._action_open_my_unit()["domain"],
+            where,
+        )
+
+    def run(self, steps=STEPS):
+        for step in steps:
+            getattr(
+                self,
+                {
+                    "export_01a_unit": "step_export_01a",
+                    "export_02a_company": "step_export_02a",
+                }.get(step, f"step_{step}"),
+            )()
+        return self.rows
+
+
+def write_csv(rows, path=None):
+    """The rows as CSV text; written to ``path`` when given."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: row.get(k, "") for k in CSV_FIELDS})
+    text = out.getvalue()
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return text
+
+
+def format_table(rows):
+    """A Markdown table of the rows (README, console)."""
+    head = (
+        "| Step | Records | ORM (s) | SQL (s) | Ratio | Queries/record "
+        "| Peak RSS (MB) | Target | Met |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---|---|\n"
+    )
+    lines = [
+        f"| {r['step']} | {r['records']} | {r['orm_s']:.3f} | {r['sql_s']:.3f} "
+        f"| {r['ratio']} | {r['queries_per_record']} | {r['peak_rss_mb']:.0f} "
+        f"| {r['target']} | {r['target_met']} |"
+        for r in rows
+    ]
+    return head + "\n".join(lines) + "\n"
