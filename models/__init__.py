@@ -19,7 +19,6 @@ from . import hr_kpi_plan
 from . import hr_kpi_plan_line
 from . import hr_kpi_objective
 from . import hr_kpi_key_result
-from . import hr_kpi_task_plan
 from . import hr_kpi_weekly_report
 from . import hr_kpi_weekly_report_line
 from . import hr_kpi_unit_kpi
