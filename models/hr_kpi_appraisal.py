@@ -154,7 +154,7 @@ class HrKpiAppraisal(models.Model):
     _mail_post_access = "read"
 
     def init(self):
-        super().init()
+        res = super().init()
         # the lists of a month (a head's unit, the HR officer's month) in the
         # order of ``_order``: the first page is read from the index, not sorted
         create_index(
@@ -163,6 +163,7 @@ class HrKpiAppraisal(models.Model):
             self._table,
             ["period_id", "period_start DESC", "department_id", "employee_id"],
         )
+        return res
 
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, tracking=True, check_company=True
