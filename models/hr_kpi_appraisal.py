@@ -146,7 +146,10 @@ class HrKpiAppraisal(models.Model):
     _name = "hr.kpi.appraisal"
     _description = "Monthly KPI appraisal"
     _inherit = ["mail.thread", "mail.activity.mixin"]
-    _order = "period_start desc, department_id, employee_id"
+    # by the units' and employees' ids, not their names: the lists of a month
+    # are then read in order from hr_kpi_appraisal_period_order_index (init)
+    # instead of joining and sorting every appraisal of the month (issue #9)
+    _order = "period_start desc, department_id.id, employee_id.id"
     _check_company_auto = True
     _rec_names_search = ["employee_id.name", "period_id.name"]
     # the employee comments on his appraisal (and appeals) after submission,
