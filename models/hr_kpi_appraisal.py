@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index, split_every
 
 from .hr_kpi_rollup import ROLLUP_STATES
 from .hr_kpi_rule_set import (
@@ -146,12 +146,27 @@ class HrKpiAppraisal(models.Model):
     _name = "hr.kpi.appraisal"
     _description = "Monthly KPI appraisal"
     _inherit = ["mail.thread", "mail.activity.mixin"]
-    _order = "period_start desc, department_id, employee_id"
+    # by the units' and employees' ids, not their names: the lists of a month
+    # are then read in order from hr_kpi_appraisal_period_order_index (init)
+    # instead of joining and sorting every appraisal of the month (issue #9)
+    _order = "period_start desc, department_id.id, employee_id.id"
     _check_company_auto = True
     _rec_names_search = ["employee_id.name", "period_id.name"]
     # the employee comments on his appraisal (and appeals) after submission,
     # when he can no longer edit it
     _mail_post_access = "read"
+
+    def init(self):
+        res = super().init()
+        # the lists of a month (a head's unit, the HR officer's month) in the
+        # order of ``_order``: the first page is read from the index, not sorted
+        create_index(
+            self.env.cr,
+            "hr_kpi_appraisal_period_order_index",
+            self._table,
+            ["period_id", "period_start DESC", "department_id", "employee_id"],
+        )
+        return res
 
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, tracking=True, check_company=True
@@ -1701,3 +1716,65 @@ class HrKpiAppraisal(models.Model):
         ]
         action["context"] = {}
         return action
+
+    # ---- recomputing the scores of many appraisals (a month of a city) -------
+
+    @api.model
+    def _kpi_score_field_names(self):
+        """The score fields and the appraisal's stored fields computed from them
+        (e.g. the result level), which the ORM would recompute after them."""
+        names = set(SCORE_FIELDS)
+        grown = True
+        while grown:
+            grown = False
+            for field in self._fields.values():
+                if field.name in names or not (field.store and field.compute):
+                    continue
+                if any(
+                    dep.split(".")[0] in names for dep in self.pool.field_depends[field]
+                ):
+                    names.add(field.name)
+                    grown = True
+        return names
+
+    def _kpi_recompute_order(self):
+        """The ids of ``self``, the evaluated before their leader (deepest first):
+        when a leader's batch is computed, his staff's levels are already
+        written, whatever the batch boundaries."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, leader_appraisal_id FROM hr_kpi_appraisal "
+                "WHERE id = ANY(%s)",
+                list(self.ids),
+            )
+        )
+        leader_of = dict(self.env.cr.fetchall())
+        depth = {}
+        for start in leader_of:
+            chain, seen, node = [], set(), start
+            while node in leader_of and node not in depth and node not in seen:
+                chain.append(node)
+                seen.add(node)
+                node = leader_of[node]
+            base = depth.get(node, 0)
+            for level, member in enumerate(reversed(chain), start=1):
+                depth[member] = base + level
+        return sorted(leader_of, key=lambda id_: (-depth[id_], id_))
+
+    def _kpi_recompute_scores(self, batch_size=5000):
+        """Recompute every score of ``self`` by batches of ``batch_size``: each
+        batch is marked, computed, written and dropped from the cache before the
+        next one, so the memory stays flat whatever the number of appraisals.
+        Returns the number of appraisals recomputed."""
+        self.env.flush_all()
+        order = self._kpi_recompute_order()
+        fields_to_compute = [
+            self._fields[name] for name in sorted(self._kpi_score_field_names())
+        ]
+        for batch_ids in split_every(batch_size, order):
+            batch = self.browse(batch_ids)
+            for field in fields_to_compute:
+                self.env.add_to_compute(field, batch)
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return len(order)

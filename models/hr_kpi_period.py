@@ -3,7 +3,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -344,6 +344,36 @@ class HrKpiPeriod(models.Model):
         )
         action["context"] = {"default_period_id": self.id}
         return action
+
+    def action_recompute_scores(self):
+        """Recompute every score of the periods' appraisals (after a correction
+        of the rule set, of tasks imported in bulk...), by batches: HR only."""
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            raise AccessError(
+                self.env._("Only the HR officer may recompute the scores of a month.")
+            )
+        self.check_access("write")
+        closed = self.filtered(lambda period: period.state == "closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The scores of a closed period are kept as they were: %s.",
+                    ", ".join(closed.mapped("name")),
+                )
+            )
+        appraisals = self.env["hr.kpi.appraisal"].search(
+            [("period_id", "in", self.ids)]
+        )
+        count = appraisals._kpi_recompute_scores()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Scores recomputed: %s appraisals.", count),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_open_appraisals(self):
         self.ensure_one()

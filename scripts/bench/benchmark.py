@@ -22,6 +22,8 @@ from odoo.tools import SQL
 from odoo.addons.l10n_vn_hr_kpi.reports.hr_kpi_xlsx import build_xlsx
 
 LIST_PAGE = 80
+# the web client counts a list's records up to 10,000 (+1: "10000+")
+LIST_COUNT_LIMIT = 10001
 # (step, label, target text, check(result row) -> bool or None when no target)
 TARGETS = {
     "open_month": ("ratio ≤ 4", lambda r: r["ratio"] <= 4),
@@ -357,16 +359,12 @@ class CityBenchmark:
 
     def step_recompute_month(self):
         Appraisal = self.env["hr.kpi.appraisal"]
-        from odoo.addons.l10n_vn_hr_kpi.models.hr_kpi_appraisal import SCORE_FIELDS
-
         appraisals = Appraisal.search([("period_id", "=", self.period.id)])
         self.env.invalidate_all()
 
         def orm():
-            for fname in sorted(SCORE_FIELDS):
-                self.env.add_to_compute(Appraisal._fields[fname], appraisals)
-            appraisals.flush_recordset()
-            return len(appraisals)
+            # the addon's batched recompute (mark, flush, invalidate per batch)
+            return appraisals._kpi_recompute_scores()
 
         orm_run = measure(self.env, orm)
         sql_run = measure_sql(self.env, lambda cr: self._sql_scores(cr, appraisals.ids))
@@ -646,7 +644,14 @@ class CityBenchmark:
             )
         )
         rows = cr.fetchall()
-        cr.execute(SQL("SELECT COUNT(*) FROM hr_kpi_appraisal a WHERE %s", where))
+        cr.execute(
+            SQL(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM hr_kpi_appraisal a WHERE %s "
+                "LIMIT %s) AS page",
+                where,
+                LIST_COUNT_LIMIT,
+            )
+        )
         return rows, cr.fetchone()[0]
 
     def _list(self, step, key, domain_of, sql_where):
@@ -654,11 +659,16 @@ class CityBenchmark:
         Appraisal = user_env["hr.kpi.appraisal"]
         domain = [("period_id", "=", self.period.id), *domain_of(Appraisal)]
         # warm the registry caches (rules, views) once, not the records
-        Appraisal.web_search_read(domain, self.LIST_SPEC, limit=LIST_PAGE)
+        Appraisal.web_search_read(
+            domain, self.LIST_SPEC, limit=LIST_PAGE, count_limit=LIST_COUNT_LIMIT
+        )
         self.env.invalidate_all()
 
         def orm():
-            return Appraisal.web_search_read(domain, self.LIST_SPEC, limit=LIST_PAGE)
+            # as the list view asks: first page and the pager count up to 10,000
+            return Appraisal.web_search_read(
+                domain, self.LIST_SPEC, limit=LIST_PAGE, count_limit=LIST_COUNT_LIMIT
+            )
 
         sql_run = measure_sql(self.env, lambda cr: self._sql_first_page(cr, sql_where))
         orm_run = measure(self.env, orm)
