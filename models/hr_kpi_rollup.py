@@ -500,6 +500,7 @@ class HrKpiRollup(models.Model):
                     and lengths.get("fail", 0) >= fail_n,
                     "flag_excellent_streak": lengths.get("excellent", 0) >= excellent_n,
                 }
+        # sudo: the roll-up's own computation; rights checked by the caller
         unclassified = self.sudo().search(
             [
                 ("employee_id", "in", employees.ids),
@@ -513,10 +514,12 @@ class HrKpiRollup(models.Model):
                 False,
             )
         # one write per distinct set of flags
+        # sudo: the roll-up's own computation; rights checked by the caller
         by_values = defaultdict(lambda: self.sudo().browse())
         for rollup, vals in new_values.items():
             if any(rollup[f] != v for f, v in vals.items()):
                 by_values[tuple(sorted(vals.items()))] |= rollup
+        # sudo: the roll-up's own computation; rights checked by the caller
         newly_flagged = self.sudo().browse()
         for items, records in by_values.items():
             vals = dict(items)
@@ -650,6 +653,7 @@ class HrKpiRollup(models.Model):
                 )
         with self.env.cr.savepoint():
             now = fields.Datetime.now()
+            # sudo: the roll-up's own computation; rights checked by the caller
             by_level = defaultdict(lambda: self.sudo().browse())
             for rollup, level in levels.items():
                 by_level[level] |= rollup
@@ -695,6 +699,7 @@ class HrKpiRollup(models.Model):
         levels = levels or {}
         Quota = self.env["hr.kpi.quota"]
         results = []
+        # sudo: the roll-up's own computation; rights checked by the caller
         groups = defaultdict(lambda: self.sudo().browse())
         for rollup in self._kpi_quota_scope():
             rule_set = rollup.rule_set_id

@@ -136,9 +136,11 @@ def generate_city(  # noqa: C901 - one linear script, phase after phase
     # ---- company, rule set, catalogue, periods (ORM: small, with logic) ----
     company = (
         env["res.company"]
+        # sudo: the bench generator builds a city as administrator
         .sudo()
         .create({"name": f"UBND Thành phố Hà Nội (bench {n_staff})", "city": "Hà Nội"})
     )
+    # sudo: the bench generator builds a city as administrator
     env.user.sudo().company_ids = [Command.link(company.id)]
     Product = env["hr.kpi.product"].with_company(company)
     standard = Product.create(
@@ -173,6 +175,7 @@ def generate_city(  # noqa: C901 - one linear script, phase after phase
     month_starts = [FIRST_MONTH + relativedelta(months=i) for i in range(months + 1)]
     periods = (
         env["hr.kpi.period"]
+        # sudo: the bench generator builds a city as administrator
         .sudo()
         .create([{"company_id": company.id, "date_start": d} for d in month_starts])
         .sorted("date_start")
@@ -725,6 +728,7 @@ def prepare_benchmark_units(env, info):
 def _create_users(env, company, info):
     """Users for the benchmark: the head of the 50-person unit, the evaluator
     of most of its staff, the head of the large unit; the others have none."""
+    # sudo: the bench generator builds a city as administrator
     Department = env["hr.department"].sudo()
     unit50 = Department.browse(info["unit50_id"])
     large = Department.browse(info["unit_large_id"])
@@ -740,8 +744,10 @@ def _create_users(env, company, info):
             unit50.id,
         )
     )
+    # sudo: the bench generator builds a city as administrator
     evaluator = env["hr.employee"].sudo().browse(env.cr.fetchone()[0])
     head_large = large.manager_id
+    # sudo: the bench generator builds a city as administrator
     Users = env["res.users"].sudo().with_context(no_reset_password=True)
     plan = [
         ("head50", head50, "l10n_vn_hr_kpi.group_kpi_head"),
