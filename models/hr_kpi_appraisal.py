@@ -1741,14 +1741,14 @@ class HrKpiAppraisal(models.Model):
         """The ids of ``self``, the evaluated before their leader (deepest first):
         when a leader's batch is computed, his staff's levels are already
         written, whatever the batch boundaries."""
-        self.env.cr.execute(
+        rows = self.env.execute_query(
             SQL(
                 "SELECT id, leader_appraisal_id FROM hr_kpi_appraisal "
                 "WHERE id = ANY(%s)",
                 list(self.ids),
             )
         )
-        leader_of = dict(self.env.cr.fetchall())
+        leader_of = dict(rows)
         depth = {}
         for start in leader_of:
             chain, seen, node = [], set(), start

@@ -83,7 +83,7 @@ class HrKpiAppraisalAnalysis(models.Model):
             "COALESCE(a.decided_date::date, CURRENT_DATE) > p.date_decision)"
         )
         evaluated = SQL("(a.state IN %s)", DECIDED_STATES)
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 """
                 CREATE OR REPLACE VIEW %(view)s AS (

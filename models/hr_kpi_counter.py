@@ -267,7 +267,7 @@ class HrKpiCounter(models.Model):
         kiosk requests of one counter (several workers) are counted one after
         the other; the counts come from the database, never from memory."""
         self.ensure_one()
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 "SELECT id FROM %s WHERE id = %s FOR UPDATE",
                 SQL.identifier(self._table),

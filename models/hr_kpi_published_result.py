@@ -33,7 +33,7 @@ class HrKpiPublishedResult(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 """
                 CREATE OR REPLACE VIEW %(view)s AS (

@@ -596,7 +596,7 @@ class HrKpiTask(models.Model):
         tasks = self.browse(list(links))
         tasks.flush_recordset(fnames)
         tasks.modified(fnames, before=True)
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 """
                 UPDATE hr_kpi_task t
