@@ -15,7 +15,7 @@ the appraisal's rule set.
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 
 from .hr_kpi_employee_event import VETO_ARTICLES
 from .hr_kpi_rule_set import LEVELS_DESC
@@ -104,20 +104,47 @@ class HrKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _compute_task_block(self, appraisals):
-        # sudo: scores come from every input, whatever the reader may read
-        tasks = (
-            self.env["hr.kpi.task"]
-            .sudo()
-            .search_fetch(
-                [("appraisal_id", "in", appraisals.ids), ("is_counted", "=", True)],
-                self.TASK_FIELDS,
-                order="id",
+    def _counted_tasks(self, appraisals):
+        """The counted tasks of ``appraisals`` as mappings (the fields of
+        ``TASK_FIELDS``), by appraisal id. Read in one query: at city scale the
+        task block reads ten tasks per appraisal and the ORM's per-field access
+        was most of its time (SPEC §10)."""
+        ids = [
+            id_
+            for id_ in (a._origin.id or a.id for a in appraisals)
+            if isinstance(id_, int)
+        ]
+        tasks_by_appraisal = defaultdict(list)
+        if not ids:
+            return tasks_by_appraisal
+        Task = self.env["hr.kpi.task"]
+        Task.flush_model([*self.TASK_FIELDS, "is_counted"])
+        numbers = {
+            name
+            for name in self.TASK_FIELDS
+            if Task._fields[name].type in ("float", "integer", "monetary")
+        }
+        columns = SQL(", ").join(
+            SQL("COALESCE(%s, 0) AS %s", SQL.identifier(name), SQL.identifier(name))
+            if name in numbers
+            else SQL.identifier(name)
+            for name in self.TASK_FIELDS
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                "SELECT %s FROM hr_kpi_task WHERE appraisal_id = ANY(%s) "
+                "AND is_counted ORDER BY id",
+                columns,
+                ids,
             )
         )
-        tasks_by_appraisal = defaultdict(list)
-        for task in tasks:
-            tasks_by_appraisal[task.appraisal_id.id].append(task)
+        for row in rows:
+            tasks_by_appraisal[row["appraisal_id"]].append(row)
+        return tasks_by_appraisal
+
+    @api.model
+    def _compute_task_block(self, appraisals):
+        tasks_by_appraisal = self._counted_tasks(appraisals)
         for appraisal in appraisals:
             rule_set = appraisal.rule_set_id
             deduction = rule_set.deduction_percent / 100.0
@@ -136,11 +163,11 @@ class HrKpiEngine(models.AbstractModel):
                 errors, task_delays = effective_occurrences(task)
                 counted += 1
                 delays += task_delays
-                exceeded += int(task.exceeded_requirement)
-                unconfirmed += int(not task.outcome_confirmed)
+                exceeded += int(bool(task["exceeded_requirement"]))
+                unconfirmed += int(not task["outcome_confirmed"])
                 perfect += int(
-                    task.completed_quantity >= task.quantity
-                    and task.quality_passed_quantity >= task.quantity
+                    task["completed_quantity"] >= task["quantity"]
+                    and task["quality_passed_quantity"] >= task["quantity"]
                     and not errors
                     and not task_delays
                 )
@@ -180,32 +207,53 @@ class HrKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _general_sums(self, appraisals):
+        """(self, evaluator, final) sums of the general criteria by appraisal:
+        one grouped query for saved appraisals, the lines in memory for an
+        appraisal being edited (a form's onchange)."""
+        saved = appraisals.filtered(lambda a: isinstance(a.id, int))
+        sums = {}
+        if saved:
+            # sudo: scores come from every input, whatever the reader may read
+            groups = (
+                self.env["hr.kpi.appraisal.line"]
+                .sudo()
+                ._read_group(
+                    [("appraisal_id", "in", saved.ids)],
+                    ["appraisal_id"],
+                    ["self_points:sum", "evaluator_points:sum", "final_points:sum"],
+                )
+            )
+            sums = {appraisal.id: totals for appraisal, *totals in groups}
+        for appraisal in appraisals - saved:
+            lines = appraisal.line_ids
+            sums[appraisal.id] = [
+                sum(lines.mapped(name))
+                for name in ("self_points", "evaluator_points", "final_points")
+            ]
+        return sums
+
+    @api.model
     def _compute_general_block(self, appraisals):
+        sums = self._general_sums(appraisals)
         for appraisal in appraisals:
             rule_set = appraisal.rule_set_id
-            lines = appraisal.line_ids
             general_max = rule_set.general_max
-            appraisal.general_self_score = (
-                self._round(
-                    min(general_max, sum(lines.mapped("self_points"))), rule_set
+            self_sum, evaluator_sum, final_sum = sums.get(appraisal.id) or (0, 0, 0)
+            if rule_set:
+                appraisal.general_self_score = self._round(
+                    min(general_max, self_sum), rule_set
                 )
-                if rule_set
-                else 0.0
-            )
-            appraisal.general_evaluator_score = (
-                self._round(
-                    min(general_max, sum(lines.mapped("evaluator_points"))), rule_set
+                appraisal.general_evaluator_score = self._round(
+                    min(general_max, evaluator_sum), rule_set
                 )
-                if rule_set
-                else 0.0
-            )
-            appraisal.general_score = (
-                self._round(
-                    min(general_max, sum(lines.mapped("final_points"))), rule_set
+                appraisal.general_score = self._round(
+                    min(general_max, final_sum), rule_set
                 )
-                if rule_set
-                else 0.0
-            )
+            else:
+                appraisal.general_self_score = 0.0
+                appraisal.general_evaluator_score = 0.0
+                appraisal.general_score = 0.0
             bonus = deduction = 0.0
             for adjustment in appraisal.adjustment_ids:
                 if adjustment.state != "approved":
