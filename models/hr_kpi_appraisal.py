@@ -1737,6 +1737,18 @@ class HrKpiAppraisal(models.Model):
                     grown = True
         return names
 
+    @api.model
+    def _kpi_analyze_tables(self):
+        """Refresh PostgreSQL's statistics of the month's tables after a bulk
+        change (a month opened for a city). Until autovacuum gets to them, the
+        planner would take the new month for empty and scan the whole month for
+        a head's or an evaluator's first page (SPEC §10)."""
+        self.env.flush_all()
+        for model in ("hr.kpi.appraisal", "hr.kpi.appraisal.line", "hr.kpi.task"):
+            self.env.execute_query(
+                SQL("ANALYZE %s", SQL.identifier(self.env[model]._table))
+            )
+
     def _kpi_recompute_order(self):
         """The ids of ``self``, the evaluated before their leader (deepest first):
         when a leader's batch is computed, his staff's levels are already

@@ -1,9 +1,11 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .flow_common import KpiFlowCase
 
@@ -102,6 +104,37 @@ class TestKpiPeriodOpen(KpiFlowCase):
         third = self._open()
         self.assertEqual(third.created_count, 1)
         self.assertEqual(len(self._appraisals()), 6)
+
+    def test_open_month_refreshes_statistics_when_large(self):
+        """A month opened in several batches refreshes PostgreSQL's statistics
+        of the month's tables, so lists of the new month get indexed plans; a
+        small opening leaves that to autovacuum."""
+        Appraisal = type(self.env["hr.kpi.appraisal"])
+        analyzed = []
+        original = Appraisal._kpi_analyze_tables
+
+        def spy(records):
+            analyzed.append(True)
+            return original(records)
+
+        wizard_module = "odoo.addons.l10n_vn_hr_kpi.wizards.hr_kpi_period_open"
+        with (
+            patch(f"{wizard_module}.OPEN_BATCH_SIZE", 2),
+            patch.object(Appraisal, "_kpi_analyze_tables", spy),
+        ):
+            wizard = self._open(department_id=self.office.id)
+            self.assertEqual(wizard.created_count, 4)
+            self.assertEqual(len(analyzed), 1)
+            second = self._open(department_id=self.other.id)
+            self.assertEqual(second.created_count, 1)
+            self.assertEqual(len(analyzed), 1, "one appraisal: no ANALYZE")
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT count(*) FROM pg_stats WHERE tablename = 'hr_kpi_appraisal' "
+                "AND attname = 'period_id'"
+            )
+        )
+        self.assertEqual(rows[0][0], 1)
 
     def test_open_month_department_subtree(self):
         wizard = self._open(department_id=self.office.id)

@@ -153,6 +153,8 @@ class HrKpiPeriodOpen(models.TransientModel):
                 # score and write this batch, then free the memory it used
                 self.env.flush_all()
                 self.env.invalidate_all()
+        if created_count > OPEN_BATCH_SIZE:
+            Appraisal._kpi_analyze_tables()
         self.write(
             {
                 "state": "done",
