@@ -843,11 +843,19 @@ class HrKpiAppraisal(models.Model):
         by_key = defaultdict(list)
         for criterion in criteria:
             by_key[criterion.rule_set_id.id, criterion.subject_group].append(criterion)
+        # every precomputed field given (the scores are 0 at each stage, the
+        # satisfaction pre-fill comes after): a month of a city creates
+        # millions of lines, and the ORM would build a draft record per line to
+        # precompute them
         vals_list = [
             {
                 "appraisal_id": appraisal.id,
+                "company_id": appraisal.company_id.id,
                 "criterion_id": criterion.id,
                 "sequence": seq,
+                "self_points": 0.0,
+                "evaluator_points": 0.0,
+                "final_points": 0.0,
             }
             for appraisal in appraisals
             for seq, criterion in enumerate(

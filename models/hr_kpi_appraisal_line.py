@@ -16,8 +16,17 @@ class HrKpiAppraisalLine(models.Model):
     appraisal_id = fields.Many2one(
         "hr.kpi.appraisal", required=True, ondelete="cascade", index=True
     )
+    # the appraisal's company, computed rather than related: a related field is
+    # readonly, so the ORM would ignore the value given at creation and build a
+    # draft line to precompute it, for each of the millions of lines that a
+    # city's month creates (the write guard keeps it following the appraisal)
     company_id = fields.Many2one(
-        related="appraisal_id.company_id", store=True, index=True, precompute=True
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
     )
     criterion_id = fields.Many2one(
         "hr.kpi.criterion", required=True, ondelete="restrict"
@@ -67,6 +76,11 @@ class HrKpiAppraisalLine(models.Model):
         copy=False,
         help="The evaluator wrote the score: a new suggestion no longer replaces it.",
     )
+
+    @api.depends("appraisal_id.company_id")
+    def _compute_company_id(self):
+        for line in self:
+            line.company_id = line.appraisal_id.company_id
 
     @api.depends("self_points")
     def _compute_evaluator_points(self):
@@ -143,6 +157,12 @@ class HrKpiAppraisalLine(models.Model):
         return lines
 
     def write(self, vals):
+        if "company_id" in vals and any(
+            line.appraisal_id.company_id.id != vals["company_id"] for line in self
+        ):
+            raise UserError(
+                self.env._("A criterion line belongs to the company of its appraisal.")
+            )
         if not self.env.su and set(vals) & SUGGESTION_FIELDS:
             raise AccessError(
                 self.env._(

@@ -99,6 +99,22 @@ class HrKpiEngine(models.AbstractModel):
             return "done"
         return "fail"
 
+    @api.model
+    def _assign(self, records, rows):
+        """Assign computed values, ``rows`` being (record, {field: value})
+        pairs. The records sharing a field's value get it in one assignment: at
+        city scale, one assignment per record and field was a third of a
+        month's recomputation (SPEC §10)."""
+        same = defaultdict(list)
+        for record, values in rows:
+            for fname, value in values.items():
+                if isinstance(value, (list, dict)):
+                    record[fname] = value
+                else:
+                    same[fname, value].append(record.id)
+        for (fname, value), ids in same.items():
+            records.browse(ids)[fname] = value
+
     # ------------------------------------------------------------------
     # Task block: a (quantity), b (quality), c (progress)
     # ------------------------------------------------------------------
@@ -145,6 +161,7 @@ class HrKpiEngine(models.AbstractModel):
     @api.model
     def _compute_task_block(self, appraisals):
         tasks_by_appraisal = self._counted_tasks(appraisals)
+        rows = []
         for appraisal in appraisals:
             rule_set = appraisal.rule_set_id
             deduction = rule_set.deduction_percent / 100.0
@@ -187,20 +204,28 @@ class HrKpiEngine(models.AbstractModel):
                 a = min(100.0, 100.0 * done / assigned)
                 b = min(100.0, 100.0 * quality / assigned)
                 c = min(100.0, 100.0 * progress / assigned)
-            appraisal.kpi_assigned_quantity = assigned
-            appraisal.kpi_done_quantity = done
-            appraisal.kpi_quality_quantity = quality
-            appraisal.kpi_progress_quantity = progress
-            appraisal.kpi_quantity = a
-            appraisal.kpi_quality = b
-            appraisal.kpi_progress = c
-            appraisal.task_counted_count = counted
-            appraisal.task_delay_count = delays
-            appraisal.task_exceeded_count = exceeded
-            appraisal.task_perfect_count = perfect
-            appraisal.task_unconfirmed_count = unconfirmed
-            appraisal.zero_assignment = zero
-            appraisal.needs_attention = needs_attention
+            rows.append(
+                (
+                    appraisal,
+                    {
+                        "kpi_assigned_quantity": assigned,
+                        "kpi_done_quantity": done,
+                        "kpi_quality_quantity": quality,
+                        "kpi_progress_quantity": progress,
+                        "kpi_quantity": a,
+                        "kpi_quality": b,
+                        "kpi_progress": c,
+                        "task_counted_count": counted,
+                        "task_delay_count": delays,
+                        "task_exceeded_count": exceeded,
+                        "task_perfect_count": perfect,
+                        "task_unconfirmed_count": unconfirmed,
+                        "zero_assignment": zero,
+                        "needs_attention": needs_attention,
+                    },
+                )
+            )
+        self._assign(appraisals, rows)
 
     # ------------------------------------------------------------------
     # General block and adjustments
@@ -236,24 +261,19 @@ class HrKpiEngine(models.AbstractModel):
     @api.model
     def _compute_general_block(self, appraisals):
         sums = self._general_sums(appraisals)
+        rows = []
         for appraisal in appraisals:
             rule_set = appraisal.rule_set_id
-            general_max = rule_set.general_max
-            self_sum, evaluator_sum, final_sum = sums.get(appraisal.id) or (0, 0, 0)
+            values = dict.fromkeys(
+                ("general_self_score", "general_evaluator_score", "general_score"),
+                0.0,
+            )
             if rule_set:
-                appraisal.general_self_score = self._round(
-                    min(general_max, self_sum), rule_set
-                )
-                appraisal.general_evaluator_score = self._round(
-                    min(general_max, evaluator_sum), rule_set
-                )
-                appraisal.general_score = self._round(
-                    min(general_max, final_sum), rule_set
-                )
-            else:
-                appraisal.general_self_score = 0.0
-                appraisal.general_evaluator_score = 0.0
-                appraisal.general_score = 0.0
+                general_max = rule_set.general_max
+                for fname, total in zip(
+                    values, sums.get(appraisal.id) or (0.0, 0.0, 0.0), strict=True
+                ):
+                    values[fname] = self._round(min(general_max, total), rule_set)
             bonus = deduction = 0.0
             for adjustment in appraisal.adjustment_ids:
                 if adjustment.state != "approved":
@@ -265,11 +285,13 @@ class HrKpiEngine(models.AbstractModel):
             bonus = min(bonus, rule_set.bonus_max)
             if rule_set.deduction_max:
                 deduction = min(deduction, rule_set.deduction_max)
-            appraisal.adjustment_bonus = bonus
-            appraisal.adjustment_deduction = deduction
-            appraisal.adjustment_score = (
+            values["adjustment_bonus"] = bonus
+            values["adjustment_deduction"] = deduction
+            values["adjustment_score"] = (
                 self._round(bonus - deduction, rule_set) if rule_set else 0.0
             )
+            rows.append((appraisal, values))
+        self._assign(appraisals, rows)
 
     # ------------------------------------------------------------------
     # Vetoes (NĐ 335/2025 Điều 20 khoản 4)
@@ -291,6 +313,7 @@ class HrKpiEngine(models.AbstractModel):
         events_by_employee = defaultdict(list)
         for event in events:
             events_by_employee[event.employee_id.id].append(event)
+        rows = []
         for appraisal in appraisals:
             vetoes = []
             period = appraisal.period_id
@@ -313,8 +336,10 @@ class HrKpiEngine(models.AbstractModel):
                             "date": event.date.isoformat(),
                         }
                     )
-            appraisal.veto_data = vetoes or False
-            appraisal.is_vetoed = bool(vetoes)
+            rows.append(
+                (appraisal, {"veto_data": vetoes or False, "is_vetoed": bool(vetoes)})
+            )
+        self._assign(appraisals, rows)
 
     # ------------------------------------------------------------------
     # Result: d, KPI %, task points, total, level and its reasons

@@ -25,11 +25,10 @@ class ReportAgencySummary(models.AbstractModel):
         rows = []
         all_levels = []
         late_units = []
+        head = Unit._head_of(period.company_id, department, appraisals)
         # sudo: whole scope read; access checked per appraisal
-        by_unit = appraisals.sudo().grouped("department_id")
-        units = sorted(by_unit, key=lambda d: d.complete_name or "")
-        for number, unit in enumerate(units, start=1):
-            members = by_unit[unit]
+        by_unit = Quota._by_unit(appraisals.sudo())
+        for number, (unit, members) in enumerate(by_unit, start=1):
             levels = [Unit._summary_level(a) for a in members]
             all_levels += levels
             results = Quota._check(members)
@@ -104,7 +103,7 @@ class ReportAgencySummary(models.AbstractModel):
                 if r
             ],
             "preparer": user.employee_id.name or user.name,
-            "head": Unit._head_of(company, department, appraisals),
+            "head": head,
         }
 
     @api.model

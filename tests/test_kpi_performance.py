@@ -1,6 +1,8 @@
 import logging
 from datetime import date
+from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import KpiCommon
@@ -105,6 +107,30 @@ class TestKpiPerformance(KpiCommon):
         self.assertAlmostEqual(staff.kpi_quality, 70.0)
         self.assertAlmostEqual(staff.kpi_progress, 90.0)
         self.assertAlmostEqual(staff.kpi_percent, 86.67)
+
+    def test_criterion_lines_inserted_without_draft_records(self):
+        """A month's criterion lines are created with their company and zero
+        scores given, so the ORM builds no draft line to precompute them; the
+        company still follows the appraisal and cannot be written otherwise."""
+        self.assertEqual(self.appraisals.line_ids.company_id, self.company)
+        some = self.appraisals[:5]
+        count = len(some.line_ids)
+        self.assertTrue(count)
+        Line = type(self.env["hr.kpi.appraisal.line"])
+
+        def no_draft(*args, **kwargs):
+            raise AssertionError("a draft line was built")
+
+        # a plain function, not a Mock: the ORM scans model classes' attributes
+        with patch.object(Line, "new", no_draft):
+            some._sync_criterion_lines()
+        lines = some.line_ids
+        self.assertEqual(len(lines), count)
+        self.assertEqual(lines.company_id, self.company)
+        self.assertEqual(set(lines.mapped("final_points")), {0.0})
+        with self.assertRaises(UserError):
+            lines[0].write({"company_id": self.other_company.id})
+        self.assertEqual(lines[0].company_id, self.company)
 
     def test_recompute_query_count_does_not_grow(self):
         small = self.appraisals[:50]

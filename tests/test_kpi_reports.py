@@ -4,6 +4,7 @@ import os
 import subprocess
 import tempfile
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from openpyxl import load_workbook
@@ -398,6 +399,33 @@ class TestKpiReports(KpiCommon, HttpCase):
             [lvl["count"] for lvl in by_unit[unit.name]["levels"]], [30, 150, 100, 20]
         )
         self.assertEqual(agency["total"], 303)
+        # a city's company is read unit by unit in chunks, the cache emptied
+        # between them: every appraisal once, under its unit, units by name
+        Quota = self.env["hr.kpi.quota"]
+        appraisals = self.env["hr.kpi.appraisal"].search(
+            [("period_id", "=", self.period.id)]
+        )
+        pairs = list(Quota._by_unit(appraisals, chunk_size=2))
+        self.assertEqual(
+            sorted(id_ for _unit, members in pairs for id_ in members.ids),
+            sorted(appraisals.ids),
+        )
+        names = [unit.complete_name for unit, _members in pairs]
+        self.assertEqual(names, sorted(names))
+        self.assertEqual(len(names), len(set(names)))
+        for unit, members in pairs:
+            self.assertEqual(members.department_id, unit)
+        # and the form read that way is the same
+        by_unit_method = type(Quota)._by_unit
+
+        def small_chunks(quota, records, chunk_size=10000):
+            return by_unit_method(quota, records, chunk_size=2)
+
+        with patch.object(type(Quota), "_by_unit", small_chunks):
+            chunked = self.env[
+                "report.l10n_vn_hr_kpi.report_agency_summary"
+            ]._get_form_data(self.period)
+        self.assertEqual(chunked["rows"], agency["rows"])
 
     @freeze_time("2026-06-15")
     def test_agency_summary_and_late_units(self):

@@ -460,7 +460,8 @@ class CityBenchmark:
         def orm():
             appraisals = Appraisal.search([("period_id", "=", self.period.id)])
             units = holding = 0
-            for members in appraisals.grouped("department_id").values():
+            # unit by unit, memory bounded (the addon's company-wide pass)
+            for _unit, members in Quota._by_unit(appraisals):
                 results = Quota._check(members)
                 units += 1
                 holding += all(r.holds for r in results)
