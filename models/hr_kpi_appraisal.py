@@ -899,16 +899,17 @@ class HrKpiAppraisal(models.Model):
         leaders = self._get_for_employee_periods(
             [(a.evaluator_employee_id.id, a.period_id.id) for a in candidates]
         )
-        targets = defaultdict(lambda: me.browse())
+        # ids, not recordsets: a union per appraisal is quadratic in a city
+        targets = defaultdict(list)
         for appraisal in candidates:
             leader_id = False
             if appraisal.evaluator_employee_id != appraisal.employee_id:
                 key = (appraisal.evaluator_employee_id.id, appraisal.period_id.id)
                 leader_id = leaders.get(key, False)
             if appraisal.leader_appraisal_id.id != leader_id:
-                targets[leader_id] |= appraisal
-        for leader_id, group in targets.items():
-            group.write({"leader_appraisal_id": leader_id})
+                targets[leader_id].append(appraisal.id)
+        for leader_id, ids in targets.items():
+            me.browse(ids).write({"leader_appraisal_id": leader_id})
 
     # ------------------------------------------------------------------
     # Actions

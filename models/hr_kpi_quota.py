@@ -159,16 +159,17 @@ class HrKpiQuota(models.AbstractModel):
         )
         groups.sort(key=lambda group: (group[0].complete_name or "", group[0].id))
         env = appraisals.env
-        chunk = []
+        chunk, size = [], 0
         for index, (unit, ids) in enumerate(groups):
             chunk.append((unit, ids))
-            if sum(len(g[1]) for g in chunk) < chunk_size and index + 1 < len(groups):
+            size += len(ids)
+            if size < chunk_size and index + 1 < len(groups):
                 continue
             chunk_ids = [id_ for _unit, ids_ in chunk for id_ in ids_]
             for chunk_unit, unit_ids in chunk:
                 members = appraisals.browse(sorted(unit_ids)).with_prefetch(chunk_ids)
                 yield chunk_unit.with_env(env), members
-            chunk = []
+            chunk, size = [], 0
             env.invalidate_all()
 
     @api.model
