@@ -386,20 +386,25 @@ class HrKpiEngine(models.AbstractModel):
 
     @api.model
     def _compute_result_ordered(self, appraisals):
+        """Compute the result of ``appraisals``, the evaluated before their
+        leader; the levels are kept in ``levels`` as they are computed, for the
+        leaders' d, and every value is assigned at the end, by groups."""
+        empty = {
+            "kpi_unit_result": 0.0,
+            "kpi_percent": 0.0,
+            "task_score": 0.0,
+            "total_score": 0.0,
+            "level_by_score": False,
+            "level_computed": False,
+            "level_reason_data": False,
+        }
+        levels = {}
+        rows = []
         for appraisal in appraisals:
             rule_set = appraisal.rule_set_id
             if not rule_set:
-                appraisal.update(
-                    {
-                        "kpi_unit_result": 0.0,
-                        "kpi_percent": 0.0,
-                        "task_score": 0.0,
-                        "total_score": 0.0,
-                        "level_by_score": False,
-                        "level_computed": False,
-                        "level_reason_data": False,
-                    }
-                )
+                levels[appraisal.id] = False
+                rows.append((appraisal, empty))
                 continue
             abc = [
                 appraisal.kpi_quantity,
@@ -408,7 +413,7 @@ class HrKpiEngine(models.AbstractModel):
             ]
             unit_result = 0.0
             if appraisal.is_leader:
-                unit_result = self._unit_result(appraisal)
+                unit_result = self._unit_result(appraisal, levels)
             if appraisal.is_leader and rule_set.leader_task_strategy == "abcdde":
                 parts = abc + [
                     unit_result,
@@ -439,24 +444,35 @@ class HrKpiEngine(models.AbstractModel):
             for veto in appraisal.veto_data or []:
                 reasons.append(dict(veto, **{"from": level}))
                 level = "fail"
-            appraisal.kpi_unit_result = self._round(unit_result, rule_set)
-            appraisal.kpi_percent = self._round(kpi, rule_set)
-            appraisal.task_score = task_score
-            appraisal.total_score = total
-            appraisal.level_by_score = by_score
-            appraisal.level_computed = level
-            appraisal.level_reason_data = reasons or False
+            levels[appraisal.id] = level
+            rows.append(
+                (
+                    appraisal,
+                    {
+                        "kpi_unit_result": self._round(unit_result, rule_set),
+                        "kpi_percent": self._round(kpi, rule_set),
+                        "task_score": task_score,
+                        "total_score": total,
+                        "level_by_score": by_score,
+                        "level_computed": level,
+                        "level_reason_data": reasons or False,
+                    },
+                )
+            )
+        self._assign(appraisals, rows)
 
     @api.model
-    def _unit_result(self, appraisal):
+    def _unit_result(self, appraisal, levels=None):
         """d: 100 % if everyone the leader evaluates is at least 'completed'
-        (or nobody is evaluated), else the rule set's lower value."""
-        levels = [
-            sub.level_computed
+        (or nobody is evaluated), else the rule set's lower value. ``levels``
+        holds the levels computed in the same pass, not assigned yet."""
+        levels = levels or {}
+        found = [
+            levels[sub.id] if sub.id in levels else sub.level_computed
             for sub in appraisal.subordinate_appraisal_ids
-            if sub.level_computed and sub.id != appraisal.id
+            if sub.id != appraisal.id
         ]
-        if any(level == "fail" for level in levels):
+        if any(level == "fail" for level in found):
             return appraisal.rule_set_id.leader_low_percent
         return 100.0
 
