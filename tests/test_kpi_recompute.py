@@ -132,3 +132,33 @@ class TestKpiRecompute(KpiCommon):
         with self.assertRaises(UserError):
             self.period.with_user(self.user_hr).action_recompute_scores()
         self.assertEqual(self.staff2.task_score, -1, "nothing recomputed")
+
+    def test_unchanged_scores_not_written(self):
+        """The scores are compared with those in the database: a month
+        recomputed as it stands writes nothing, a stale row is rewritten."""
+        self.appraisals._kpi_recompute_scores()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE hr_kpi_appraisal SET write_date = %s, task_score = "
+                "CASE WHEN id = %s THEN -1 ELSE task_score END WHERE id = ANY(%s)",
+                "2000-01-01",
+                self.staff2.id,
+                self.appraisals.ids,
+            )
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.appraisals._kpi_recompute_scores(), 4)
+        written = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT id, write_date > %s FROM hr_kpi_appraisal "
+                    "WHERE id = ANY(%s)",
+                    "2000-01-02",
+                    self.appraisals.ids,
+                )
+            )
+        )
+        expected = dict.fromkeys(self.appraisals.ids, False)
+        expected[self.staff2.id] = True
+        self.assertEqual(written, expected)
+        self.assertEqual(self.staff2.task_score, 70.0)
