@@ -15,6 +15,9 @@ DEPTS=${BENCH_DEPARTMENTS:-$(( N / 100 > 5 ? N / 100 : 5 ))}
 MONTHS=${BENCH_MONTHS:-2}
 DB=${BENCH_DB:-kpi_bench_$N}
 CSV=${BENCH_CSV:-$KPI_ROOT/docs/bench/results-N$N.csv}
+# the README's table of this N follows the committed results only
+README_ARGS=()
+if [ -z "${BENCH_CSV:-}" ]; then README_ARGS=(--readme "$KPI_ROOT/README.md"); fi
 mapfile -t ARGS < <(odoo_args)
 export PGPASSWORD="$KPI_DB_PASSWORD"
 PSQL=(psql -h "$KPI_DB_HOST" -p "$KPI_DB_PORT" -U "$KPI_DB_USER" -d postgres -Atq)
@@ -29,7 +32,7 @@ fi
 say "Benchmark of $DB (N = $N)"
 ODOO_PATH="$ODOO_PATH" "$KPI_VENV/bin/python" "$KPI_ROOT/scripts/bench/run.py" "${ARGS[@]}" \
     --data-dir="$KPI_CACHE/filestore-bench" -d "$DB" --log-level=warn \
-    --staff "$N" --departments "$DEPTS" --months "$MONTHS" --csv "$CSV" ${BENCH_GENERATE_ONLY:+--generate-only} --scope "${BENCH_SCOPE:-company}"
+    --staff "$N" --departments "$DEPTS" --months "$MONTHS" --csv "$CSV" "${README_ARGS[@]}" ${BENCH_GENERATE_ONLY:+--generate-only} --scope "${BENCH_SCOPE:-company}"
 if [ "${BENCH_DROP:-0}" = 1 ]; then
     say "Dropping $DB"
     dropdb --if-exists -h "$KPI_DB_HOST" -p "$KPI_DB_PORT" -U "$KPI_DB_USER" "$DB"

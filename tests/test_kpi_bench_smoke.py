@@ -8,6 +8,8 @@ from odoo.addons.l10n_vn_hr_kpi.scripts.bench.benchmark import (
     STEPS,
     CityBenchmark,
     format_table,
+    readme_markers,
+    update_readme,
     write_csv,
 )
 from odoo.addons.l10n_vn_hr_kpi.scripts.bench.generate import (
@@ -165,3 +167,15 @@ class TestKpiBenchSmoke(TransactionCase):
         self.assertEqual([r["step"] for r in parsed], list(STEPS))
         self.assertEqual(tuple(parsed[0]), CSV_FIELDS)
         self.assertEqual(len(format_table(rows).strip().splitlines()), len(STEPS) + 2)
+        # the README's table of this N, between its markers, and only it
+        start, end = readme_markers(n)
+        other_start, other_end = readme_markers(n + 1)
+        readme = (
+            f"Intro\n{start}\nold table\n{end}\n"
+            f"{other_start}\nother table\n{other_end}\n"
+        )
+        updated = update_readme(readme, n, format_table(rows))
+        self.assertIn(f"{start}\n{format_table(rows)}{end}", updated)
+        self.assertNotIn("old table", updated)
+        self.assertIn("other table", updated)
+        self.assertEqual(update_readme("no markers", n, "x"), "no markers")

@@ -768,3 +768,19 @@ def format_table(rows):
         for r in rows
     ]
     return head + "\n".join(lines) + "\n"
+
+
+def readme_markers(n_staff):
+    """The comments around the README's table of the run at ``n_staff``."""
+    return f"<!-- bench N={n_staff} -->", f"<!-- /bench N={n_staff} -->"
+
+
+def update_readme(text, n_staff, table):
+    """``text`` (the README) with the table between the markers of
+    ``n_staff`` replaced by ``table``; unchanged when the markers are absent."""
+    start, end = readme_markers(n_staff)
+    i = text.find(start)
+    j = text.find(end, i + len(start)) if i >= 0 else -1
+    if i < 0 or j < 0:
+        return text
+    return f"{text[: i + len(start)]}\n{table}{text[j:]}"

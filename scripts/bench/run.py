@@ -3,7 +3,8 @@
 Usage (``scripts/bench.sh`` passes the Odoo connection options)::
 
     python scripts/bench/run.py [odoo options] -d kpi_bench_2000 \
-        --staff 2000 [--departments 2000] [--months 2] [--csv FILE] [--regenerate]
+        --staff 2000 [--departments 2000] [--months 2] [--csv FILE] \
+        [--readme README.md] [--generate-only]
 
 The database must exist with the addon installed without demo data
 (``scripts/bench.sh`` creates it). The city is generated once and committed;
@@ -24,6 +25,11 @@ def main():
     parser.add_argument("--departments", type=int, default=2_000)
     parser.add_argument("--months", type=int, default=2)
     parser.add_argument("--csv", default=None)
+    parser.add_argument(
+        "--readme",
+        default=None,
+        help="README whose table of this N (between its markers) is replaced",
+    )
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument(
         "--scope",
@@ -49,6 +55,7 @@ def main():
     from odoo.addons.l10n_vn_hr_kpi.scripts.bench.benchmark import (
         CityBenchmark,
         format_table,
+        update_readme,
         write_csv,
     )
     from odoo.addons.l10n_vn_hr_kpi.scripts.bench.generate import (
@@ -96,6 +103,14 @@ def main():
         os.makedirs(os.path.dirname(os.path.abspath(args.csv)), exist_ok=True)
         write_csv(rows, args.csv)
         print(f"CSV: {args.csv}")
+    if args.readme:
+        with open(args.readme, encoding="utf-8") as f:
+            text = f.read()
+        new = update_readme(text, info["n_staff"], format_table(rows))
+        if new != text:
+            with open(args.readme, "w", encoding="utf-8") as f:
+                f.write(new)
+            print(f"README table updated: {args.readme}")
     failed = [r["step"] for r in rows if "NO" in (r["target_met"], r["memory_met"])]
     if failed:
         print(f"Targets not met: {', '.join(failed)}")
