@@ -1783,19 +1783,80 @@ class HrKpiAppraisal(models.Model):
         return sorted(leader_of, key=lambda id_: (-depth[id_], id_))
 
     def _kpi_recompute_scores(self, batch_size=5000):
-        """Recompute every score of ``self`` by batches of ``batch_size``: each
-        batch is marked, computed, written and dropped from the cache before the
-        next one, so the memory stays flat whatever the number of appraisals.
-        Returns the number of appraisals recomputed."""
+        """Recompute every score of ``self`` by batches of ``batch_size``, in
+        the order of ``_kpi_recompute_order``: the engine computes a batch from
+        plain rows (``hr.kpi.engine._scores_of``), the scores that changed are
+        written in one query, and the cache is emptied before the next batch,
+        so the memory stays flat whatever the number of appraisals. Returns the
+        number of appraisals recomputed."""
         self.env.flush_all()
         order = self._kpi_recompute_order()
-        fields_to_compute = [
-            self._fields[name] for name in sorted(self._kpi_score_field_names())
-        ]
+        engine = self.env["hr.kpi.engine"]
+        levels = {}
         for batch_ids in split_every(batch_size, order):
-            batch = self.browse(batch_ids)
-            for field in fields_to_compute:
-                self.env.add_to_compute(field, batch)
-            self.env.flush_all()
+            self._kpi_write_scores(engine._scores_of(batch_ids, levels))
             self.env.invalidate_all()
         return len(order)
+
+    def _kpi_write_scores(self, scores):
+        """Write ``scores`` ({appraisal id: every score field}) where they
+        differ from the database, in one UPDATE, as a flush of those fields
+        would (``write_uid``, ``write_date``); no field stored elsewhere depends
+        on them. The caller empties the cache. Returns the number of
+        appraisals written."""
+        names = sorted(SCORE_FIELDS)
+        score_fields = [self._fields[name] for name in names]
+        empty = self.browse()
+        stored = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT id, %s FROM hr_kpi_appraisal WHERE id = ANY(%s)",
+                    SQL(", ").join(SQL.identifier(name) for name in names),
+                    list(scores),
+                )
+            )
+        }
+        changed = []
+        for id_, values in scores.items():
+            if id_ not in stored:
+                continue
+            new = [
+                field.convert_to_cache(values[field.name], empty)
+                for field in score_fields
+            ]
+            old = [
+                field.convert_to_cache(value, empty)
+                for field, value in zip(score_fields, stored[id_], strict=True)
+            ]
+            if new != old:
+                changed.append((id_, new))
+        if not changed:
+            return 0
+        arrays = [SQL("%s::int4[]", [id_ for id_, _new in changed])]
+        for index, field in enumerate(score_fields):
+            arrays.append(
+                SQL(
+                    "%s::%s[]",
+                    [
+                        field.convert_to_column(new[index], empty)
+                        for _id, new in changed
+                    ],
+                    SQL(field.column_type[1]),
+                )
+            )
+        self.env.execute_query(
+            SQL(
+                "UPDATE hr_kpi_appraisal a SET %s, write_uid = %s, write_date = %s "
+                "FROM unnest(%s) AS v(id, %s) WHERE a.id = v.id",
+                SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in names
+                ),
+                self.env.uid,
+                self.env.cr.now(),
+                SQL(", ").join(arrays),
+                SQL(", ").join(SQL.identifier(name) for name in names),
+            )
+        )
+        return len(changed)

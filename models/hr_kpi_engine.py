@@ -45,6 +45,37 @@ def task_contribution(task, deduction):
     return assigned, done, quality, progress
 
 
+def task_totals(tasks, deduction):
+    """The converted (assigned, done, quality, progress) sums of ``tasks``
+    (mappings or records, see ``task_contribution``), their number, the delays
+    counted and the tasks done in full, on time and with quality."""
+    assigned = done = quality = progress = 0.0
+    delays = perfect = 0
+    for task in tasks:
+        t_assigned, t_done, t_quality, t_progress = task_contribution(task, deduction)
+        assigned += t_assigned
+        done += t_done
+        quality += t_quality
+        progress += t_progress
+        errors, task_delays = effective_occurrences(task)
+        delays += task_delays
+        perfect += int(
+            task["completed_quantity"] >= task["quantity"]
+            and task["quality_passed_quantity"] >= task["quantity"]
+            and not errors
+            and not task_delays
+        )
+    return {
+        "assigned": assigned,
+        "done": done,
+        "quality": quality,
+        "progress": progress,
+        "count": len(tasks),
+        "delays": delays,
+        "perfect": perfect,
+    }
+
+
 def effective_occurrences(task):
     """(major errors, delays) counted after the exemption, if any."""
     errors = task["major_error_count"]
@@ -113,15 +144,15 @@ class HrKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _rules(self, appraisals):
-        """The values of ``RULE_FIELDS`` of the appraisals' rule sets, read once
-        per batch, by rule set id; key ``False`` holds the empty values of an
-        appraisal without a rule set (false when tested). Read through the ORM
-        for each appraisal, they were a tenth of a city's recompute (SPEC §10)."""
+    def _rules(self, rule_sets):
+        """The values of ``RULE_FIELDS`` of ``rule_sets``, read once per batch,
+        by rule set id; key ``False`` holds the empty values of an appraisal
+        without a rule set (false when tested). Read through the ORM for each
+        appraisal, they were a tenth of a city's recompute (SPEC §10)."""
         empty = self.env["hr.kpi.rule.set"].browse()
         return {
             rule_set.id: RuleValues(rule_set, self.RULE_FIELDS)
-            for rule_set in (*appraisals.rule_set_id, empty)
+            for rule_set in (*rule_sets, empty)
         }
 
     @api.model
@@ -167,16 +198,11 @@ class HrKpiEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _counted_tasks(self, appraisals):
-        """The counted tasks of ``appraisals`` as mappings (the fields of
-        ``TASK_FIELDS``), by appraisal id. Read in one query: at city scale the
-        task block reads ten tasks per appraisal and the ORM's per-field access
-        was most of its time (SPEC §10)."""
-        ids = [
-            id_
-            for id_ in (a._origin.id or a.id for a in appraisals)
-            if isinstance(id_, int)
-        ]
+    def _counted_tasks(self, ids):
+        """The counted tasks of the saved appraisals ``ids`` as mappings (the
+        fields of ``TASK_FIELDS``), by appraisal id. Read in one query: at city
+        scale the task block reads ten tasks per appraisal and the ORM's
+        per-field access was most of its time (SPEC §10)."""
         tasks_by_appraisal = defaultdict(list)
         if not ids:
             return tasks_by_appraisal
@@ -198,7 +224,7 @@ class HrKpiEngine(models.AbstractModel):
                 "SELECT %s FROM hr_kpi_task WHERE appraisal_id = ANY(%s) "
                 "AND is_counted ORDER BY id",
                 columns,
-                ids,
+                list(ids),
             )
         )
         for row in rows:
@@ -207,73 +233,71 @@ class HrKpiEngine(models.AbstractModel):
 
     @api.model
     def _compute_task_block(self, appraisals):
-        tasks_by_appraisal = self._counted_tasks(appraisals)
-        rules = self._rules(appraisals)
-        rows = []
-        for appraisal in appraisals:
-            rule_set = rules[appraisal.rule_set_id.id]
-            deduction = rule_set.deduction_percent / 100.0
-            assigned = done = quality = progress = 0.0
-            counted = delays = exceeded = perfect = unconfirmed = 0
-            for task in tasks_by_appraisal.get(
-                appraisal._origin.id or appraisal.id, []
-            ):
-                t_assigned, t_done, t_quality, t_progress = task_contribution(
-                    task, deduction
-                )
-                assigned += t_assigned
-                done += t_done
-                quality += t_quality
-                progress += t_progress
-                errors, task_delays = effective_occurrences(task)
-                counted += 1
-                delays += task_delays
-                exceeded += int(bool(task["exceeded_requirement"]))
-                unconfirmed += int(not task["outcome_confirmed"])
-                perfect += int(
-                    task["completed_quantity"] >= task["quantity"]
-                    and task["quality_passed_quantity"] >= task["quantity"]
-                    and not errors
-                    and not task_delays
-                )
-            zero = assigned <= 0.0
-            needs_attention = False
-            if zero:
-                if rule_set.zero_assignment_policy == "full" or (
-                    appraisal.zero_assignment_resolution == "full"
-                ):
-                    a = b = c = 100.0
-                else:
-                    a = b = c = 0.0
-                    needs_attention = (
-                        bool(rule_set) and not appraisal.zero_assignment_resolution
-                    )
-            else:
-                a = min(100.0, 100.0 * done / assigned)
-                b = min(100.0, 100.0 * quality / assigned)
-                c = min(100.0, 100.0 * progress / assigned)
-            rows.append(
+        tasks_by_appraisal = self._counted_tasks(
+            [
+                id_
+                for id_ in (a._origin.id or a.id for a in appraisals)
+                if isinstance(id_, int)
+            ]
+        )
+        rules = self._rules(appraisals.rule_set_id)
+        self._assign(
+            appraisals,
+            [
                 (
                     appraisal,
-                    {
-                        "kpi_assigned_quantity": assigned,
-                        "kpi_done_quantity": done,
-                        "kpi_quality_quantity": quality,
-                        "kpi_progress_quantity": progress,
-                        "kpi_quantity": a,
-                        "kpi_quality": b,
-                        "kpi_progress": c,
-                        "task_counted_count": counted,
-                        "task_delay_count": delays,
-                        "task_exceeded_count": exceeded,
-                        "task_perfect_count": perfect,
-                        "task_unconfirmed_count": unconfirmed,
-                        "zero_assignment": zero,
-                        "needs_attention": needs_attention,
-                    },
+                    self._task_values(
+                        tasks_by_appraisal.get(
+                            appraisal._origin.id or appraisal.id, []
+                        ),
+                        rules[appraisal.rule_set_id.id],
+                        appraisal.zero_assignment_resolution,
+                    ),
                 )
-            )
-        self._assign(appraisals, rows)
+                for appraisal in appraisals
+            ],
+        )
+
+    @api.model
+    def _task_values(self, tasks, rule_set, zero_resolution):
+        """The task block of one appraisal (``TASK_BLOCK_FIELDS``) from its
+        counted ``tasks`` (mappings or records), its rule set (or its ``_rules``
+        values) and how a month without assignment was resolved."""
+        totals = task_totals(tasks, rule_set.deduction_percent / 100.0)
+        assigned, done = totals["assigned"], totals["done"]
+        quality, progress = totals["quality"], totals["progress"]
+        zero = assigned <= 0.0
+        needs_attention = False
+        if zero:
+            if rule_set.zero_assignment_policy == "full" or zero_resolution == "full":
+                a = b = c = 100.0
+            else:
+                a = b = c = 0.0
+                needs_attention = bool(rule_set) and not zero_resolution
+        else:
+            a = min(100.0, 100.0 * done / assigned)
+            b = min(100.0, 100.0 * quality / assigned)
+            c = min(100.0, 100.0 * progress / assigned)
+        return {
+            "kpi_assigned_quantity": assigned,
+            "kpi_done_quantity": done,
+            "kpi_quality_quantity": quality,
+            "kpi_progress_quantity": progress,
+            "kpi_quantity": a,
+            "kpi_quality": b,
+            "kpi_progress": c,
+            "task_counted_count": totals["count"],
+            "task_delay_count": totals["delays"],
+            "task_exceeded_count": sum(
+                1 for task in tasks if task["exceeded_requirement"]
+            ),
+            "task_perfect_count": totals["perfect"],
+            "task_unconfirmed_count": sum(
+                1 for task in tasks if not task["outcome_confirmed"]
+            ),
+            "zero_assignment": zero,
+            "needs_attention": needs_attention,
+        }
 
     # ------------------------------------------------------------------
     # General block and adjustments
@@ -307,54 +331,91 @@ class HrKpiEngine(models.AbstractModel):
         return sums
 
     @api.model
+    def _adjustment_sums(self, appraisals):
+        """(bonus, deduction) points of the approved adjustments by appraisal:
+        one grouped query for saved appraisals, in memory for an appraisal
+        being edited."""
+        saved = appraisals.filtered(lambda a: isinstance(a.id, int))
+        sums = defaultdict(lambda: [0.0, 0.0])
+        if saved:
+            # sudo: scores come from every input, whatever the reader may read
+            groups = (
+                self.env["hr.kpi.adjustment"]
+                .sudo()
+                ._read_group(
+                    [("appraisal_id", "in", saved.ids), ("state", "=", "approved")],
+                    ["appraisal_id", "adjustment_type"],
+                    ["points:sum"],
+                )
+            )
+            for appraisal, adjustment_type, points in groups:
+                sums[appraisal.id][adjustment_type != "bonus"] += points or 0.0
+        for appraisal in appraisals - saved:
+            for adjustment in appraisal.adjustment_ids:
+                if adjustment.state == "approved":
+                    sums[appraisal.id][adjustment.adjustment_type != "bonus"] += (
+                        adjustment.points
+                    )
+        return sums
+
+    @api.model
     def _compute_general_block(self, appraisals):
         sums = self._general_sums(appraisals)
-        rules = self._rules(appraisals)
-        rows = []
-        for appraisal in appraisals:
-            rule_set = rules[appraisal.rule_set_id.id]
-            values = dict.fromkeys(
-                ("general_self_score", "general_evaluator_score", "general_score"),
-                0.0,
-            )
-            if rule_set:
-                general_max = rule_set.general_max
-                for fname, total in zip(
-                    values, sums.get(appraisal.id) or (0.0, 0.0, 0.0), strict=True
-                ):
-                    values[fname] = self._round(min(general_max, total), rule_set)
-            bonus = deduction = 0.0
-            for adjustment in appraisal.adjustment_ids:
-                if adjustment.state != "approved":
-                    continue
-                if adjustment.adjustment_type == "bonus":
-                    bonus += adjustment.points
-                else:
-                    deduction += adjustment.points
-            bonus = min(bonus, rule_set.bonus_max)
-            if rule_set.deduction_max:
-                deduction = min(deduction, rule_set.deduction_max)
-            values["adjustment_bonus"] = bonus
-            values["adjustment_deduction"] = deduction
-            values["adjustment_score"] = (
-                self._round(bonus - deduction, rule_set) if rule_set else 0.0
-            )
-            rows.append((appraisal, values))
-        self._assign(appraisals, rows)
+        adjustments = self._adjustment_sums(appraisals)
+        rules = self._rules(appraisals.rule_set_id)
+        self._assign(
+            appraisals,
+            [
+                (
+                    appraisal,
+                    self._general_values(
+                        sums.get(appraisal.id),
+                        adjustments[appraisal.id],
+                        rules[appraisal.rule_set_id.id],
+                    ),
+                )
+                for appraisal in appraisals
+            ],
+        )
+
+    @api.model
+    def _general_values(self, sums, adjustments, rule_set):
+        """The general block of one appraisal (``GENERAL_BLOCK_FIELDS``) from the
+        (self, evaluator, final) sums of its criteria, the (bonus, deduction)
+        of its approved adjustments and its rule set (or its ``_rules``
+        values)."""
+        values = dict.fromkeys(
+            ("general_self_score", "general_evaluator_score", "general_score"), 0.0
+        )
+        if rule_set:
+            general_max = rule_set.general_max
+            for fname, total in zip(values, sums or (0.0, 0.0, 0.0), strict=True):
+                values[fname] = self._round(min(general_max, total), rule_set)
+        bonus, deduction = adjustments
+        bonus = min(bonus, rule_set.bonus_max)
+        if rule_set.deduction_max:
+            deduction = min(deduction, rule_set.deduction_max)
+        values["adjustment_bonus"] = bonus
+        values["adjustment_deduction"] = deduction
+        values["adjustment_score"] = (
+            self._round(bonus - deduction, rule_set) if rule_set else 0.0
+        )
+        return values
 
     # ------------------------------------------------------------------
     # Vetoes (NĐ 335/2025 Điều 20 khoản 4)
     # ------------------------------------------------------------------
 
     @api.model
-    def _compute_vetoes(self, appraisals):
-        employees = appraisals.employee_id
+    def _events_by_employee(self, employee_ids):
+        """The events (discipline, degradation…) of ``employee_ids``, by
+        employee id, in date order."""
         # sudo: scores come from every input, whatever the reader may read
         events = (
             self.env["hr.kpi.employee.event"]
             .sudo()
             .search_fetch(
-                [("employee_id", "in", employees.ids)],
+                [("employee_id", "in", list(employee_ids))],
                 ["employee_id", "event_type", "date", "decision_ref"],
                 order="date, id",
             )
@@ -362,34 +423,51 @@ class HrKpiEngine(models.AbstractModel):
         events_by_employee = defaultdict(list)
         for event in events:
             events_by_employee[event.employee_id.id].append(event)
-        rules = self._rules(appraisals)
-        rows = []
-        for appraisal in appraisals:
-            vetoes = []
-            period = appraisal.period_id
-            if rules[appraisal.rule_set_id.id].apply_vetoes and period.date_start:
-                for event in events_by_employee.get(appraisal.employee_id.id, []):
-                    # from the month of the decision to the end of that year
-                    if not (
-                        event.date.year == period.date_start.year
-                        and event.date <= period.date_end
-                    ):
-                        continue
-                    if event.event_type == "corruption" and not appraisal.is_leader:
-                        continue
-                    vetoes.append(
-                        {
-                            "code": f"veto_{event.event_type}",
-                            "to": "fail",
-                            "article": VETO_ARTICLES[event.event_type],
-                            "ref": event.decision_ref,
-                            "date": event.date.isoformat(),
-                        }
-                    )
-            rows.append(
-                (appraisal, {"veto_data": vetoes or False, "is_vetoed": bool(vetoes)})
-            )
-        self._assign(appraisals, rows)
+        return events_by_employee
+
+    @api.model
+    def _compute_vetoes(self, appraisals):
+        events_by_employee = self._events_by_employee(appraisals.employee_id.ids)
+        rules = self._rules(appraisals.rule_set_id)
+        self._assign(
+            appraisals,
+            [
+                (
+                    appraisal,
+                    self._veto_values(
+                        events_by_employee.get(appraisal.employee_id.id, []),
+                        appraisal.period_id.date_start,
+                        appraisal.period_id.date_end,
+                        appraisal.is_leader,
+                        rules[appraisal.rule_set_id.id],
+                    ),
+                )
+                for appraisal in appraisals
+            ],
+        )
+
+    @api.model
+    def _veto_values(self, events, date_start, date_end, is_leader, rule_set):
+        """``veto_data`` and ``is_vetoed`` of one appraisal of the month from
+        ``date_start`` to ``date_end``, from its employee's ``events``."""
+        vetoes = []
+        if rule_set.apply_vetoes and date_start:
+            for event in events:
+                # from the month of the decision to the end of that year
+                if not (event.date.year == date_start.year and event.date <= date_end):
+                    continue
+                if event.event_type == "corruption" and not is_leader:
+                    continue
+                vetoes.append(
+                    {
+                        "code": f"veto_{event.event_type}",
+                        "to": "fail",
+                        "article": VETO_ARTICLES[event.event_type],
+                        "ref": event.decision_ref,
+                        "date": event.date.isoformat(),
+                    }
+                )
+        return {"veto_data": vetoes or False, "is_vetoed": bool(vetoes)}
 
     # ------------------------------------------------------------------
     # Result: d, KPI %, task points, total, level and its reasons
@@ -439,78 +517,25 @@ class HrKpiEngine(models.AbstractModel):
         """Compute the result of ``appraisals``, the evaluated before their
         leader; the levels are kept in ``levels`` as they are computed, for the
         leaders' d, and every value is assigned at the end, by groups."""
-        empty = {
-            "kpi_unit_result": 0.0,
-            "kpi_percent": 0.0,
-            "task_score": 0.0,
-            "total_score": 0.0,
-            "level_by_score": False,
-            "level_computed": False,
-            "level_reason_data": False,
-        }
         levels = {}
         rows = []
-        rules = self._rules(appraisals)
+        rules = self._rules(appraisals.rule_set_id)
         self._fetch_outside_levels(appraisals)
         for appraisal in appraisals:
             rule_set = rules[appraisal.rule_set_id.id]
-            if not rule_set:
-                levels[appraisal.id] = False
-                rows.append((appraisal, empty))
-                continue
-            abc = [
-                appraisal.kpi_quantity,
-                appraisal.kpi_quality,
-                appraisal.kpi_progress,
-            ]
             unit_result = 0.0
-            if appraisal.is_leader:
-                unit_result = self._unit_result(appraisal, rule_set, levels)
-            if appraisal.is_leader and rule_set.leader_task_strategy == "abcdde":
-                parts = abc + [
-                    unit_result,
-                    appraisal.kpi_organisation,
-                    appraisal.kpi_cohesion,
-                ]
-            else:
-                parts = abc
-            kpi = sum(parts) / len(parts)
-            task_score = self._round(kpi * rule_set.task_max / 100.0, rule_set)
-            total = self._round(
-                max(
-                    0.0,
-                    min(
-                        100.0,
-                        appraisal.general_score
-                        + task_score
-                        + appraisal.adjustment_score,
-                    ),
-                ),
-                rule_set,
-            )
-            level = by_score = self._level_from_score(total, rule_set)
-            reasons = []
-            if rule_set.qd366_conditions:
-                level, qd366_reasons = self._apply_qd366(appraisal, level, rule_set)
-                reasons += qd366_reasons
-            for veto in appraisal.veto_data or []:
-                reasons.append(dict(veto, **{"from": level}))
-                level = "fail"
-            levels[appraisal.id] = level
-            rows.append(
-                (
-                    appraisal,
-                    {
-                        "kpi_unit_result": self._round(unit_result, rule_set),
-                        "kpi_percent": self._round(kpi, rule_set),
-                        "task_score": task_score,
-                        "total_score": total,
-                        "level_by_score": by_score,
-                        "level_computed": level,
-                        "level_reason_data": reasons or False,
-                    },
+            if appraisal.is_leader and rule_set:
+                unit_result = self._unit_result(
+                    [
+                        levels[sub.id] if sub.id in levels else sub.level_computed
+                        for sub in appraisal.subordinate_appraisal_ids
+                        if sub.id != appraisal.id
+                    ],
+                    rule_set,
                 )
-            )
+            values = self._result_values(appraisal, rule_set, unit_result)
+            levels[appraisal.id] = values["level_computed"]
+            rows.append((appraisal, values))
         self._assign(appraisals, rows)
 
     @api.model
@@ -525,32 +550,84 @@ class HrKpiEngine(models.AbstractModel):
             outside.fetch(["level_computed"])
 
     @api.model
-    def _unit_result(self, appraisal, rule_set, levels=None):
+    def _unit_result(self, levels, rule_set):
         """d: 100 % if everyone the leader evaluates is at least 'completed'
         (or nobody is evaluated), else the lower value of ``rule_set`` (a rule
-        set or its ``_rules`` values). ``levels`` holds the levels computed in
-        the same pass, not assigned yet."""
-        levels = levels or {}
-        found = [
-            levels[sub.id] if sub.id in levels else sub.level_computed
-            for sub in appraisal.subordinate_appraisal_ids
-            if sub.id != appraisal.id
-        ]
-        if any(level == "fail" for level in found):
+        set or its ``_rules`` values); ``levels``: the levels of the appraisals
+        the leader evaluates."""
+        if any(level == "fail" for level in levels):
             return rule_set.leader_low_percent
         return 100.0
 
     @api.model
+    def _result_values(self, appraisal, rule_set, unit_result):
+        """The result of one appraisal (``RESULT_FIELDS``): ``appraisal`` is the
+        record or a mapping of its inputs (its task and general blocks, vetoes,
+        ``is_leader``, đ and e), ``unit_result`` the leader's d."""
+        if not rule_set:
+            return {
+                "kpi_unit_result": 0.0,
+                "kpi_percent": 0.0,
+                "task_score": 0.0,
+                "total_score": 0.0,
+                "level_by_score": False,
+                "level_computed": False,
+                "level_reason_data": False,
+            }
+        parts = [
+            appraisal["kpi_quantity"],
+            appraisal["kpi_quality"],
+            appraisal["kpi_progress"],
+        ]
+        if appraisal["is_leader"] and rule_set.leader_task_strategy == "abcdde":
+            parts += [
+                unit_result,
+                appraisal["kpi_organisation"],
+                appraisal["kpi_cohesion"],
+            ]
+        kpi = sum(parts) / len(parts)
+        task_score = self._round(kpi * rule_set.task_max / 100.0, rule_set)
+        total = self._round(
+            max(
+                0.0,
+                min(
+                    100.0,
+                    appraisal["general_score"]
+                    + task_score
+                    + appraisal["adjustment_score"],
+                ),
+            ),
+            rule_set,
+        )
+        level = by_score = self._level_from_score(total, rule_set)
+        reasons = []
+        if rule_set.qd366_conditions:
+            level, qd366_reasons = self._apply_qd366(appraisal, level, rule_set)
+            reasons += qd366_reasons
+        for veto in appraisal["veto_data"] or []:
+            reasons.append(dict(veto, **{"from": level}))
+            level = "fail"
+        return {
+            "kpi_unit_result": self._round(unit_result, rule_set),
+            "kpi_percent": self._round(kpi, rule_set),
+            "task_score": task_score,
+            "total_score": total,
+            "level_by_score": by_score,
+            "level_computed": level,
+            "level_reason_data": reasons or False,
+        }
+
+    @api.model
     def _apply_qd366(self, appraisal, level, rule_set):
         """QĐ 366-QĐ/TW Điều 11: lower the level one step per unmet condition
-        (``rule_set``: the appraisal's rule set or its ``_rules`` values)."""
-        counted = appraisal.task_counted_count
-        all_perfect = appraisal.task_perfect_count >= counted
-        perfect_pct = (
-            100.0 * appraisal.task_perfect_count / counted if counted else 100.0
-        )
+        (``appraisal``: the record or a mapping of its task counts;
+        ``rule_set``: its rule set or its ``_rules`` values)."""
+        counted = appraisal["task_counted_count"]
+        perfect = appraisal["task_perfect_count"]
+        all_perfect = perfect >= counted
+        perfect_pct = 100.0 * perfect / counted if counted else 100.0
         exceeded_pct = (
-            100.0 * appraisal.task_exceeded_count / counted if counted else 0.0
+            100.0 * appraisal["task_exceeded_count"] / counted if counted else 0.0
         )
         values = {
             "perfect": self._round(perfect_pct, rule_set),
@@ -583,6 +660,90 @@ class HrKpiEngine(models.AbstractModel):
             )
             level = "done"
         return level, reasons
+
+    # ------------------------------------------------------------------
+    # A month at once, from the database (SPEC §10)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _scores_of(self, ids, levels):
+        """Every score of the saved appraisals ``ids`` (each after those he
+        evaluates), computed by the same rules as the fields above but from
+        plain rows: the inputs are read in a few queries and no record is built
+        per appraisal, which at city scale was most of a month's recompute.
+        ``levels`` holds the levels computed so far in the pass, by appraisal
+        id, and receives those of ``ids``. Returns {id: {field: value}}."""
+        self.env.flush_all()
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT a.id, a.rule_set_id, a.employee_id, a.is_leader,
+                       a.zero_assignment_resolution,
+                       COALESCE(a.kpi_organisation, 0) AS kpi_organisation,
+                       COALESCE(a.kpi_cohesion, 0) AS kpi_cohesion,
+                       p.date_start, p.date_end
+                  FROM hr_kpi_appraisal a
+             LEFT JOIN hr_kpi_period p ON p.id = a.period_id
+                 WHERE a.id = ANY(%s)
+                """,
+                list(ids),
+            )
+        )
+        by_id = {row["id"]: row for row in rows}
+        rules = self._rules(
+            self.env["hr.kpi.rule.set"].browse(
+                {row["rule_set_id"] for row in rows if row["rule_set_id"]}
+            )
+        )
+        appraisals = self.env["hr.kpi.appraisal"].browse(list(by_id))
+        tasks = self._counted_tasks(list(by_id))
+        sums = self._general_sums(appraisals)
+        adjustments = self._adjustment_sums(appraisals)
+        events = self._events_by_employee({row["employee_id"] for row in rows})
+        # (appraisal, level stored) of those each leader evaluates
+        staff = defaultdict(list)
+        leader_ids = [row["id"] for row in rows if row["is_leader"]]
+        if leader_ids:
+            for sub_id, leader_id, level in self.env.execute_query(
+                SQL(
+                    "SELECT id, leader_appraisal_id, level_computed "
+                    "FROM hr_kpi_appraisal WHERE leader_appraisal_id = ANY(%s)",
+                    leader_ids,
+                )
+            ):
+                if sub_id != leader_id:
+                    staff[leader_id].append((sub_id, level))
+        scores = {}
+        for id_ in ids:
+            row = by_id.get(id_)
+            if row is None:
+                continue
+            rule_set = rules[row["rule_set_id"] or False]
+            values = self._task_values(
+                tasks.get(id_, []), rule_set, row["zero_assignment_resolution"]
+            )
+            values.update(
+                self._general_values(sums.get(id_), adjustments[id_], rule_set)
+            )
+            values.update(
+                self._veto_values(
+                    events.get(row["employee_id"], []),
+                    row["date_start"],
+                    row["date_end"],
+                    row["is_leader"],
+                    rule_set,
+                )
+            )
+            unit_result = 0.0
+            if row["is_leader"] and rule_set:
+                unit_result = self._unit_result(
+                    [levels.get(sub_id, level) for sub_id, level in staff[id_]],
+                    rule_set,
+                )
+            values.update(self._result_values({**row, **values}, rule_set, unit_result))
+            levels[id_] = values["level_computed"]
+            scores[id_] = values
+        return scores
 
     # ------------------------------------------------------------------
     # Reasons, in the reader's language

@@ -17,7 +17,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .hr_kpi_engine import effective_occurrences, task_contribution
+from .hr_kpi_engine import task_totals
 from .hr_kpi_rule_set import DECIDED_STATES, LEADER_SUBJECT_GROUPS, level_selection
 
 UNIT_TASK_FIELDS = [
@@ -343,24 +343,10 @@ class HrKpiUnitKpi(models.Model):
             deduction = (rule_set.deduction_percent or 25.0) / 100.0
             items = tasks.get((unit.department_id.id, unit.period_id.id), [])
             extra = unassigned.get(unit.id, [])
-            assigned = done = quality = progress = 0.0
-            delays = perfect = 0
-            for task in items + extra:
-                t_assigned, t_done, t_quality, t_progress = task_contribution(
-                    task, deduction
-                )
-                assigned += t_assigned
-                done += t_done
-                quality += t_quality
-                progress += t_progress
-                errors, task_delays = effective_occurrences(task)
-                delays += task_delays
-                perfect += int(
-                    task["completed_quantity"] >= task["quantity"]
-                    and task["quality_passed_quantity"] >= task["quantity"]
-                    and not errors
-                    and not task_delays
-                )
+            totals = task_totals(items + extra, deduction)
+            assigned, done = totals["assigned"], totals["done"]
+            quality, progress = totals["quality"], totals["progress"]
+            delays, perfect = totals["delays"], totals["perfect"]
             if assigned > 0:
                 a = min(100.0, 100.0 * done / assigned)
                 b = min(100.0, 100.0 * quality / assigned)

@@ -134,6 +134,8 @@ class TestKpiBenchSmoke(TransactionCase):
         # recomputed scores: every appraisal has its level from the engine
         self.assertTrue(all(a.level_computed for a in appraisals))
         self.assertTrue(all(a.kpi_assigned_quantity > 0 for a in appraisals))
+        # recomputed after the rule change: every task score follows the new rule
+        self.assertEqual(results["recompute_changed"], {"stale": 0})
         # the head decided his unit, with the levels given
         decided = self.env["hr.kpi.appraisal"].browse(results["decide_unit"]["ids"])
         self.assertTrue(decided)

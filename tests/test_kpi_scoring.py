@@ -3,12 +3,38 @@ from datetime import date
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.l10n_vn_hr_kpi.models.hr_kpi_appraisal import SCORE_FIELDS
+
 from .common import KpiCommon
 
 
 @tagged("post_install", "-at_install")
 class TestKpiScoring(KpiCommon):
-    """Worked cases computed by hand (NĐ 335/2025 Điều 14 and Điều 20)."""
+    """Worked cases computed by hand (NĐ 335/2025 Điều 14 and Điều 20).
+
+    After each case, a month recomputed from plain rows (the city-scale path,
+    ``hr.kpi.engine._scores_of``) must give every score the fields stored."""
+
+    def tearDown(self):
+        self.assertRowsEqualFields()
+        super().tearDown()
+
+    def assertRowsEqualFields(self):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        self.env.flush_all()
+        appraisals = Appraisal.search([("company_id", "=", self.company.id)])
+        scores = self.env["hr.kpi.engine"]._scores_of(
+            appraisals._kpi_recompute_order(), {}
+        )
+        self.assertEqual(set(scores), set(appraisals.ids))
+        for appraisal in appraisals:
+            for fname in sorted(SCORE_FIELDS):
+                field = Appraisal._fields[fname]
+                self.assertEqual(
+                    field.convert_to_cache(scores[appraisal.id][fname], appraisal),
+                    field.convert_to_cache(appraisal[fname], appraisal),
+                    f"{appraisal.employee_id.name}: {fname}",
+                )
 
     def assertScores(self, appraisal, **expected):
         for fname, value in expected.items():
