@@ -174,10 +174,12 @@ class HrKpiEvaluationConfig(models.Model):
                     ("id", "not in", configs.ids),
                 ]
             )
+            # sudo: same read, the records being checked themselves
             | configs.sudo()
         )
         by_employee = others.grouped("employee_id")
         for config in configs:
+            # sudo: the sudo copy of ``config`` is in ``others``; only compared
             for other in by_employee[config.employee_id] - config.sudo():
                 if config._overlaps(other):
                     raise ValidationError(

@@ -119,6 +119,7 @@ class ReportAppraisalSheet(models.AbstractModel):
                     "decider_comment": appraisal.decider_comment or "",
                     # the employee's own sheet shows the decision once published
                     "level_final": level_text(
+                        # sudo: only for an appraiser of this appraisal (checked)
                         appraisal.sudo().level_final
                         if appraisal._is_appraiser()
                         else appraisal.result_level

@@ -170,6 +170,26 @@ class TestKpiReports(KpiCommon, HttpCase):
 
     # ------------------------------------------------------------------
 
+    def test_appraisal_sheet_decided_level_before_publication(self):
+        """The employee's own sheet shows the decided level only once it is
+        published; the head who decided sees it at once (read as each user)."""
+        Report = self.env["report.l10n_vn_hr_kpi.report_appraisal_sheet"]
+        staff = self.appraisal_staff
+        self.assertEqual(staff.state, "decided")
+        (own,) = Report.with_user(self.user_staff)._get_form_data(
+            staff.with_user(self.user_staff)
+        )
+        self.assertEqual(own["level_final"], "")
+        (head,) = Report.with_user(self.user_head)._get_form_data(
+            staff.with_user(self.user_head)
+        )
+        self.assertEqual(head["level_final"], "B – Hoàn thành tốt nhiệm vụ")
+        staff.write({"state": "published"})
+        (own,) = Report.with_user(self.user_staff)._get_form_data(
+            staff.with_user(self.user_staff)
+        )
+        self.assertEqual(own["level_final"], "B – Hoàn thành tốt nhiệm vụ")
+
     def test_appraisal_sheet_pdf_and_xlsx(self):
         staff = self.appraisal_staff
         # the worked example: a 90 %, b 75 %, c 85 %, KPI 83.33 %, 58.33 points
