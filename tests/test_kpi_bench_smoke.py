@@ -159,7 +159,7 @@ class TestKpiBenchSmoke(TransactionCase):
         self.assertEqual(form02["units"], form02["sql_units"])
         self.assertEqual(form02["total"], n)
         # the lists as their users: the same first page as plain SQL
-        for step in ("list_to_review", "list_my_unit"):
+        for step in ("list_to_review", "list_my_unit", "list_my_unit_50"):
             page = results[step]
             self.assertTrue(page["ids"], step)
             self.assertEqual(set(page["ids"]), set(page["sql_ids"]), step)

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import KpiCommon
 
@@ -264,6 +265,72 @@ class TestKpiWorkflow(KpiCommon):
             self.env["hr.kpi.appraisal"].with_user(self.user_head).search([]),
             mine | sub,
         )
+
+    def test_my_unit_lists_the_units_headed_and_the_staff_decided_for(self):
+        """*My unit*, as each head: his unit and its sub-units (archived ones
+        too), and the staff outside them he decides for; nobody else's."""
+        other_unit = self.env["hr.department"].create(
+            {"name": "Another unit", "company_id": self.company.id}
+        )
+        other_head_user = new_test_user(
+            self.env,
+            login="kpi_other_head",
+            groups="l10n_vn_hr_kpi.group_kpi_head",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        Employee = self.env["hr.employee"].with_company(self.company)
+        other_unit.manager_id = Employee.create(
+            {
+                "name": "Other head",
+                "user_id": other_head_user.id,
+                "department_id": other_unit.id,
+            }
+        )
+        archived_sub_unit = self.env["hr.department"].create(
+            {
+                "name": "Closed sub-unit",
+                "parent_id": self.department.id,
+                "company_id": self.company.id,
+            }
+        )
+        mine = self.scored(self.emp_staff)
+        in_sub_unit = self.scored(self.emp_staff2, department_id=archived_sub_unit.id)
+        archived_sub_unit.action_archive()
+        # staff of the other unit: one the head decides for, one he does not
+        decided_by_me = self.scored(
+            Employee.create({"name": "Seconded", "department_id": other_unit.id})
+        )
+        theirs = self.scored(
+            Employee.create({"name": "Their staff", "department_id": other_unit.id})
+        )
+        theirs.decider_employee_id = other_unit.manager_id
+
+        def my_unit(user):
+            Appraisal = self.env["hr.kpi.appraisal"].with_user(user)
+            return Appraisal.search(Appraisal._action_open_my_unit()["domain"])
+
+        self.assertEqual(my_unit(self.user_head), mine | in_sub_unit | decided_by_me)
+        self.assertEqual(my_unit(other_head_user), decided_by_me | theirs)
+        # a member of staff heads nothing and decides for nobody
+        self.assertFalse(my_unit(self.user_staff))
+
+    def test_month_and_unit_indexed_together(self):
+        """A head's list reads his units' rows of the month from one index;
+        the single-column index of the month it replaces is gone."""
+        indexes = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s",
+                    "hr_kpi_appraisal",
+                )
+            )
+        )
+        self.assertIn(
+            "(period_id, department_id)",
+            indexes["hr_kpi_appraisal_period_department_index"],
+        )
+        self.assertNotIn("hr_kpi_appraisal__period_id_index", indexes)
 
     def test_hr_officer_sees_only_his_company(self):
         mine = self.scored(self.emp_staff)
