@@ -218,7 +218,8 @@ class TestKpiWorkflow(KpiCommon):
         with self.assertRaises(AccessError):
             appraisal.with_user(self.user_other_evaluator).action_review()
 
-    def test_head_cannot_touch_another_unit(self):
+    def other_unit_with_head(self):
+        """Another unit of the company, headed by a user of his own."""
         other_unit = self.env["hr.department"].create(
             {"name": "Another unit", "company_id": self.company.id}
         )
@@ -229,7 +230,7 @@ class TestKpiWorkflow(KpiCommon):
             company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
         )
-        other_head = self.env["hr.employee"].create(
+        other_unit.manager_id = self.env["hr.employee"].create(
             {
                 "name": "Other head",
                 "user_id": other_head_user.id,
@@ -237,7 +238,10 @@ class TestKpiWorkflow(KpiCommon):
                 "company_id": self.company.id,
             }
         )
-        other_unit.manager_id = other_head
+        return other_unit, other_head_user
+
+    def test_head_cannot_touch_another_unit(self):
+        _other_unit, other_head_user = self.other_unit_with_head()
         mine = self.scored(self.emp_staff)
         self.to_state(mine, "reviewed", level_proposed="good")
         self.assertFalse(
@@ -269,24 +273,8 @@ class TestKpiWorkflow(KpiCommon):
     def test_my_unit_lists_the_units_headed_and_the_staff_decided_for(self):
         """*My unit*, as each head: his unit and its sub-units (archived ones
         too), and the staff outside them he decides for; nobody else's."""
-        other_unit = self.env["hr.department"].create(
-            {"name": "Another unit", "company_id": self.company.id}
-        )
-        other_head_user = new_test_user(
-            self.env,
-            login="kpi_other_head",
-            groups="l10n_vn_hr_kpi.group_kpi_head",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        other_unit, other_head_user = self.other_unit_with_head()
         Employee = self.env["hr.employee"].with_company(self.company)
-        other_unit.manager_id = Employee.create(
-            {
-                "name": "Other head",
-                "user_id": other_head_user.id,
-                "department_id": other_unit.id,
-            }
-        )
         archived_sub_unit = self.env["hr.department"].create(
             {
                 "name": "Closed sub-unit",
