@@ -1003,6 +1003,27 @@ class HrKpiAppraisal(models.Model):
     # non-HR users cannot read hr.employee, and the question is only whether
     # the current user is one of them.
 
+    def _kpi_check_frozen(self, what):
+        """Refuse a change of an input of these appraisals' scores once they
+        are decided: from ``decided`` on the scores are a snapshot, corrected
+        only through the audited reopen. ``what`` names the input (translated)."""
+        # sudo: the state of the appraisals an input belongs to, whoever reads
+        for appraisal in self.sudo():
+            if appraisal.state in DECIDED_STATES:
+                state = dict(
+                    self._fields["state"]._description_selection(self.env)
+                )[appraisal.state]
+                raise UserError(
+                    self.env._(
+                        "%(appraisal)s is %(state)s: its scores are frozen, so "
+                        "%(what)s cannot change. To correct it, reopen the "
+                        "appraisal with a reason first.",
+                        appraisal=appraisal.display_name,
+                        state=state.lower(),
+                        what=what,
+                    )
+                )
+
     def _kpi_is_self(self):
         # sudo: internal read or link; rights checked by the caller or the guard
         return self.sudo().employee_id.user_id == self.env.user
