@@ -802,7 +802,13 @@ class HrKpiAppraisal(models.Model):
         self._check_score_write(vals_list)
         for vals in vals_list:
             self._kpi_check_not_naming_self(vals)
-            if not self.env.su and set(vals) & WORKFLOW_FIELDS:
+            started = {
+                f
+                for f in set(vals) & WORKFLOW_FIELDS
+                # the form sends the defaults (draft, nothing decided)
+                if vals[f] and not (f == "state" and vals[f] == "draft")
+            }
+            if not self.env.su and started:
                 raise UserError(
                     self.env._(
                         "An appraisal starts as a draft: the state and the "
@@ -819,7 +825,7 @@ class HrKpiAppraisal(models.Model):
         appraisals._link_leaders()
         by_state = defaultdict(list)
         for appraisal, state in zip(appraisals, states, strict=True):
-            if state:
+            if state and state != "draft":
                 by_state[state].append(appraisal.id)
         for state, ids in by_state.items():
             # sudo: only the superuser gives a state at creation (see above)
