@@ -1010,9 +1010,9 @@ class HrKpiAppraisal(models.Model):
         # sudo: the state of the appraisals an input belongs to, whoever reads
         for appraisal in self.sudo():
             if appraisal.state in DECIDED_STATES:
-                state = dict(
-                    self._fields["state"]._description_selection(self.env)
-                )[appraisal.state]
+                state = dict(self._fields["state"]._description_selection(self.env))[
+                    appraisal.state
+                ]
                 raise UserError(
                     self.env._(
                         "%(appraisal)s is %(state)s: its scores are frozen, so "

@@ -154,7 +154,7 @@ class TestKpiRuleSet(KpiCommon):
         self.assertEqual(task.coefficient, 4.0)
         # one standard per company; a new standard rescales the catalogue
         with self.assertRaises(ValidationError):
-            self.env["hr.kpi.product"].with_context(kpi_product_internal=True).create(
+            self.env["hr.kpi.product"].create(
                 {
                     "code": "STD2",
                     "name": "Second standard",
