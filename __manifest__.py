@@ -2,7 +2,7 @@
     "name": "Vietnam - Public-sector KPI Appraisal",
     "summary": "Monthly KPI/OKR evaluation and classification of Vietnamese "
     "public-sector staff (Nghị định 335/2025, Quy định 11-QĐ/TU Hà Nội)",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources",
     "license": "LGPL-3",
     "author": "l10n_vn_hr_kpi developers",
@@ -26,6 +26,7 @@
         "views/hr_kpi_appraisal_views.xml",
         "views/hr_kpi_employee_event_views.xml",
         "views/hr_kpi_evaluation_config_views.xml",
+        "views/hr_kpi_quota_exception_views.xml",
         "views/hr_kpi_evaluation_config_apply_views.xml",
         "views/hr_kpi_evaluation_check_views.xml",
         "views/hr_kpi_period_open_views.xml",

@@ -13,6 +13,7 @@ from . import hr_department
 from . import res_users
 from . import hr_kpi_engine
 from . import hr_kpi_quota
+from . import hr_kpi_quota_exception
 from . import hr_kpi_demo
 from . import hr_kpi_notifier
 from . import hr_kpi_plan

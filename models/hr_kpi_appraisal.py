@@ -53,6 +53,12 @@ RESULT_FIELDS = (
 SCORE_FIELDS = frozenset(
     TASK_BLOCK_FIELDS + GENERAL_BLOCK_FIELDS + VETO_FIELDS + RESULT_FIELDS
 )
+# Who acts on an appraisal: never set by the person named.
+ROLE_FIELDS = (
+    "evaluator_employee_id",
+    "decider_employee_id",
+    "acting_deputy_employee_id",
+)
 # Links maintained by the addon itself.
 LINK_FIELDS = frozenset({"leader_appraisal_id"})
 # What the appraised employee may write on his or her own appraisal.
@@ -89,6 +95,7 @@ WORKFLOW_FIELDS = frozenset(
         "decided_date",
         "quota_justification",
         "quota_exception_ref",
+        "quota_exception_id",
         "published_date",
         "appeal_reason",
         "appeal_date",
@@ -125,7 +132,6 @@ CONFIG_FIELDS = frozenset(
         "acting_deputy_employee_id",
         "acting_date_start",
         "acting_date_end",
-        "collective_decision_ref",
         "kpi_organisation",
         "kpi_cohesion",
     }
@@ -499,8 +505,8 @@ class HrKpiAppraisal(models.Model):
         tracking=True,
         help="May decide in the decider's place between the two dates (ủy quyền).",
     )
-    acting_date_start = fields.Date(string="Acting from")
-    acting_date_end = fields.Date(string="Acting until")
+    acting_date_start = fields.Date(string="Acting from", tracking=True)
+    acting_date_end = fields.Date(string="Acting until", tracking=True)
     collective_decision_ref = fields.Char(
         string="Collective decision",
         tracking=True,
@@ -518,11 +524,23 @@ class HrKpiAppraisal(models.Model):
         help="Written justification of a decision over the quota (rule sets that "
         "warn).",
     )
-    quota_exception_ref = fields.Char(
+    quota_exception_id = fields.Many2one(
+        "hr.kpi.quota.exception",
         string="Quota exception",
         readonly=True,
         copy=False,
-        help="Reference of the approval that allows the exception quota.",
+        index="btree_not_null",
+        ondelete="restrict",
+        tracking=True,
+        help="The approval (document number and date, by an HR officer or the "
+        "superior unit) that allowed the exception quota.",
+    )
+    quota_exception_ref = fields.Char(
+        string="Quota exception reference",
+        readonly=True,
+        copy=False,
+        help="Document number of the approval that allowed the exception quota "
+        "(decisions before 18.0.1.1.0 kept the text typed then).",
     )
     published_date = fields.Date(readonly=True, copy=False, tracking=True)
     appeal_deadline = fields.Date(compute="_compute_appeal_deadline", store=True)
@@ -676,7 +694,7 @@ class HrKpiAppraisal(models.Model):
         "task_ids.outcome_confirmed",
     )
     def _compute_task_block(self):
-        self.env["hr.kpi.engine"]._compute_task_block(self)
+        self.env["hr.kpi.engine"]._compute_task_block(self._kpi_live())
 
     @api.depends(
         "rule_set_id.general_max",
@@ -692,7 +710,7 @@ class HrKpiAppraisal(models.Model):
         "adjustment_ids.state",
     )
     def _compute_general_block(self):
-        self.env["hr.kpi.engine"]._compute_general_block(self)
+        self.env["hr.kpi.engine"]._compute_general_block(self._kpi_live())
 
     @api.depends(
         "rule_set_id.apply_vetoes",
@@ -704,7 +722,7 @@ class HrKpiAppraisal(models.Model):
         "employee_id.kpi_event_ids.decision_ref",
     )
     def _compute_vetoes(self):
-        self.env["hr.kpi.engine"]._compute_vetoes(self)
+        self.env["hr.kpi.engine"]._compute_vetoes(self._kpi_live())
 
     @api.depends(
         "rule_set_id.task_max",
@@ -733,7 +751,7 @@ class HrKpiAppraisal(models.Model):
         "subordinate_appraisal_ids.level_computed",
     )
     def _compute_result(self):
-        self.env["hr.kpi.engine"]._compute_result(self)
+        self.env["hr.kpi.engine"]._compute_result(self._kpi_live())
 
     @api.depends("level_reason_data")
     @api.depends_context("lang")
@@ -744,6 +762,21 @@ class HrKpiAppraisal(models.Model):
                 appraisal.level_reason_data
             )
 
+    def _kpi_live(self):
+        """The appraisals whose scores still follow their inputs. From
+        ``decided`` on the scores are a snapshot: the computations leave them
+        as stored (an input that changes anyway, such as a subordinate's level
+        for a leader, does not move a decided result); the audited reopen
+        recomputes them."""
+        return self.filtered(lambda a: a.state not in DECIDED_STATES)
+
+    def _kpi_recompute_scores(self):
+        """Mark every score of ``self`` to recompute (after a reopen)."""
+        for fname in SCORE_FIELDS:
+            field = self._fields[fname]
+            if field.store and field.compute:
+                self.env.add_to_compute(field, self)
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -752,7 +785,7 @@ class HrKpiAppraisal(models.Model):
         forbidden = set()
         for vals in vals_list:
             forbidden |= set(vals) & SCORE_FIELDS
-            if not self.env.context.get("kpi_appraisal_internal"):
+            if not self.env.su:
                 forbidden |= set(vals) & LINK_FIELDS
         if forbidden:
             raise UserError(
@@ -767,11 +800,42 @@ class HrKpiAppraisal(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_score_write(vals_list)
+        for vals in vals_list:
+            self._kpi_check_not_naming_self(vals)
+            if not self.env.su and set(vals) & WORKFLOW_FIELDS:
+                raise UserError(
+                    self.env._(
+                        "An appraisal starts as a draft: the state and the "
+                        "decision change only through the workflow buttons."
+                    )
+                )
+        # an appraisal created at a decided step (data loading in sudo) is
+        # scored first, then put at its step: the snapshot starts from its
+        # inputs, not from nothing
+        states = [vals.pop("state", None) for vals in vals_list]
         appraisals = super().create(vals_list)
         appraisals.filtered(lambda a: not a.line_ids)._sync_criterion_lines()
         appraisals._link_tasks()
         appraisals._link_leaders()
+        by_state = defaultdict(list)
+        for appraisal, state in zip(appraisals, states, strict=True):
+            if state:
+                by_state[state].append(appraisal.id)
+        for state, ids in by_state.items():
+            # sudo: only the superuser gives a state at creation (see above)
+            self.browse(ids).sudo().write({"state": state})
         return appraisals
+
+    def _kpi_flush_scores(self):
+        """Compute and store the pending scores of ``self`` now (before they
+        become a snapshot)."""
+        self.flush_recordset(
+            [
+                f
+                for f in SCORE_FIELDS
+                if self._fields[f].store and self._fields[f].compute
+            ]
+        )
 
     def _is_appraiser(self, user=None):
         """Whether ``user`` may act on this appraisal as someone else than the
@@ -810,6 +874,10 @@ class HrKpiAppraisal(models.Model):
         self._check_score_write([vals])
         self._check_self_write(vals)
         self._kpi_check_field_rights(vals)
+        self._kpi_check_not_naming_self(vals)
+        if vals.get("state") in DECIDED_STATES:
+            # the snapshot starts from the inputs as they are
+            self.filtered(lambda a: a.state not in DECIDED_STATES)._kpi_flush_scores()
         res = super().write(vals)
         if {"rule_set_id", "subject_group"} & set(vals):
             self.filtered(lambda a: a.state == "draft")._sync_criterion_lines()
@@ -898,7 +966,7 @@ class HrKpiAppraisal(models.Model):
         if not self:
             return
         # sudo: internal read or link; rights checked by the caller or the guard
-        me = self.sudo().with_context(kpi_appraisal_internal=True)
+        me = self.sudo()
         candidates = me
         # appraisals evaluated by the employees of ``self``
         candidates |= me.search(
@@ -945,7 +1013,18 @@ class HrKpiAppraisal(models.Model):
         return action
 
     def action_reset_criteria(self):
-        """Recreate the general criteria from the rule set (draft appraisals only)."""
+        """Recreate the general criteria from the rule set (draft appraisals
+        only), by an HR officer or the evaluator."""
+        self.check_access("write")
+        if not (self.env.su or self._kpi_is_hr_officer()) and not all(
+            a._kpi_is_evaluator() and not a._kpi_is_self() for a in self
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the HR officer or the evaluator resets the criteria of "
+                    "an appraisal."
+                )
+            )
         if any(a.state != "draft" for a in self):
             raise UserError(
                 self.env._("Only draft appraisals can have their criteria reset.")
@@ -1197,8 +1276,11 @@ class HrKpiAppraisal(models.Model):
         _ = self.env._
         state = self.state
         is_self = self._kpi_is_self()
-        if state != "locked":
-            return _("Only a locked appraisal can be reopened.")
+        if state not in DECIDED_STATES or state == "appeal_open":
+            return _(
+                "Only a decided, published or locked appraisal without an open "
+                "appeal can be reopened."
+            )
         if (self._kpi_is_decider() or self._kpi_is_hr_officer()) and not is_self:
             return False
         return _("Only the head of unit or the HR officer can reopen the appraisal.")
@@ -1219,21 +1301,25 @@ class HrKpiAppraisal(models.Model):
                     )
                 )
 
-    def _workflow_write(self, vals):
+    def _workflow_write(self, vals, update_rollups=True):
         """Write workflow values once the guard has passed. In sudo: the guard
         above checked who may act, and the record rules that limit plain edits
         (an employee edits only a draft) must not block a transition such as an
-        appeal."""
-        # sudo: internal read or link; rights checked by the caller or the guard
-        self.sudo().with_context(kpi_workflow=True).write(vals)
-        self._kpi_after_transition()
+        appeal. Private, so never reachable over RPC; no context key opens it.
 
-    def _kpi_after_transition(self):
+        :param update_rollups: keep the quarterly and annual results up to
+            date (the demo generator of a past year computes them once at the
+            end instead)"""
+        # sudo: the transition was checked by _check_step in the caller
+        self.sudo().write(vals)
+        self._kpi_after_transition(update_rollups=update_rollups)
+
+    def _kpi_after_transition(self, update_rollups=True):
         """Move the to-do activities to the person of the new step, and keep
         the quarterly and annual results of the employees up to date."""
         if "hr.kpi.notifier" in self.env:
             self.env["hr.kpi.notifier"]._sync_activities(self)
-        if not self.env.context.get("kpi_rollup_defer"):
+        if update_rollups:
             self._kpi_update_rollups()
 
     def _kpi_update_rollups(self):
@@ -1368,7 +1454,7 @@ class HrKpiAppraisal(models.Model):
         self._check_step("decide")
         return self._decide({appraisal: appraisal.level_decision for appraisal in self})
 
-    def _decide(self, levels, justification=None, exception_ref=None):
+    def _decide(self, levels, justification=None, exception=None, update_rollups=True):
         """Decide ``levels`` ({appraisal: level}) within the quota of each unit.
 
         Locks the unit's appraisals of the period first, so that two heads
@@ -1378,6 +1464,8 @@ class HrKpiAppraisal(models.Model):
         """
         appraisals = self.browse().union(*levels)
         appraisals._check_step("decide")
+        exception = exception or self.env["hr.kpi.quota.exception"]
+        exception._kpi_check_applies(appraisals)
         for appraisal, level in levels.items():
             if not level:
                 raise UserError(
@@ -1395,21 +1483,34 @@ class HrKpiAppraisal(models.Model):
                     )
                 )
             appraisal._kpi_check_not_above_computed(level)
-        with self.env.cr.savepoint():
-            scope = appraisals._kpi_lock_quota_scope()
+        # the snapshot starts with the decision: every pending computation is
+        # done and stored first
+        self.env.flush_all()
+        vals = {
+            "state": "decided",
+            "decided_by_id": self.env.uid,
+            "decided_date": fields.Datetime.now(),
+            "quota_justification": justification or False,
+            "quota_exception_id": exception.id,
+            "quota_exception_ref": exception.name or False,
+        }
+
+        def write():
             by_level = defaultdict(list)
             for appraisal, level in levels.items():
                 by_level[level].append(appraisal.id)
-            vals = {
-                "state": "decided",
-                "decided_by_id": self.env.uid,
-                "decided_date": fields.Datetime.now(),
-                "quota_justification": justification or False,
-                "quota_exception_ref": exception_ref or False,
-            }
             for level, ids in by_level.items():
-                self.browse(ids)._workflow_write(dict(vals, level_final=level))
-            self._kpi_check_quota(scope, justification, exception_ref)
+                self.browse(ids)._workflow_write(
+                    dict(vals, level_final=level), update_rollups=update_rollups
+                )
+
+        self.env["hr.kpi.quota"]._decide_within(
+            appraisals,
+            {a.id: level for a, level in levels.items()},
+            write,
+            justification=justification,
+            exception=bool(exception),
+        )
         return True
 
     def _kpi_lock_quota_scope(self):
@@ -1429,12 +1530,15 @@ class HrKpiAppraisal(models.Model):
         scope.invalidate_recordset()
         return scope
 
-    def _kpi_check_quota(self, scope, justification=None, exception_ref=None):
+    def _kpi_check_quota(self, scope, levels, justification=None, exception=False):
+        """Raise unless the quota of each unit and period of ``scope`` holds
+        with ``levels`` ({appraisal id: level}) decided (see
+        hr.kpi.quota._decide_within)."""
         Quota = self.env["hr.kpi.quota"]
         for _key, unit in scope.grouped(
             lambda a: (a.period_id, a.department_id)
         ).items():
-            for result in Quota._check(unit, exception=bool(exception_ref)):
+            for result in Quota._check(unit, exception=exception, levels=levels):
                 if result.holds:
                     continue
                 message = self.env._(
@@ -1599,19 +1703,21 @@ class HrKpiAppraisal(models.Model):
             "appeal_result": result,
             "appeal_answer": answer,
         }
-        with self.env.cr.savepoint():
-            if result == "upheld":
-                if not level:
-                    raise UserError(
-                        self.env._("An upheld appeal changes the level: choose it.")
-                    )
-                self._kpi_check_appeal_level(level)
-                scope = self._kpi_lock_quota_scope()
-                vals["level_final"] = level
-                self._workflow_write(vals)
-                self._kpi_check_quota(scope)
-            else:
-                self._workflow_write(vals)
+        if result == "upheld":
+            if not level:
+                raise UserError(
+                    self.env._("An upheld appeal changes the level: choose it.")
+                )
+            self._kpi_check_appeal_level(level)
+            vals["level_final"] = level
+            self.env["hr.kpi.quota"]._decide_within(
+                self,
+                dict.fromkeys(self.ids, level),
+                lambda: self._workflow_write(vals),
+                exception=any(a.quota_exception_id for a in self),
+            )
+        else:
+            self._workflow_write(vals)
         label = dict(self._fields["appeal_result"]._description_selection(self.env))
         for appraisal in self:
             appraisal.message_post(
@@ -1684,6 +1790,8 @@ class HrKpiAppraisal(models.Model):
             raise UserError(self.env._("Give the reason for reopening the appraisal."))
         self._check_step("reopen")
         self._workflow_write({"state": "reviewed", "reopen_reason": reason})
+        # the snapshot ends: the scores follow their inputs again
+        self._kpi_recompute_scores()
         for appraisal in self:
             appraisal.message_post(
                 body=self.env._("Reopened: %(reason)s", reason=reason)
@@ -1698,11 +1806,9 @@ class HrKpiAppraisal(models.Model):
         """Raise unless the current user may edit ``fnames`` of every appraisal
         now. Workflow fields only move through the actions; a locked appraisal
         is read-only for everyone."""
-        if self.env.su or self.env.context.get("kpi_appraisal_internal"):
+        if self.env.su:
             return
         fnames = set(fnames)
-        if self.env.context.get("kpi_workflow"):
-            return
         # record rules first: who cannot edit the record at all gets an access error
         self.check_access("write")
         _ = self.env._
@@ -1727,16 +1833,16 @@ class HrKpiAppraisal(models.Model):
                 appraisal.state in ("draft", "returned") and appraisal._kpi_is_self()
             ):
                 allowed |= SELF_FIELDS
-            if appraisal._get_step_error("review") is False:
+            if appraisal._kpi_can_score_review():
                 allowed |= EVALUATOR_FIELDS
-            if appraisal.state == "reviewed" and (
-                appraisal._kpi_is_decider()
-                or appraisal._get_step_error("decide") is False
-            ):
+            if appraisal._kpi_can_score_final():
                 allowed |= DECIDER_FIELDS
-            if appraisal.state not in DECIDED_STATES and (
-                is_hr or appraisal._kpi_is_focal_point()
+            if (
+                appraisal.state not in DECIDED_STATES
+                and is_hr
+                and not appraisal._kpi_is_self()
             ):
+                # the configuration of an open month: HR only, tracked
                 allowed |= CONFIG_FIELDS
             refused = fnames - allowed - FREE_FIELDS
             if refused:
@@ -1751,6 +1857,35 @@ class HrKpiAppraisal(models.Model):
                                 if f in self._fields
                             )
                         ),
+                    )
+                )
+
+    def _kpi_can_score_review(self):
+        """Whether the current user scores as the evaluator now."""
+        self.ensure_one()
+        return self._get_step_error("review") is False
+
+    def _kpi_can_score_final(self):
+        """Whether the current user scores as the decider now."""
+        self.ensure_one()
+        return self.state == "reviewed" and (
+            self._kpi_is_decider() or self._get_step_error("decide") is False
+        )
+
+    def _kpi_check_not_naming_self(self, vals):
+        """Nobody makes himself evaluator, decider or acting deputy of anyone."""
+        if self.env.su or not isinstance(vals, dict):
+            return
+        mine = set(self._kpi_user_employee_ids())
+        for fname in ROLE_FIELDS:
+            if vals.get(fname) and vals[fname] in mine:
+                raise AccessError(
+                    self.env._(
+                        "Nobody can make himself or herself %(role)s of an "
+                        "appraisal: another HR officer sets it.",
+                        role=self._fields[fname]
+                        .get_description(self.env)["string"]
+                        .lower(),
                     )
                 )
 

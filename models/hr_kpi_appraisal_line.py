@@ -2,6 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
+# The scores of a line: frozen with its appraisal from ``decided`` on.
+POINT_FIELDS = frozenset({"self_points", "evaluator_points", "final_points"})
+# Set by the write of the stage that scored, never by a client.
+SET_FLAGS = frozenset({"final_points_set"})
 # Written by the satisfaction pre-fill only (hr.kpi.onestop.stat).
 SUGGESTION_FIELDS = frozenset(
     {"has_suggestion", "suggested_score", "suggestion_note", "evaluator_points_set"}
@@ -76,6 +80,13 @@ class HrKpiAppraisalLine(models.Model):
         copy=False,
         help="The evaluator wrote the score: a new suggestion no longer replaces it.",
     )
+    final_points_set = fields.Boolean(
+        string="Scored by the decider",
+        readonly=True,
+        copy=False,
+        help="The decider wrote the final score: the evaluator's score no longer "
+        "replaces it.",
+    )
 
     @api.depends("appraisal_id.company_id")
     def _compute_company_id(self):
@@ -84,8 +95,11 @@ class HrKpiAppraisalLine(models.Model):
 
     @api.depends("self_points")
     def _compute_evaluator_points(self):
+        # once the evaluator has scored a line, only the evaluator changes it:
+        # a new self score of the employee (after a return) leaves it alone
         for line in self:
-            line.evaluator_points = line._kpi_evaluator_default()
+            if not line.evaluator_points_set:
+                line.evaluator_points = line._kpi_evaluator_default()
 
     def _kpi_evaluator_default(self, self_points=None):
         """What the evaluator's score follows: the satisfaction suggestion when
@@ -97,8 +111,10 @@ class HrKpiAppraisalLine(models.Model):
 
     @api.depends("evaluator_points")
     def _compute_final_points(self):
+        # likewise the decider's own final score
         for line in self:
-            line.final_points = line.evaluator_points
+            if not line.final_points_set:
+                line.final_points = line.evaluator_points
 
     @api.depends(
         "self_points",
@@ -151,6 +167,18 @@ class HrKpiAppraisalLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            # the lines come from the rule set's criteria (Reset criteria)
+            raise AccessError(
+                self.env._(
+                    "The criterion lines come from the rule set: use Reset "
+                    "criteria on a draft appraisal."
+                )
+            )
+        appraisals = self.env["hr.kpi.appraisal"].browse(
+            {vals.get("appraisal_id") for vals in vals_list if vals.get("appraisal_id")}
+        )
+        appraisals._kpi_check_frozen(self.env._("its criterion lines"))
         lines = super().create(vals_list)
         # the service-attitude item gets its satisfaction suggestion at once
         self.env["hr.kpi.onestop.stat"]._prefill_lines(lines)
@@ -163,7 +191,9 @@ class HrKpiAppraisalLine(models.Model):
             raise UserError(
                 self.env._("A criterion line belongs to the company of its appraisal.")
             )
-        if not self.env.su and set(vals) & SUGGESTION_FIELDS:
+        if set(vals) & POINT_FIELDS:
+            self.appraisal_id._kpi_check_frozen(self.env._("its criterion scores"))
+        if not self.env.su and set(vals) & (SUGGESTION_FIELDS | SET_FLAGS):
             raise AccessError(
                 self.env._(
                     "The suggested points come from the citizen satisfaction "
@@ -189,9 +219,22 @@ class HrKpiAppraisalLine(models.Model):
             }
             if guarded:
                 line.appraisal_id._kpi_check_field_rights(guarded)
-        if "evaluator_points" in vals and not self.env.su:
-            vals = dict(vals, evaluator_points_set=True)
+        # the stage that scored owns its points from now on (not a form that
+        # only repeated the value following the previous stage)
+        scored = {}
+        if not self.env.su:
+            for fname, flag, can_score in (
+                ("evaluator_points", "evaluator_points_set", "_kpi_can_score_review"),
+                ("final_points", "final_points_set", "_kpi_can_score_final"),
+            ):
+                if fname in vals:
+                    scored[flag] = self.filtered(
+                        lambda line, m=can_score: getattr(line.appraisal_id, m)()
+                    )
         res = super().write(vals)
+        for flag, lines in scored.items():
+            # sudo: the rights to score were checked above
+            lines.filtered(lambda line, f=flag: not line[f]).sudo().write({flag: True})
         if {"evaluator_points", "evaluator_comment"} & set(vals):
             differing = self.filtered(lambda line: line._kpi_differs_from_suggestion())
             if differing:
@@ -214,11 +257,25 @@ class HrKpiAppraisalLine(models.Model):
         }
         if fname not in follows:
             return False
+        if self[f"{fname}_set"]:
+            # scored by its own stage: writing it is scoring it
+            return False
         if fname == "evaluator_points":
             previous = self._kpi_evaluator_default(vals.get("self_points"))
         else:
             previous = vals.get(follows[fname], self[follows[fname]])
         return float_compare(vals[fname], previous, 2) == 0
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_frozen(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The criterion lines come from the rule set: use Reset "
+                    "criteria on a draft appraisal."
+                )
+            )
+        self.appraisal_id._kpi_check_frozen(self.env._("its criterion lines"))
 
     @api.constrains("self_points", "evaluator_points", "final_points")
     def _check_points(self):

@@ -113,7 +113,7 @@ class HrKpiDemo(models.AbstractModel):
 
     @api.model
     def _demo_tasks(self, employees, products, period, today, finished):
-        Task = self.env["hr.kpi.task"].with_context(kpi_task_internal=True)
+        Task = self.env["hr.kpi.task"]
         has_tasks = {
             e.id
             for (e,) in Task._read_group(

@@ -20,7 +20,7 @@ class HrKpiDemo(models.AbstractModel):
         company = self.env["res.company"].search([("name", "=", company_name)], limit=1)
         if company:
             # sudo: demo data generator, run at install
-            demo = self.sudo().with_context(tracking_disable=True, kpi_workflow=True)
+            demo = self.sudo().with_context(tracking_disable=True)
             demo._demo_analytics_dates(company)
 
     @api.model

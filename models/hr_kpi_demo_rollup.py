@@ -39,8 +39,6 @@ class HrKpiDemo(models.AbstractModel):
             .with_company(company)
             .with_context(
                 tracking_disable=True,
-                kpi_rollup_defer=True,
-                kpi_rollup_no_activity=True,
                 mail_create_nolog=True,
                 mail_notrack=True,
             )
@@ -108,7 +106,7 @@ class HrKpiDemo(models.AbstractModel):
         self._demo_past_scores(appraisals, weak, strong)
         self._demo_past_decide(appraisals)
         Rollup = self.env["hr.kpi.rollup"]
-        Rollup._kpi_compute_years(company, [year])
+        Rollup._kpi_compute_years(company, [year], notify=False)
         self._demo_past_annual_decision(company, year)
 
     @api.model
@@ -188,7 +186,7 @@ class HrKpiDemo(models.AbstractModel):
                             )
                         )
                     vals_list.append(vals)
-        self.env["hr.kpi.task"].with_context(kpi_task_internal=True).create(vals_list)
+        self.env["hr.kpi.task"].create(vals_list)
 
     @api.model
     def _demo_past_scores(self, appraisals, weak, strong):
@@ -236,14 +234,18 @@ class HrKpiDemo(models.AbstractModel):
                     for appraisal in result.over_cap:
                         unit_levels[appraisal.id] = "good"
                 levels.update(unit_levels)
-            Appraisal._decide({Appraisal.browse(i): lvl for i, lvl in levels.items()})
+            Appraisal._decide(
+                {Appraisal.browse(i): lvl for i, lvl in levels.items()},
+                update_rollups=False,
+            )
             month._workflow_write(
                 {
                     "state": "published",
                     "published_date": period.date_end + timedelta(days=8),
-                }
+                },
+                update_rollups=False,
             )
-            month._workflow_write({"state": "locked"})
+            month._workflow_write({"state": "locked"}, update_rollups=False)
 
     @api.model
     def _demo_past_annual_decision(self, company, year):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .hr_kpi_rule_set import DECIDED_STATES
+
 # Veto events and the article of NĐ 335/2025 each one applies.
 VETO_ARTICLES = {
     "degradation": "NĐ 335/2025 Điều 20 khoản 4 điểm b",
@@ -71,6 +73,56 @@ class HrKpiEmployeeEvent(models.Model):
         ondelete="restrict",
     )
 
+    # What the vetoes of the appraisals read.
+    _KPI_VETO_FIELDS = frozenset({"employee_id", "event_type", "date", "decision_ref"})
+
+    @api.model
+    def _kpi_check_frozen_reach(self, pairs):
+        """Refuse when an event of ``pairs`` ((employee id, date) of an event
+        before or after the change) reaches a decided appraisal: an event
+        applies from the month of its decision to the end of that year, and
+        from ``decided`` on an appraisal's scores are frozen."""
+        pairs = {(e, d) for e, d in pairs if e and d}
+        if not pairs:
+            return
+        # sudo: a decided appraisal blocks the change, readable or not
+        appraisals = (
+            self.env["hr.kpi.appraisal"]
+            .sudo()
+            .search(
+                [
+                    ("employee_id", "in", list({e for e, _d in pairs})),
+                    ("state", "in", DECIDED_STATES),
+                    (
+                        "period_start",
+                        ">=",
+                        min(d for _e, d in pairs).replace(month=1, day=1),
+                    ),
+                ]
+            )
+        )
+        for appraisal in appraisals:
+            for employee_id, day in pairs:
+                if (
+                    appraisal.employee_id.id == employee_id
+                    and appraisal.period_start.year == day.year
+                    and appraisal.period_id.date_end >= day
+                ):
+                    appraisal._kpi_check_frozen(
+                        self.env._("the disciplinary and conclusion events")
+                    )
+
+    def _kpi_reach(self):
+        return [(e.employee_id.id, e.date) for e in self]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._kpi_check_frozen_reach(
+            (vals.get("employee_id"), fields.Date.to_date(vals.get("date")))
+            for vals in vals_list
+        )
+        return super().create(vals_list)
+
     def write(self, vals):
         if not self.env.su and self.filtered("inspection_finding_id"):
             raise UserError(
@@ -79,7 +131,21 @@ class HrKpiEmployeeEvent(models.Model):
                     "inspection to change it."
                 )
             )
+        if set(vals) & self._KPI_VETO_FIELDS:
+            before = self._kpi_reach()
+            after = [
+                (
+                    vals.get("employee_id", e),
+                    fields.Date.to_date(vals["date"]) if "date" in vals else d,
+                )
+                for e, d in before
+            ]
+            self._kpi_check_frozen_reach(before + after)
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_frozen(self):
+        self._kpi_check_frozen_reach(self._kpi_reach())
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_inspection(self):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .hr_kpi_rule_set import subject_group_selection
 
@@ -124,6 +124,107 @@ class HrKpiEvaluationConfig(models.Model):
             "The acting period cannot end before it starts.",
         ),
     ]
+
+    # ------------------------------------------------------------------
+    # Who may change a configuration
+    # ------------------------------------------------------------------
+
+    _KPI_ROLE_FIELDS = ("evaluator_id", "decider_id", "acting_deputy_id")
+
+    def _kpi_check_change(self, vals_list):
+        """A configuration names who evaluates and who decides: nobody names
+        himself or herself, nobody changes his or her own, and a
+        configuration that reaches an open month (its appraisals may already
+        exist) is changed by an HR officer only. Every change is tracked."""
+        if self.env.su:
+            return
+        user = self.env.user
+        mine = set(
+            self.env["hr.employee"]
+            .with_context(active_test=False)
+            .search([("user_id", "=", user.id)])
+            .ids
+        )
+        is_hr = user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
+        for vals in vals_list:
+            for fname in self._KPI_ROLE_FIELDS:
+                if vals.get(fname) and vals[fname] in mine:
+                    raise AccessError(
+                        self.env._(
+                            "Nobody can name himself or herself %(role)s in an "
+                            "evaluation configuration: another HR officer does it.",
+                            role=self._fields[fname]
+                            .get_description(self.env)["string"]
+                            .lower(),
+                        )
+                    )
+        # sudo: the employees and dates of the configurations being changed
+        touched = [
+            (
+                config.employee_id.id,
+                config.company_id,
+                config.date_start,
+                config.date_end,
+            )
+            for config in self.sudo()
+        ]
+        Employee = self.env["hr.employee"].sudo()
+        for vals in vals_list:
+            for employee_id, company, start, end in touched or [(False,) * 4]:
+                employee_id = vals.get("employee_id", employee_id)
+                employee = Employee.browse(employee_id)
+                start = fields.Date.to_date(vals.get("date_start", start))
+                end = fields.Date.to_date(vals.get("date_end", end))
+                if employee_id in mine:
+                    raise AccessError(
+                        self.env._(
+                            "Nobody changes his or her own evaluation configuration."
+                        )
+                    )
+                if not is_hr and self._kpi_reaches_open_month(
+                    company or employee.company_id, start, end
+                ):
+                    raise AccessError(
+                        self.env._(
+                            "The configuration of %(employee)s reaches an open "
+                            "month: only an HR officer changes it.",
+                            employee=employee.name,
+                        )
+                    )
+        for config_start_end in touched:
+            _employee_id, company, start, end = config_start_end
+            if not is_hr and self._kpi_reaches_open_month(company, start, end):
+                raise AccessError(
+                    self.env._(
+                        "This configuration reaches an open month: only an HR "
+                        "officer changes it."
+                    )
+                )
+
+    @api.model
+    def _kpi_reaches_open_month(self, company, start, end):
+        if not start:
+            return False
+        domain = [("state", "=", "open"), ("date_end", ">=", start)]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        if end:
+            domain.append(("date_start", "<=", end))
+        # sudo: whether an open period is reached, whoever asks
+        return bool(self.env["hr.kpi.period"].sudo().search_count(domain, limit=1))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._kpi_check_change(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._kpi_check_change([vals])
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_check_rights(self):
+        self._kpi_check_change([{}])
 
     @api.depends("employee_id")
     def _compute_company_id(self):

@@ -191,22 +191,28 @@ class HrKpiInspection(models.Model):
         if errors:
             raise UserError("\n".join(errors))
         if deductions:
-            adjustments = self.env["hr.kpi.adjustment"].create(
-                [
-                    {
-                        "appraisal_id": appraisals[finding.id].id,
-                        "adjustment_type": "deduction",
-                        "points": finding.points,
-                        "reason": finding._get_reason(),
-                        "evidence": finding.inspection_id.decision_ref,
-                        "inspection_finding_id": finding.id,
-                        # the inspection's conclusion is the decision: the HR
-                        # officer who confirms it approves its deductions
-                        "state": "approved",
-                        "approver_id": self.env.uid,
-                    }
-                    for finding in deductions
-                ]
+            # sudo: the officer was checked and the appraisals found open above;
+            # the approval and the link to the finding are the server's
+            adjustments = (
+                self.env["hr.kpi.adjustment"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "appraisal_id": appraisals[finding.id].id,
+                            "adjustment_type": "deduction",
+                            "points": finding.points,
+                            "reason": finding._get_reason(),
+                            "evidence": finding.inspection_id.decision_ref,
+                            "inspection_finding_id": finding.id,
+                            # the inspection's conclusion is the decision: the HR
+                            # officer who confirms it approves its deductions
+                            "state": "approved",
+                            "approver_id": self.env.uid,
+                        }
+                        for finding in deductions
+                    ]
+                )
             )
             for finding, adjustment in zip(deductions, adjustments, strict=True):
                 # sudo: the links are written by the confirmation only

@@ -41,6 +41,26 @@ class HrKpiQuota(models.AbstractModel):
     _description = "KPI quota service"
 
     @api.model
+    def _decide_within(self, records, levels, write, **check_args):
+        """The one way a level is decided, for the month and for the year:
+        lock every record of the units and periods of ``records`` (FOR
+        UPDATE: two deciders of one unit at once cannot both pass the check;
+        the second waits, then sees the first decision), check the quota with
+        the ``levels`` being decided ({record id: level}) simulated over the
+        locked scope, and only then ``write()`` once. Nothing is written when
+        the quota does not hold.
+
+        ``records`` is a recordset of a model that gives
+        ``_kpi_lock_quota_scope()`` and ``_kpi_check_quota(scope, levels,
+        **check_args)`` (hr.kpi.appraisal, hr.kpi.rollup).
+        """
+        with self.env.cr.savepoint():
+            scope = records._kpi_lock_quota_scope()
+            records._kpi_check_quota(scope, levels, **check_args)
+            write()
+        return True
+
+    @api.model
     def _rank_key(self, appraisal):
         """Total (desc), then fewer delays, then more tasks exceeding requirements."""
         return (

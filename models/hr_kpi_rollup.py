@@ -18,6 +18,7 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .hr_kpi_rule_set import LEVEL_LETTERS, level_selection
 
@@ -235,10 +236,13 @@ class HrKpiRollup(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _kpi_compute_years(self, company, years, employees=None):
+    def _kpi_compute_years(self, company, years, employees=None, notify=True):
         """Compute the quarters and the year of ``years`` for the employees of
         ``company`` (or only ``employees``) from their final monthly appraisals:
-        one search for the appraisals, one for the existing results."""
+        one search for the appraisals, one for the existing results.
+
+        :param notify: give the HR officers a to-do on each newly flagged
+            result (the demo generator of a past year does not)"""
         years = sorted(set(years))
         # sudo: the roll-up counts every final appraisal of the employees,
         # whoever triggers it (a head, the lock of a month)
@@ -292,7 +296,7 @@ class HrKpiRollup(models.Model):
         touched |= created
         if touched:
             employee_ids = touched.employee_id
-            self._kpi_compute_flags(employee_ids)
+            self._kpi_compute_flags(employee_ids, notify=notify)
         return touched
 
     @api.model
@@ -461,7 +465,7 @@ class HrKpiRollup(models.Model):
         return vals
 
     @api.model
-    def _kpi_compute_flags(self, employees):
+    def _kpi_compute_flags(self, employees, notify=True):
         """Set the consequence flags on every result of ``employees``: streaks
         of quarters and of years, each against the lengths of its rule set."""
         # sudo: the flags follow from every result of the employee
@@ -526,12 +530,13 @@ class HrKpiRollup(models.Model):
             if any(vals.values()):
                 newly_flagged |= records.filtered(lambda r: not r.has_flag)
             records.write(vals)
-        newly_flagged._kpi_notify_flags()
+        if notify:
+            newly_flagged._kpi_notify_flags()
 
     def _kpi_notify_flags(self):
         """A to-do for the HR officers of the company on each newly flagged
         result (those who act on the consequences)."""
-        if not self or self.env.context.get("kpi_rollup_no_activity"):
+        if not self:
             return
         group = self.env.ref(
             "l10n_vn_hr_kpi.group_kpi_hr_officer", raise_if_not_found=False
@@ -580,6 +585,38 @@ class HrKpiRollup(models.Model):
     # Rights
     # ------------------------------------------------------------------
 
+    # The results are computed from the final months and decided through
+    # _kpi_decide: nobody writes them, whatever the views say.
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Quarterly and annual results are computed from the final "
+                    "monthly appraisals; they cannot be created."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            refused = {f for f in vals if not f.startswith(("message_", "activity_"))}
+            if refused:
+                raise AccessError(
+                    self.env._(
+                        "Quarterly and annual results are computed from the final "
+                        "monthly appraisals; their levels change only through the "
+                        "year-end decision (%(fields)s).",
+                        fields=", ".join(sorted(refused)),
+                    )
+                )
+        return super().write(vals)
+
+    def _kpi_write_decision(self, vals):
+        """Write a decided level (private: the caller checked the right to
+        decide and the quota)."""
+        return self.sudo().write(vals)
+
     def _kpi_is_hr_officer(self):
         return self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
 
@@ -595,8 +632,8 @@ class HrKpiRollup(models.Model):
             return _("%(name)s is not classified for the year.", name=rollup.name)
         if rollup.employee_id.user_id == self.env.user:
             return _("Nobody can decide his or her own level.")
-        if self._kpi_is_hr_officer():
-            return False
+        # an HR officer keeps the records and never decides: only the decider
+        # or the head of the unit (NĐ 335/2025 Điều 21)
         if (
             rollup.decider_employee_id
             and rollup.decider_employee_id.user_id == self.env.user
@@ -608,8 +645,8 @@ class HrKpiRollup(models.Model):
         ):
             return False
         return _(
-            "Only the head of the unit, the decider or the HR officer can decide the "
-            "annual level of %(name)s.",
+            "Only the head of the unit or the decider can decide the annual level "
+            "of %(name)s.",
             name=rollup.employee_id.name,
         )
 
@@ -651,15 +688,16 @@ class HrKpiRollup(models.Model):
                         name=rollup.name,
                     )
                 )
-        with self.env.cr.savepoint():
-            now = fields.Datetime.now()
+        now = fields.Datetime.now()
+
+        def write():
             # sudo: the roll-up's own computation; rights checked by the caller
             by_level = defaultdict(lambda: self.sudo().browse())
             for rollup, level in levels.items():
                 by_level[level] |= rollup
             for level, records in by_level.items():
                 # sudo: the right to decide was checked above
-                records.sudo().write(
+                records.sudo()._kpi_write_decision(
                     {
                         "level_final": level,
                         "state": "decided",
@@ -668,7 +706,13 @@ class HrKpiRollup(models.Model):
                         "decision_note": note or justification or False,
                     }
                 )
-            rollups._kpi_check_quota(justification)
+
+        self.env["hr.kpi.quota"]._decide_within(
+            rollups,
+            {r.id: level for r, level in levels.items()},
+            write,
+            justification=justification,
+        )
         for rollup in rollups:
             # sudo: the decider reads the result; the right to decide was checked
             rollup.sudo().message_post(
@@ -680,6 +724,25 @@ class HrKpiRollup(models.Model):
             )
         self._kpi_compute_flags(rollups.employee_id)
         return True
+
+    def _kpi_lock_quota_scope(self):
+        """Lock every annual result of the units and years of ``self`` (FOR
+        UPDATE) and return them (hr.kpi.quota._decide_within)."""
+        self.flush_model(["department_id", "year", "quarter", "state"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM %s WHERE quarter = 0 AND year = ANY(%s) "
+                "AND department_id = ANY(%s) AND state != 'not_classified' "
+                "ORDER BY id FOR UPDATE",
+                SQL.identifier(self._table),
+                list(set(self.mapped("year"))),
+                self.department_id.ids,
+            )
+        )
+        # sudo: the quota counts every result of the unit, whoever decides
+        scope = self.sudo().browse([row[0] for row in rows])
+        scope.invalidate_recordset()
+        return scope
 
     def _kpi_quota_scope(self):
         """Every annual result of the units (and years) of ``self``."""
@@ -693,15 +756,16 @@ class HrKpiRollup(models.Model):
             ]
         )
 
-    def _kpi_quota_results(self, levels=None):
+    def _kpi_quota_results(self, levels=None, scope=None):
         """[(unit, year, task group, rule set, count, cap, members)] for the
-        annual quota; ``levels`` ({id: level}) simulates a decision."""
+        annual quota; ``levels`` ({id: level}) simulates a decision over
+        ``scope`` (by default every annual result of the units of ``self``)."""
         levels = levels or {}
         Quota = self.env["hr.kpi.quota"]
         results = []
         # sudo: the roll-up's own computation; rights checked by the caller
         groups = defaultdict(lambda: self.sudo().browse())
-        for rollup in self._kpi_quota_scope():
+        for rollup in self._kpi_quota_scope() if scope is None else scope:
             rule_set = rollup.rule_set_id
             task_group = (
                 rollup.task_group or False
@@ -726,7 +790,9 @@ class HrKpiRollup(models.Model):
             )
         return results
 
-    def _kpi_check_quota(self, justification=None):
+    def _kpi_check_quota(self, scope, levels, justification=None):
+        """Raise unless the annual quota of each unit of ``scope`` holds with
+        ``levels`` ({id: level}) decided (hr.kpi.quota._decide_within)."""
         for (
             unit,
             year,
@@ -735,7 +801,7 @@ class HrKpiRollup(models.Model):
             count,
             cap,
             _members,
-        ) in self._kpi_quota_results():
+        ) in self._kpi_quota_results(levels, scope):
             if count <= cap:
                 continue
             message = self.env._(

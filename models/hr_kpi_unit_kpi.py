@@ -426,9 +426,7 @@ class HrKpiUnitKpi(models.Model):
                 )
             )
             if mine:
-                mine.with_context(kpi_appraisal_internal=True).write(
-                    {"kpi_organisation": unit.organisation_proposed}
-                )
+                mine.sudo().write({"kpi_organisation": unit.organisation_proposed})
 
     def action_recompute(self):
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):

@@ -156,13 +156,25 @@ class TestKpiConfig(KpiFlowCase):
             config.with_user(self.user_staff).write({"task_group": "X"})
         with self.assertRaises(AccessError):
             config.with_user(self.user_evaluator).write({"task_group": "X"})
-        # the focal point writes his unit (and sub-units), not the others
-        config.with_user(self.user_focal).write({"task_group": "X"})
-        self._config(self.sub_staff).with_user(self.user_focal).write(
-            {"task_group": "Y"}
-        )
+        # a configuration reaching an open month (May 2026) is the HR
+        # officer's; the focal point prepares the months not opened yet, in
+        # his unit (and sub-units), not the others
         with self.assertRaises(AccessError):
-            other.with_user(self.user_focal).write({"task_group": "X"})
+            config.with_user(self.user_focal).write({"task_group": "X"})
+        self.assertFalse(config.task_group)
+        Config = self.env["hr.kpi.evaluation.config"]
+        config.date_end = date(2026, 12, 31)
+        future = Config.with_user(self.user_focal).create(
+            {"employee_id": self.staff.id, "date_start": date(2027, 1, 1)}
+        )
+        future.write({"task_group": "X"})
+        self.assertEqual(future.task_group, "X")
+        sub_config = self._config(self.sub_staff, date_start=date(2027, 1, 1))
+        sub_config.with_user(self.user_focal).write({"task_group": "Y"})
+        other.date_end = date(2026, 12, 31)
+        other_future = self._config(self.other_staff, date_start=date(2027, 1, 1))
+        with self.assertRaises(AccessError):
+            other_future.with_user(self.user_focal).write({"task_group": "X"})
         with self.assertRaises(AccessError):
             self.env["hr.kpi.evaluation.config"].with_user(self.user_focal).create(
                 {"employee_id": self.other_head.id, "date_start": date(2027, 1, 1)}

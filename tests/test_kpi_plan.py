@@ -475,7 +475,19 @@ class TestKpiPlan(KpiCommon):
                 {
                     "period_id": self.period.id,
                     "department_id": self.department.id,
-                    "exception_ref": "Approval 12/UBND",
+                    "exception_id": self.env["hr.kpi.quota.exception"]
+                    .with_user(self.user_hr)
+                    .create(
+                        {
+                            "name": "12/UBND",
+                            "date": self.period.date_start,
+                            "company_id": self.company.id,
+                            "department_id": self.department.id,
+                            "date_from": self.period.date_start,
+                            "date_to": self.period.date_end,
+                        }
+                    )
+                    .id,
                 }
             )
         )

@@ -35,11 +35,15 @@ class HrKpiDecision(models.TransientModel):
         help="Required to decide over the quota when the rule set warns instead of "
         "blocking."
     )
-    exception_ref = fields.Char(
+    exception_id = fields.Many2one(
+        "hr.kpi.quota.exception",
         string="Exception approval",
-        help="Reference of the approval that allows the exception quota for an "
-        "outstanding unit.",
+        domain="[('department_id', 'parent_of', department_id), "
+        "('date_from', '<=', period_start), ('date_to', '>=', period_start)]",
+        help="The approval (recorded by the HR office or the superior unit) that "
+        "allows the exception quota for an outstanding unit.",
     )
+    period_start = fields.Date(related="period_id.date_start")
 
     @api.model
     def _default_period_id(self):
@@ -81,7 +85,7 @@ class HrKpiDecision(models.TransientModel):
                 for rank, appraisal in enumerate(ranked, start=1)
             ]
 
-    @api.depends("line_ids.level", "exception_ref")
+    @api.depends("line_ids.level", "exception_id")
     def _compute_quota(self):
         Appraisal = self.env["hr.kpi.appraisal"]
         for decision in self:
@@ -97,7 +101,7 @@ class HrKpiDecision(models.TransientModel):
                 if line.appraisal_id
             }
             results = self.env["hr.kpi.quota"]._check(
-                unit, exception=bool(decision.exception_ref), levels=levels
+                unit, exception=bool(decision.exception_id), levels=levels
             )
             decision.quota_holds = all(result.holds for result in results)
             decision.quota_mode = results[0].mode if results else "block"
@@ -130,6 +134,6 @@ class HrKpiDecision(models.TransientModel):
         self.env["hr.kpi.appraisal"]._decide(
             {line.appraisal_id: line.level for line in lines},
             justification=self.justification,
-            exception_ref=self.exception_ref,
+            exception=self.exception_id,
         )
         return {"type": "ir.actions.act_window_close"}

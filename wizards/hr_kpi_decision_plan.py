@@ -58,7 +58,7 @@ class HrKpiDecision(models.TransientModel):
     def action_decide(self):
         for decision in self:
             if (
-                decision.exception_ref
+                decision.exception_id
                 and decision.unit_kpi_id
                 and not decision.unit_is_outstanding
             ):
