@@ -3,8 +3,9 @@
 The builder renders the dicts of the report models' ``_get_form_data`` (the
 same data as the PDF): numbers are written as numbers and every text as a
 string, never as a formula or a link (a task name or a job title such as
-``=HYPERLINK(...)`` or ``=cmd|...`` stays plain text), the header rows are merged, the table has borders, its header row is frozen and
-repeated on every printed page, and the print area is the form.
+``=HYPERLINK(...)`` or ``=cmd|...`` stays plain text), the header rows are
+merged, the table has borders, its header row is frozen and repeated on every
+printed page, and the print area is the form.
 """
 
 import io
