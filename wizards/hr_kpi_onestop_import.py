@@ -80,6 +80,9 @@ COUNT_KEYS = (
     "neutral",
     "unsatisfied",
 )
+# the most files of one official in a month (beyond it, a typo or a wrong
+# column; far below the database's integer limit)
+MAX_FILES = 100_000
 # headers of the template: Vietnamese first, as the one-stop system prints them
 TEMPLATE_HEADERS = (
     ("official", "Mã cán bộ / Official ID"),
@@ -274,19 +277,16 @@ class HrKpiOnestopImport(models.TransientModel):
             counts = {}
             for key in COUNT_KEYS:
                 raw = cell(key)
-                text = self._text(raw)
-                try:
-                    value = float(text.replace(",", ".")) if text else 0.0
-                except ValueError:
-                    value = -1.0
-                if value < 0 or not value.is_integer():
+                value = self._kpi_number(raw, MAX_FILES, integer=True)
+                if value is None:
                     row_errors.append(
                         _(
                             "Line %(row)s: '%(value)s' in %(column)s is not a whole "
-                            "number of zero or more.",
+                            "number from 0 to %(max)s.",
                             row=number,
-                            value=text,
+                            value=self._text(raw),
                             column=dict(TEMPLATE_HEADERS)[key],
+                            max=MAX_FILES,
                         )
                     )
                     continue

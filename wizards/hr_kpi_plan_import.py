@@ -10,6 +10,7 @@ from datetime import datetime
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.hr_kpi_plan_line import MAX_QUANTITY
 from ..reports.hr_kpi_xlsx import WORKBOOK_OPTIONS, write_text
 
 FIRST_ROW = 2  # row 1 holds the headers
@@ -180,15 +181,16 @@ class HrKpiPlanImport(models.TransientModel):
                         code=self._text(code),
                     )
                 )
-            try:
-                quantity = float(quantity)
-            except (TypeError, ValueError):
-                quantity = 0.0
+            raw_quantity = quantity
+            quantity = self._kpi_number(quantity, MAX_QUANTITY) or 0.0
             if quantity <= 0:
                 row_errors.append(
                     _(
-                        "Row %(row)s: the quantity must be a positive number.",
+                        "Row %(row)s: the quantity '%(value)s' must be a positive "
+                        "number of at most %(max)s.",
                         row=number,
+                        value=self._text(raw_quantity),
+                        max=MAX_QUANTITY,
                     )
                 )
             day = self._parse_date(deadline)
@@ -228,16 +230,18 @@ class HrKpiPlanImport(models.TransientModel):
                         )
                     )
                     continue
-                try:
-                    share = float(qty) if qty.strip() else None
-                except ValueError:
-                    share = -1.0
+                share = None
+                if qty.strip():
+                    share = self._kpi_number(qty, MAX_QUANTITY) or 0.0
                 if share is not None and share <= 0:
                     row_errors.append(
                         _(
-                            "Row %(row)s: the quantity of '%(who)s' must be positive.",
+                            "Row %(row)s: the quantity '%(value)s' of '%(who)s' must "
+                            "be a positive number of at most %(max)s.",
                             row=number,
+                            value=qty.strip(),
                             who=who.strip(),
+                            max=MAX_QUANTITY,
                         )
                     )
                     continue
