@@ -184,6 +184,16 @@ class HrKpiCounter(models.Model):
         return super().create([self._with_official(vals) for vals in vals_list])
 
     def write(self, vals):
+        if (
+            not self.env.su
+            and {"official_ids", "employee_id"} & set(vals)
+            and not self._is_kpi_hr()
+        ):
+            # the access rights already refuse it; an explicit check keeps the
+            # rule if a group ever gets to write counters for another reason
+            raise AccessError(
+                self.env._("Only an HR officer assigns the officials of a counter.")
+            )
         if "employee_id" in vals and "employee_since" not in vals:
             vals = dict(
                 vals,
