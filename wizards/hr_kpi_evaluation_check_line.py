@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class HrKpiEvaluationCheckLine(models.TransientModel):
@@ -13,18 +13,3 @@ class HrKpiEvaluationCheckLine(models.TransientModel):
     department_id = fields.Many2one(related="employee_id.department_id", store=True)
     parent_id = fields.Many2one(related="employee_id.parent_id", string="Manager")
     reason = fields.Char(readonly=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        # the related fields read the employee in sudo: a line is only made
-        # for an employee its author may read
-        if not self.env.su:
-            records.employee_id.check_access("read")
-        return records
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "employee_id" in vals and not self.env.su:
-            self.employee_id.check_access("read")
-        return res
