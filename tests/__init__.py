@@ -24,3 +24,4 @@ from . import test_kpi_inspection
 from . import test_kpi_unit_summary
 from . import test_kpi_bench_smoke
 from . import test_kpi_recompute
+from . import test_access_rights

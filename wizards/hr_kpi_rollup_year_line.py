@@ -56,7 +56,9 @@ class HrKpiRollupYearLine(models.TransientModel):
         level_selection(), string="Proposed level", compute="_compute_from_rollup"
     )
     level_reasons = fields.Text(compute="_compute_from_rollup")
-    state = fields.Selection(selection="_selection_state", compute="_compute_from_rollup")
+    state = fields.Selection(
+        selection="_selection_state", compute="_compute_from_rollup"
+    )
     level = fields.Selection(level_selection(), string="Level to decide", required=True)
 
     @api.model
