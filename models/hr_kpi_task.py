@@ -1,3 +1,4 @@
+import math
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -54,6 +55,27 @@ LINK_FIELDS = {"period_id", "appraisal_id", "missed_deadlines_before"}
 
 # What the assignee may also write on his or her own task.
 ASSIGNEE_PLAN_FIELDS = {"plan_id"}
+# What the task block of the appraisal reads: frozen once it is decided.
+SCORING_FIELDS = (
+    OUTCOME_FIELDS
+    | LINK_FIELDS
+    | {
+        "quantity",
+        "completed_quantity",
+        "state",
+        "date_done",
+        "date_assigned",
+        "deadline",
+        "employee_id",
+        "company_id",
+        "product_id",
+    }
+)
+# The quantities of a task: finite, not negative, not absurd.
+QUANTITY_FIELDS = ("quantity", "completed_quantity", "quality_passed_quantity")
+QUANTITY_MAX = 1e6
+# The states of an appraisal whose scores are a snapshot.
+DECIDED_STATES = ("decided", "published", "appeal_open", "appeal_resolved", "locked")
 
 
 class HrKpiTask(models.Model):
@@ -393,6 +415,10 @@ class HrKpiTask(models.Model):
         officer."""
         self.ensure_one()
         user = user or self.env.user
+        # sudo: internal links and checks; rights were checked by the caller
+        if user in self.sudo().employee_id.user_id:
+            # nobody confirms his or her own work, whatever his or her role
+            return False
         if user._is_superuser() or user.has_group(
             "l10n_vn_hr_kpi.group_kpi_hr_officer"
         ):
@@ -426,7 +452,7 @@ class HrKpiTask(models.Model):
             )
 
     def _check_write_rights(self, vals):
-        if self.env.su or self.env.context.get("kpi_task_internal"):
+        if self.env.su:
             return
         keys = set(vals)
         if keys & ASSIGNEE_PLAN_FIELDS:
@@ -452,8 +478,9 @@ class HrKpiTask(models.Model):
                 f for f in keys if f.startswith(("message_", "activity_"))
             }
             if not task.assignment_confirmed:
-                # a self-declared task stays editable until the assigner confirms it
-                allowed |= PLANNING_FIELDS - {"employee_id"}
+                # a self-declared task stays editable until the assigner confirms
+                # it; the assigner is set by the server
+                allowed |= PLANNING_FIELDS - {"employee_id", "assigner_id"}
             forbidden = keys - allowed
             if forbidden:
                 names = ", ".join(sorted(self._fields[f].string for f in forbidden))
@@ -478,6 +505,18 @@ class HrKpiTask(models.Model):
                 raise AccessError(
                     self.env._(
                         "Task %(name)s is closed; ask the assigner to reopen it.",
+                        name=task.name,
+                    )
+                )
+            if (
+                "date_done" in vals
+                and task.date_done
+                and fields.Date.to_date(vals["date_done"]) != task.date_done
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Task %(name)s: the completion date is set; only the assigner "
+                        "or the evaluator changes it.",
                         name=task.name,
                     )
                 )
