@@ -67,6 +67,20 @@ class HrKpiCounter(models.Model):
         tracking=True,
     )
     employee_since = fields.Datetime(string="At the counter since", readonly=True)
+    official_ids = fields.Many2many(
+        "hr.employee",
+        "hr_kpi_counter_official_rel",
+        "counter_id",
+        "employee_id",
+        string="Officials of the counter",
+        domain="[('company_id', '=', company_id)]",
+        help="The officials HR assigned to this counter: only they can set "
+        "themselves at it (and so be rated by the citizens at its kiosk).",
+    )
+    can_take = fields.Boolean(
+        compute="_compute_can_take",
+        help="The current user is one of the counter's officials and is not at it yet.",
+    )
     is_my_counter = fields.Boolean(
         compute="_compute_is_my_counter",
         help="The current user is the official at this counter.",
@@ -119,6 +133,18 @@ class HrKpiCounter(models.Model):
                 counter.employee_id and counter.employee_id.user_id == self.env.user
             )
 
+    @api.depends("official_ids", "employee_id")
+    @api.depends_context("uid")
+    def _compute_can_take(self):
+        # sudo: staff cannot read hr.employee; only the user's own employees
+        # are compared
+        mine = self.env.user.sudo().employee_ids
+        for counter in self:
+            officials = counter.sudo().official_ids
+            counter.can_take = bool(
+                officials & mine and counter.sudo().employee_id not in mine
+            )
+
     def _compute_rating_count(self):
         counts = dict(
             self.env["hr.kpi.citizen.rating"]._read_group(
@@ -128,29 +154,60 @@ class HrKpiCounter(models.Model):
         for counter in self:
             counter.rating_count = counts.get(counter, 0)
 
-    @api.constrains("employee_id", "company_id")
+    @api.constrains("employee_id", "official_ids", "company_id")
     def _check_employee_company(self):
         # sudo: the employee may be of a company the user cannot read
         for counter in self.sudo():
-            employee = counter.employee_id
-            if employee and employee.company_id != counter.company_id:
+            for employee in counter.employee_id | counter.official_ids:
+                if employee.company_id != counter.company_id:
+                    raise ValidationError(
+                        self.env._(
+                            "%(employee)s is not an employee of %(company)s, the "
+                            "company of counter %(counter)s.",
+                            employee=employee.name,
+                            company=counter.company_id.name,
+                            counter=counter.name,
+                        )
+                    )
+            if counter.employee_id and counter.employee_id not in counter.official_ids:
                 raise ValidationError(
                     self.env._(
-                        "%(employee)s is not an employee of %(company)s, the "
-                        "company of counter %(counter)s.",
-                        employee=employee.name,
-                        company=counter.company_id.name,
+                        "%(employee)s is at counter %(counter)s: free the counter "
+                        "before removing him or her from its officials.",
+                        employee=counter.employee_id.name,
                         counter=counter.name,
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._with_official(vals) for vals in vals_list])
+
     def write(self, vals):
+        if (
+            not self.env.su
+            and {"official_ids", "employee_id"} & set(vals)
+            and not self._is_kpi_hr()
+        ):
+            # the access rights already refuse it; an explicit check keeps the
+            # rule if a group ever gets to write counters for another reason
+            raise AccessError(
+                self.env._("Only an HR officer assigns the officials of a counter.")
+            )
         if "employee_id" in vals and "employee_since" not in vals:
             vals = dict(
                 vals,
                 employee_since=fields.Datetime.now() if vals["employee_id"] else False,
             )
-        return super().write(vals)
+        return super().write(self._with_official(vals))
+
+    @api.model
+    def _with_official(self, vals):
+        """The official HR puts at a counter becomes one of its officials."""
+        if not vals.get("employee_id"):
+            return vals
+        link = fields.Command.link(vals["employee_id"])
+        return dict(vals, official_ids=[*vals.get("official_ids", []), link])
 
     # ------------------------------------------------------------------
     # Actions
@@ -203,6 +260,16 @@ class HrKpiCounter(models.Model):
                     "You have no employee in %(company)s: you cannot serve at "
                     "counter %(counter)s.",
                     company=self.company_id.name,
+                    counter=self.name,
+                )
+            )
+        # sudo: staff cannot read hr.employee; the user's own employee is
+        # looked for among the officials HR assigned to the counter
+        if employee not in self.sudo().official_ids:
+            raise AccessError(
+                self.env._(
+                    "You are not one of the officials of counter %(counter)s: ask "
+                    "HR to assign you to it.",
                     counter=self.name,
                 )
             )

@@ -105,7 +105,7 @@ class HrKpiDemo(models.AbstractModel):
                 ],
             }
         )
-        plan.with_context(kpi_plan_workflow=True).write({"state": "accepted"})
+        plan._set_state({"state": "accepted"})
         if staff:
             for line in plan.line_ids:
                 share = max(1.0, line.quantity // len(staff))
@@ -132,7 +132,7 @@ class HrKpiDemo(models.AbstractModel):
                 "assignment_confirmed": False,
             }
         )
-        weekly.with_context(kpi_plan_workflow=True).write({"state": "submitted"})
+        weekly._set_state({"state": "submitted"})
         weekly.action_accept()
         report = self.env["hr.kpi.weekly.report"]._prepare_week(
             monday - timedelta(days=7), employee

@@ -22,6 +22,8 @@ PLAN_TYPES = [
     ("personal_weekly", "Personal weekly plan"),
 ]
 UNIT_TYPES = ("unit_annual", "unit_monthly")
+# Set only by the workflow buttons (action_*), never by a direct write.
+WORKFLOW_FIELDS = {"state", "accepted_by_id", "accepted_date"}
 
 
 def period_bounds(plan_type, day):
@@ -264,14 +266,15 @@ class HrKpiPlan(models.Model):
         manager, a head of the unit (or of a parent unit), an HR officer."""
         self.ensure_one()
         user = user or self.env.user
-        if user._is_superuser() or user.has_group(
-            "l10n_vn_hr_kpi.group_kpi_hr_officer"
-        ):
+        if user._is_superuser():
             return True
         # sudo: internal plan links and counts; rights checked by the caller
         plan = self.sudo()
+        # nobody accepts his or her own plan, an HR officer neither
         if plan.employee_id.user_id == user and plan.scope == "personal":
             return False
+        if user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            return True
         if user in (plan.evaluator_id.user_id | plan.employee_id.parent_id.user_id):
             return True
         # sudo: internal plan links and counts; rights checked by the caller
@@ -295,7 +298,10 @@ class HrKpiPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        forced_evaluators = []
         for vals in vals_list:
+            if not self.env.su:
+                self._check_workflow_fields(vals, creating=True)
             if vals.get("date_start"):
                 plan_type = vals.get("plan_type") or "personal_weekly"
                 vals["date_start"] = period_bounds(
@@ -305,16 +311,52 @@ class HrKpiPlan(models.Model):
                 vals.get("employee_id")
             ):
                 vals["employee_id"] = self.env.user.employee_id.id
-        return super().create(vals_list)
+            # who accepts the plan follows from its owner; only HR chooses
+            # another one (the web client sends the computed value back)
+            forced_evaluators.append(
+                vals.pop("evaluator_id", None)
+                if not self._may_set_evaluator()
+                else None
+            )
+        plans = super().create(vals_list)
+        for plan, forced in zip(plans, forced_evaluators, strict=True):
+            if forced and forced != plan.evaluator_id.id:
+                raise AccessError(self._evaluator_error())
+        return plans
 
     def write(self, vals):
-        if "state" in vals and not (
-            self.env.su or self.env.context.get("kpi_plan_workflow")
-        ):
+        if not self.env.su:
+            self._check_workflow_fields(vals)
+            if "evaluator_id" in vals and not self._may_set_evaluator():
+                changed = self.filtered(
+                    lambda p: p.evaluator_id.id != (vals["evaluator_id"] or False)
+                )
+                if any(not plan._is_acceptor() for plan in changed):
+                    raise AccessError(self._evaluator_error())
+        return super().write(vals)
+
+    @api.model
+    def _check_workflow_fields(self, vals, creating=False):
+        """The state and the acceptance of a plan change only through its
+        buttons: a plan is created as a draft, whatever the client sends."""
+        keys = set(vals) & WORKFLOW_FIELDS
+        if creating and vals.get("state", "draft") == "draft":
+            keys.discard("state")
+        if keys:
             raise UserError(
                 self.env._("The state of a plan changes only through its buttons.")
             )
-        return super().write(vals)
+
+    def _may_set_evaluator(self):
+        return self.env.su or self.env.user.has_group(
+            "l10n_vn_hr_kpi.group_kpi_hr_officer"
+        )
+
+    def _evaluator_error(self):
+        return self.env._(
+            "Who accepts a plan follows from its owner's manager; only the "
+            "evaluator, the head of the unit or an HR officer can change it."
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_accepted(self):
@@ -326,11 +368,14 @@ class HrKpiPlan(models.Model):
     # ------------------------------------------------------------------
 
     def _set_state(self, vals):
-        self.with_context(kpi_plan_workflow=True).write(vals)
+        """Write the workflow fields; the action calling it checked the caller."""
+        # sudo: the workflow fields are written only here, after the checks
+        self.sudo().write(vals)
 
     def action_submit(self):
         """The employee registers the plan with the evaluator."""
         for plan in self:
+            plan._check_can_submit()
             if plan.state != "draft":
                 raise UserError(
                     self.env._("Plan %(name)s is not a draft.", name=plan.name)
@@ -346,6 +391,22 @@ class HrKpiPlan(models.Model):
                 user_id=plan.evaluator_id.user_id.id,
                 summary=self.env._("Accept the plan %(name)s", name=plan.name),
             )
+
+    def _check_can_submit(self):
+        """The owner registers a personal plan; whoever may edit a unit plan
+        registers it; the acceptor may do it for them."""
+        self.ensure_one()
+        if self.scope == "personal" and self.employee_id.user_id == self.env.user:
+            return
+        if self._is_acceptor():
+            return
+        if self.scope == "unit":
+            # raises if the user cannot edit the plan (record rules)
+            self.check_access("write")
+            return
+        raise AccessError(
+            self.env._("Only the owner registers plan %(name)s.", name=self.name)
+        )
 
     def action_accept(self):
         """The evaluator accepts a personal plan (its tasks count, their deadlines
@@ -368,16 +429,16 @@ class HrKpiPlan(models.Model):
         # sudo: internal plan links and counts; rights checked by the caller
         tasks = self.sudo().task_ids.filtered(lambda t: t.state != "cancelled")
         for deadline, group in tasks.grouped("deadline").items():
-            group.with_context(kpi_task_internal=True).write(
+            # sudo: the acceptor commits the plan's tasks (checked above)
+            group.sudo().write(
                 {"assignment_confirmed": True, "committed_deadline": deadline}
             )
         # registered by the employee: the acceptor becomes the assigner
         acceptor = self.env.user.employee_id
         unassigned = tasks.filtered(lambda t: not t.assigner_id)
         if acceptor and unassigned:
-            unassigned.with_context(kpi_task_internal=True).write(
-                {"assigner_id": acceptor.id}
-            )
+            # sudo: the acceptor commits the plan's tasks (checked above)
+            unassigned.sudo().write({"assigner_id": acceptor.id})
         self._set_state(
             {
                 "state": "accepted",

@@ -1,5 +1,16 @@
+import math
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+# the largest quantity of one task (beyond it, a typo): imports and
+# assignments refuse more, and so does the line itself
+MAX_QUANTITY = 100_000
+
+
+def valid_quantity(quantity):
+    """A positive, finite quantity of at most MAX_QUANTITY."""
+    return math.isfinite(quantity) and 0 < quantity <= MAX_QUANTITY
 
 
 class HrKpiPlanLine(models.Model):
@@ -69,6 +80,19 @@ class HrKpiPlanLine(models.Model):
         ("quantity_check", "CHECK(quantity > 0)", "The quantity must be positive."),
     ]
 
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        for line in self:
+            if not valid_quantity(line.quantity):
+                raise ValidationError(
+                    self.env._(
+                        "%(task)s: the quantity must be a positive number of at "
+                        "most %(max)s.",
+                        task=line.name,
+                        max=MAX_QUANTITY,
+                    )
+                )
+
     @api.depends(
         "quantity", "task_ids.quantity", "task_ids.state", "task_ids.completed_quantity"
     )
@@ -103,11 +127,13 @@ class HrKpiPlanLine(models.Model):
             )
         vals_list = []
         for employee, quantity in allocations:
-            if quantity <= 0:
+            if not valid_quantity(quantity):
                 raise UserError(
                     self.env._(
-                        "The quantity assigned to %(employee)s must be positive.",
+                        "The quantity assigned to %(employee)s must be a positive "
+                        "number of at most %(max)s.",
                         employee=employee.name,
+                        max=MAX_QUANTITY,
                     )
                 )
             vals_list.append(

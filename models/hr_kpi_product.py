@@ -9,6 +9,10 @@ VALUE_FIELDS = {
     "standard_product_id",
     "company_id",
 }
+# Set only by the approval buttons (action_*), never by a direct write.
+WORKFLOW_FIELDS = {"state", "approved_by_id", "approval_date"}
+# Set only when a new version is made (action_new_version).
+VERSION_FIELDS = {"version", "previous_version_id"}
 
 
 class HrKpiProduct(models.Model):
@@ -127,18 +131,42 @@ class HrKpiProduct(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                refused = set(vals) & (WORKFLOW_FIELDS | VERSION_FIELDS)
+                if vals.get("state", "draft") == "draft":
+                    refused.discard("state")
+                if refused:
+                    raise UserError(
+                        self.env._(
+                            "A catalogue item starts as a draft: the head approves "
+                            "it and new versions are made with their button "
+                            "(%(fields)s).",
+                            fields=", ".join(sorted(refused)),
+                        )
+                    )
+                if vals.get("is_standard"):
+                    self._check_can_set_standard()
         products = super().create(vals_list)
         standards = products.filtered("is_standard")
-        (products - standards)._link_standard()
-        standards._spread_standard()
+        # sudo: the coefficients of the catalogue follow its standard product;
+        # who may choose the standard was checked above
+        (products - standards).sudo()._link_standard()
+        standards.sudo()._spread_standard()
         return products
 
     def write(self, vals):
-        if set(vals) & VALUE_FIELDS and not self.env.context.get(
-            "kpi_product_internal"
-        ):
+        if not self.env.su:
+            keys = set(vals)
+            if keys & (WORKFLOW_FIELDS | VERSION_FIELDS):
+                raise UserError(
+                    self.env._(
+                        "A catalogue item is approved or reopened through its "
+                        "buttons only."
+                    )
+                )
             approved = self.filtered(lambda p: p.state == "approved")
-            if approved:
+            if keys & VALUE_FIELDS and approved:
                 raise UserError(
                     self.env._(
                         "Approved products cannot be revalued (%(names)s). "
@@ -146,12 +174,27 @@ class HrKpiProduct(models.Model):
                         names=", ".join(approved.mapped("display_name")),
                     )
                 )
+            if vals.get("is_standard"):
+                self._check_can_set_standard()
         res = super().write(vals)
+        # sudo: the coefficients of the catalogue follow its standard product;
+        # who may choose the standard was checked above
         if vals.get("is_standard"):
-            self._spread_standard()
+            self.sudo()._spread_standard()
         if "company_id" in vals:
-            self.filtered(lambda p: not p.is_standard)._link_standard()
+            self.filtered(lambda p: not p.is_standard).sudo()._link_standard()
         return res
+
+    def _check_can_set_standard(self):
+        """The standard product scales every coefficient of the catalogue,
+        approved items included: only the head of unit chooses it."""
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
+            raise UserError(
+                self.env._(
+                    "Only the head of unit can choose the standard product: it "
+                    "rescales every approved item of the catalogue."
+                )
+            )
 
     def _link_standard(self):
         """Point products at the standard product of their company."""
@@ -162,7 +205,7 @@ class HrKpiProduct(models.Model):
         )
         by_company = {s.company_id.id: s for s in standards}
         for company, products in self.grouped("company_id").items():
-            products.with_context(kpi_product_internal=True).write(
+            products.write(
                 {"standard_product_id": by_company.get(company.id, self.browse()).id}
             )
 
@@ -172,12 +215,8 @@ class HrKpiProduct(models.Model):
             others = self.with_context(active_test=False).search(
                 [("company_id", "=", standard.company_id.id), ("id", "!=", standard.id)]
             )
-            others.filtered("is_standard").with_context(
-                kpi_product_internal=True
-            ).write({"is_standard": False})
-            (others | standard).with_context(kpi_product_internal=True).write(
-                {"standard_product_id": standard.id}
-            )
+            others.filtered("is_standard").write({"is_standard": False})
+            (others | standard).write({"standard_product_id": standard.id})
 
     @api.depends("code", "name", "version")
     def _compute_display_name(self):
@@ -196,14 +235,20 @@ class HrKpiProduct(models.Model):
             vals["is_standard"] = False
         return vals_list
 
+    def _check_head(self, message):
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
+            raise UserError(message)
+        # raises if the head cannot edit these items (record rules)
+        self.check_access("write")
+
     def action_approve(self):
         """The head approves the catalogue items; a new version retires the old one."""
-        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
-            raise UserError(
-                self.env._("Only the head of unit can approve catalogue items.")
-            )
+        self._check_head(
+            self.env._("Only the head of unit can approve catalogue items.")
+        )
         to_approve = self.filtered(lambda p: p.state == "draft")
-        to_approve.write(
+        # sudo: the approval fields are written by the buttons only (checked above)
+        to_approve.sudo().write(
             {
                 "state": "approved",
                 "approved_by_id": self.env.uid,
@@ -211,17 +256,16 @@ class HrKpiProduct(models.Model):
             }
         )
         for product in to_approve.filtered(lambda p: p.previous_version_id.is_standard):
-            product.with_context(kpi_product_internal=True).write({"is_standard": True})
-        to_approve.previous_version_id.with_context(kpi_product_internal=True).write(
-            {"active": False}
-        )
+            # sudo: the new version of the standard becomes the standard
+            product.sudo().write({"is_standard": True})
+        # sudo: the new version retires the old one
+        to_approve.previous_version_id.sudo().write({"active": False})
         return True
 
     def action_reset_to_draft(self):
-        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_head"):
-            raise UserError(
-                self.env._("Only the head of unit can reopen catalogue items.")
-            )
+        self._check_head(
+            self.env._("Only the head of unit can reopen catalogue items.")
+        )
         # sudo: a product used by any task keeps its value, whoever asks
         used = (
             self.env["hr.kpi.task"]
@@ -234,7 +278,10 @@ class HrKpiProduct(models.Model):
                     "A product used by tasks cannot be reopened; create a new version."
                 )
             )
-        self.write({"state": "draft", "approved_by_id": False, "approval_date": False})
+        # sudo: the approval fields are written by the buttons only (checked above)
+        self.sudo().write(
+            {"state": "draft", "approved_by_id": False, "approval_date": False}
+        )
         return True
 
     def action_new_version(self):
@@ -244,7 +291,10 @@ class HrKpiProduct(models.Model):
             order="version desc",
             limit=1,
         )
-        new = self.copy(
+        # raises if the user may not create catalogue items
+        self.browse().check_access("create")
+        # sudo: the version fields are set here only (rights checked above)
+        new = self.sudo().copy(
             {
                 "version": latest.version + 1,
                 "previous_version_id": self.id,

@@ -211,30 +211,61 @@ class HrKpiWeeklyReport(models.Model):
     # ------------------------------------------------------------------
 
     def _is_reviewer(self, user=None):
+        """The evaluator, the author's manager or an HR officer; never the
+        author of the report."""
         self.ensure_one()
         user = user or self.env.user
-        if user._is_superuser() or user.has_group(
-            "l10n_vn_hr_kpi.group_kpi_hr_officer"
-        ):
+        if user._is_superuser():
             return True
         # sudo: reports are built from the tasks of their author (system job)
         report = self.sudo()
+        if report.employee_id.user_id == user:
+            return False
+        if user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            return True
         return user in (
             report.evaluator_id.user_id | report.employee_id.parent_id.user_id
         )
 
     @api.model_create_multi
     def create(self, vals_list):
+        forced_evaluators = []
         for vals in vals_list:
+            if not self.env.su:
+                # a report starts as a draft of its author: the workflow and the
+                # evaluator's fields are written by the buttons and the evaluator
+                refused = set(vals) & (WORKFLOW_FIELDS | EVALUATOR_FIELDS)
+                if vals.get("state", "draft") == "draft":
+                    refused.discard("state")
+                if refused:
+                    raise UserError(
+                        self.env._(
+                            "A weekly report starts as a draft: %(fields)s are set "
+                            "later, through its buttons.",
+                            fields=", ".join(sorted(refused)),
+                        )
+                    )
+            # the evaluator follows from the author (the web client sends the
+            # computed value back)
+            forced_evaluators.append(
+                None if self.env.su else vals.pop("evaluator_id", None)
+            )
             if vals.get("date_start"):
                 vals["date_start"] = week_start(fields.Date.to_date(vals["date_start"]))
         reports = super().create(vals_list)
+        for report, forced in zip(reports, forced_evaluators, strict=True):
+            if forced and forced != report.evaluator_id.id:
+                raise AccessError(
+                    self.env._(
+                        "The evaluator of a weekly report is the author's manager."
+                    )
+                )
         # sudo: reports are built from the tasks of their author (system job)
         reports.sudo()._generate_lines()
         return reports
 
     def write(self, vals):
-        if not (self.env.su or self.env.context.get("kpi_report_internal")):
+        if not self.env.su:
             keys = set(vals)
             if keys & WORKFLOW_FIELDS:
                 raise UserError(
@@ -359,7 +390,8 @@ class HrKpiWeeklyReport(models.Model):
                 )
         # sudo: reports are built from the tasks of their author (system job)
         self.sudo()._generate_lines()
-        self.with_context(kpi_report_internal=True).write(
+        # sudo: the workflow fields are written by the buttons only (checked above)
+        self.sudo().write(
             {"state": "submitted", "submitted_date": fields.Datetime.now()}
         )
         for report in self.filtered("evaluator_id.user_id"):
@@ -384,7 +416,8 @@ class HrKpiWeeklyReport(models.Model):
                         "Only the evaluator reviews %(report)s.", report=report.name
                     )
                 )
-        self.with_context(kpi_report_internal=True).write(
+        # sudo: the workflow fields are written by the buttons only (checked above)
+        self.sudo().write(
             {
                 "state": "reviewed",
                 "reviewed_by_id": self.env.uid,
@@ -403,7 +436,8 @@ class HrKpiWeeklyReport(models.Model):
                         report=report.name,
                     )
                 )
-        self.with_context(kpi_report_internal=True).write({"state": "draft"})
+        # sudo: the workflow fields are written by the buttons only (checked above)
+        self.sudo().write({"state": "draft"})
         return True
 
     def action_open_week_tasks(self):

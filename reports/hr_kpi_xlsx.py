@@ -1,9 +1,11 @@
 """XLSX versions of the official forms, written with xlsxwriter.
 
 The builder renders the dicts of the report models' ``_get_form_data`` (the
-same data as the PDF): numbers are written as numbers (never formulas), the
-header rows are merged, the table has borders, its header row is frozen and
-repeated on every printed page, and the print area is the form.
+same data as the PDF): numbers are written as numbers and every text as a
+string, never as a formula or a link (a task name or a job title such as
+``=HYPERLINK(...)`` or ``=cmd|...`` stays plain text), the header rows are
+merged, the table has borders, its header row is frozen and repeated on every
+printed page, and the print area is the form.
 """
 
 import io
@@ -12,6 +14,27 @@ import re
 import xlsxwriter
 
 FONT = "Times New Roman"
+# user text is never turned into a formula, a link or a number
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+def write_text(sheet, row, col, value, style=None):
+    """Write ``value`` as a string cell (blank when empty): never ``write()``,
+    which would turn "=..." into a formula."""
+    if value is None or value is False or value == "":
+        return sheet.write_blank(row, col, None, style)
+    return sheet.write_string(row, col, str(value), style)
+
+
+def merge_text(sheet, first_row, first_col, last_row, last_col, value, style=None):
+    """``merge_range`` with its text written as a string cell."""
+    sheet.merge_range(first_row, first_col, last_row, last_col, "", style)
+    return write_text(sheet, first_row, first_col, value, style)
 
 
 class KpiXlsxBuilder:
@@ -19,7 +42,7 @@ class KpiXlsxBuilder:
 
     def __init__(self):
         self.buffer = io.BytesIO()
-        self.workbook = xlsxwriter.Workbook(self.buffer, {"in_memory": True})
+        self.workbook = xlsxwriter.Workbook(self.buffer, WORKBOOK_OPTIONS)
         self.sheet_names = set()
         base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
 
@@ -73,20 +96,20 @@ class KpiXlsxBuilder:
         split = max(1, (last_col + 1) * 2 // 5) - 1
         header = form["header"]
         if form.get("form_code"):
-            sheet.merge_range(0, 0, 0, last_col, form["form_code"], f["italic_right"])
-        sheet.merge_range(1, 0, 1, split, header["parent"], f["center"])
-        sheet.merge_range(1, split + 1, 1, last_col, header["motto"], f["bold_center"])
-        sheet.merge_range(2, 0, 2, split, header["agency"], f["bold_center"])
-        sheet.merge_range(2, split + 1, 2, last_col, header["slogan"], f["bold_center"])
-        sheet.merge_range(
-            3, split + 1, 3, last_col, header["place_date"], f["italic_center"]
+            merge_text(sheet, 0, 0, 0, last_col, form["form_code"], f["italic_right"])
+        merge_text(sheet, 1, 0, 1, split, header["parent"], f["center"])
+        merge_text(sheet, 1, split + 1, 1, last_col, header["motto"], f["bold_center"])
+        merge_text(sheet, 2, 0, 2, split, header["agency"], f["bold_center"])
+        merge_text(sheet, 2, split + 1, 2, last_col, header["slogan"], f["bold_center"])
+        merge_text(
+            sheet, 3, split + 1, 3, last_col, header["place_date"], f["italic_center"]
         )
         return 5
 
     def _title(self, sheet, row, last_col, *lines):
         for index, line in enumerate(filter(None, lines)):
             style = self.f["title"] if index == 0 else self.f["italic_center"]
-            sheet.merge_range(row, 0, row, last_col, line, style)
+            merge_text(sheet, row, 0, row, last_col, line, style)
             row += 1
         return row + 1
 
@@ -98,7 +121,7 @@ class KpiXlsxBuilder:
         if recipients is not None:
             self._merge(sheet, row, col, col + width - 1, "Nơi nhận:", f["bold"])
             for offset, recipient in enumerate(recipients, start=1):
-                sheet.write(row + offset, col, f"- {recipient}", f["text"])
+                write_text(sheet, row + offset, col, f"- {recipient}", f["text"])
             col += width
         for index, signature in enumerate(signatures):
             end = last_col if index == len(signatures) - 1 else col + width - 1
@@ -116,15 +139,15 @@ class KpiXlsxBuilder:
 
     def _merge(self, sheet, row, first, last, value, style):
         if last > first:
-            sheet.merge_range(row, first, row, last, value, style)
+            merge_text(sheet, row, first, row, last, value, style)
         else:
-            sheet.write(row, first, value, style)
+            write_text(sheet, row, first, value, style)
 
     def _table_head(self, sheet, row, labels, numbers=True):
         for col, (number, label) in enumerate(labels):
-            sheet.write(row, col, label, self.f["th"])
+            write_text(sheet, row, col, label, self.f["th"])
             if numbers:
-                sheet.write(row + 1, col, f"({number})", self.f["th_num"])
+                write_text(sheet, row + 1, col, f"({number})", self.f["th_num"])
         sheet.set_row(row, 45)
         return row + (2 if numbers else 1)
 
@@ -158,10 +181,11 @@ class KpiXlsxBuilder:
             (form["position_label"], form["position"]),
             ("Đơn vị công tác", form["department"]),
         ):
-            sheet.merge_range(row, 0, row, last, f"{label}: {value}", f["text"])
+            merge_text(sheet, row, 0, row, last, f"{label}: {value}", f["text"])
             row += 1
         row += 1
-        sheet.merge_range(
+        merge_text(
+            sheet,
             row,
             0,
             row,
@@ -185,15 +209,16 @@ class KpiXlsxBuilder:
         sheet.repeat_rows(head_row, head_row + 1)
         for line in form["criteria"]:
             bold = line["is_group"]
-            sheet.write(row, 0, line["code"], f["td_center"])
-            sheet.write(row, 1, line["name"], f["td_bold"] if bold else f["td"])
+            write_text(sheet, row, 0, line["code"], f["td_center"])
+            write_text(sheet, row, 1, line["name"], f["td_bold"] if bold else f["td"])
             for col, key in ((2, "max"), (3, "self"), (4, "final")):
                 self._num(
                     sheet, row, col, line[key], f["num_bold"] if bold else f["num"]
                 )
             row += 1
-        sheet.write(row, 0, "", f["td"])
-        sheet.write(
+        write_text(sheet, row, 0, "", f["td"])
+        write_text(
+            sheet,
             row,
             1,
             f"Điểm tiêu chí chung (tối đa {form['general_max']:g} điểm)",
@@ -203,7 +228,8 @@ class KpiXlsxBuilder:
         self._num(sheet, row, 3, form["general_self"], f["num_bold"])
         self._num(sheet, row, 4, form["general_final"], f["num_bold"])
         row += 2
-        sheet.merge_range(
+        merge_text(
+            sheet,
             row,
             0,
             row,
@@ -212,9 +238,9 @@ class KpiXlsxBuilder:
             f["bold"],
         )
         row += 1
-        sheet.write(row, 0, "TT", f["th"])
-        sheet.merge_range(row, 1, row, 3, "Nội dung", f["th"])
-        sheet.write(row, 4, "Kết quả (%)", f["th"])
+        write_text(sheet, row, 0, "TT", f["th"])
+        merge_text(sheet, row, 1, row, 3, "Nội dung", f["th"])
+        write_text(sheet, row, 4, "Kết quả (%)", f["th"])
         row += 1
         task_lines = [
             (item["code"], item["name"], item["value"], False)
@@ -235,16 +261,16 @@ class KpiXlsxBuilder:
             ),
         ]
         for code, name, value, bold in task_lines:
-            sheet.write(row, 0, code, f["td_center"])
-            sheet.merge_range(row, 1, row, 3, name, f["td_bold"] if bold else f["td"])
+            write_text(sheet, row, 0, code, f["td_center"])
+            merge_text(sheet, row, 1, row, 3, name, f["td_bold"] if bold else f["td"])
             self._num(sheet, row, 4, value, f["num_bold"] if bold else f["num"])
             row += 1
         row += 1
         if form["has_adjustment"]:
-            sheet.write(row, 1, "Điểm cộng, trừ", f["bold"])
+            write_text(sheet, row, 1, "Điểm cộng, trừ", f["bold"])
             sheet.write_number(row, 4, form["adjustment"], f["num_bold"])
             row += 1
-        sheet.write(row, 1, "III. TỔNG ĐIỂM (/100)", f["bold"])
+        write_text(sheet, row, 1, "III. TỔNG ĐIỂM (/100)", f["bold"])
         sheet.write_number(row, 4, form["total"], f["num_bold"])
         row += 2
         for label, value in (
@@ -262,8 +288,14 @@ class KpiXlsxBuilder:
             if value is None and label == "Lý do hạ mức":
                 continue
             text = label if value is None else f"{label}: {value or '…'}"
-            sheet.merge_range(
-                row, 0, row, last, text, f["bold"] if value is None else f["wrap"]
+            merge_text(
+                sheet,
+                row,
+                0,
+                row,
+                last,
+                text,
+                f["bold"] if value is None else f["wrap"],
             )
             row += 1
         row = self._signatures(sheet, row + 1, last, form["signatures"])
@@ -284,7 +316,8 @@ class KpiXlsxBuilder:
             form["title"],
             f"(Kỳ theo dõi, đánh giá: {form['period']})",
         )
-        sheet.merge_range(
+        merge_text(
+            sheet,
             row,
             0,
             row,
@@ -308,17 +341,21 @@ class KpiXlsxBuilder:
         )
         for task in form["rows"]:
             sheet.write_number(row, 0, task["number"], f["int"])
-            sheet.write(row, 1, task["name"], f["td"])
-            sheet.write(
-                row, 2, f"{task['uom']} / {task['coefficient']:g}", f["td_center"]
+            write_text(sheet, row, 1, task["name"], f["td"])
+            write_text(
+                sheet,
+                row,
+                2,
+                f"{task['uom']} / {task['coefficient']:g}",
+                f["td_center"],
             )
             for col, key in enumerate(keys, start=3):
                 sheet.write_number(row, col, task[key], f["num"])
             row += 1
         totals = form["totals"]
-        sheet.write(row, 0, "", f["td"])
-        sheet.write(row, 1, "Tổng cộng", f["td_bold"])
-        sheet.write(row, 2, "", f["td"])
+        write_text(sheet, row, 0, "", f["td"])
+        write_text(sheet, row, 1, "Tổng cộng", f["td_bold"])
+        write_text(sheet, row, 2, "", f["td"])
         for col, key in enumerate(keys, start=3):
             sheet.write_number(row, col, totals[key], f["num_bold"])
         row += 2
@@ -331,7 +368,7 @@ class KpiXlsxBuilder:
             ("5. Tổng số công việc hoàn thành chậm tiến độ", totals["late"]),
             ("   Tỷ lệ hoàn thành chậm tiến độ (%)", totals["late_rate"]),
         ):
-            sheet.merge_range(row, 0, row, 4, label, f["text"])
+            merge_text(sheet, row, 0, row, 4, label, f["text"])
             sheet.write_number(row, 5, value, f["num_bold"])
             row += 1
         row = self._signatures(sheet, row + 1, last, form["signatures"])
@@ -365,7 +402,7 @@ class KpiXlsxBuilder:
                 (3, "department"),
                 (4, "subject_group"),
             ):
-                sheet.write(row, col, line[key], f["td"])
+                write_text(sheet, row, col, line[key], f["td"])
             for col, key in (
                 (5, "self_score"),
                 (6, "evaluator_score"),
@@ -377,12 +414,13 @@ class KpiXlsxBuilder:
                 if line["level_letter"]
                 else ""
             )
-            sheet.write(row, 8, level, f["td"])
-            sheet.write(row, 9, line["reasons"], f["td"])
-            sheet.write(row, 10, line["note"], f["td"])
+            write_text(sheet, row, 8, level, f["td"])
+            write_text(sheet, row, 9, line["reasons"], f["td"])
+            write_text(sheet, row, 10, line["note"], f["td"])
             row += 1
         if not form["rows"]:
-            sheet.merge_range(
+            merge_text(
+                sheet,
                 row,
                 0,
                 row,
@@ -392,7 +430,8 @@ class KpiXlsxBuilder:
             )
             row += 1
         row += 1
-        sheet.merge_range(
+        merge_text(
+            sheet,
             row,
             0,
             row,
@@ -406,12 +445,13 @@ class KpiXlsxBuilder:
             f["bold"],
         )
         row += 1
-        sheet.merge_range(row, 1, row, 3, "Mức xếp loại", f["th"])
-        sheet.write(row, 4, "Số lượng", f["th"])
-        sheet.write(row, 5, "Tỷ lệ (%)", f["th"])
+        merge_text(sheet, row, 1, row, 3, "Mức xếp loại", f["th"])
+        write_text(sheet, row, 4, "Số lượng", f["th"])
+        write_text(sheet, row, 5, "Tỷ lệ (%)", f["th"])
         row += 1
         for level in form["levels"]:
-            sheet.merge_range(
+            merge_text(
+                sheet,
                 row,
                 1,
                 row,
@@ -423,7 +463,8 @@ class KpiXlsxBuilder:
             sheet.write_number(row, 5, level["percent"], f["num"])
             row += 1
         row += 1
-        sheet.merge_range(
+        merge_text(
+            sheet,
             row,
             0,
             row,
@@ -434,8 +475,14 @@ class KpiXlsxBuilder:
         )
         row += 1
         for quota in form["quota"]:
-            sheet.merge_range(
-                row, 0, row, last, f"- {quota['text']}: {quota['status']}", f["text"]
+            merge_text(
+                sheet,
+                row,
+                0,
+                row,
+                last,
+                f"- {quota['text']}: {quota['status']}",
+                f["text"],
             )
             row += 1
         row = self._signatures(
@@ -471,15 +518,22 @@ class KpiXlsxBuilder:
         )
         head_row = row
         for col, label in ((0, "STT"), (1, "Đơn vị"), (2, "Số người được đánh giá")):
-            sheet.merge_range(row, col, row + 1, col, label, f["th"])
+            merge_text(sheet, row, col, row + 1, col, label, f["th"])
         for index, level in enumerate(levels):
             col = 3 + 2 * index
-            sheet.merge_range(
-                row, col, row, col + 1, f"{level['letter']} – {level['short']}", f["th"]
+            merge_text(
+                sheet,
+                row,
+                col,
+                row,
+                col + 1,
+                f"{level['letter']} – {level['short']}",
+                f["th"],
             )
-            sheet.write(row + 1, col, "SL", f["th"])
-            sheet.write(row + 1, col + 1, "%", f["th"])
-        sheet.merge_range(
+            write_text(sheet, row + 1, col, "SL", f["th"])
+            write_text(sheet, row + 1, col + 1, "%", f["th"])
+        merge_text(
+            sheet,
             row,
             last - 1,
             row + 1,
@@ -487,7 +541,7 @@ class KpiXlsxBuilder:
             "Tỷ lệ khống chế (HTXSNV / tối đa)",
             f["th"],
         )
-        sheet.merge_range(row, last, row + 1, last, "Gửi tổng hợp (Mẫu 01A)", f["th"])
+        merge_text(sheet, row, last, row + 1, last, "Gửi tổng hợp (Mẫu 01A)", f["th"])
         sheet.set_row(row, 30)
         row += 2
         sheet.freeze_panes(row, 0)
@@ -505,17 +559,18 @@ class KpiXlsxBuilder:
 
         for line in form["rows"]:
             sheet.write_number(row, 0, line["number"], f["int"])
-            sheet.write(row, 1, line["unit"], f["td"])
+            write_text(sheet, row, 1, line["unit"], f["td"])
             sheet.write_number(row, 2, line["count"], f["int"])
             write_levels(row, line["levels"])
-            sheet.write(row, last - 1, line["quota_status"], f["td_center"])
-            sheet.write(row, last, line["sent"], f["td_center"])
+            write_text(sheet, row, last - 1, line["quota_status"], f["td_center"])
+            write_text(sheet, row, last, line["sent"], f["td_center"])
             row += 1
-        sheet.write(row, 0, "", f["td"])
-        sheet.write(row, 1, "Tổng cộng", f["td_bold"])
+        write_text(sheet, row, 0, "", f["td"])
+        write_text(sheet, row, 1, "Tổng cộng", f["td_bold"])
         sheet.write_number(row, 2, form["total"], f["int_bold"])
         write_levels(row, form["total_levels"], bold=True)
-        sheet.write(
+        write_text(
+            sheet,
             row,
             last - 1,
             f"{len(form['quota_over'])} đơn vị vượt"
@@ -523,7 +578,8 @@ class KpiXlsxBuilder:
             else "Đảm bảo",
             f["td_bold"],
         )
-        sheet.write(
+        write_text(
+            sheet,
             row,
             last,
             f"{len(form['late_units'])} đơn vị chậm" if form["late_units"] else "",
@@ -539,7 +595,7 @@ class KpiXlsxBuilder:
             + (", ".join(form["quota_over"]) or "không có")
             + ".",
         ):
-            sheet.merge_range(row, 0, row, last, text, f["text"])
+            merge_text(sheet, row, 0, row, last, text, f["text"])
             row += 1
         row = self._signatures(
             sheet,
@@ -579,5 +635,5 @@ def build_xlsx(form, forms):
     for data in forms:
         add(builder, data)
     if not forms:
-        builder._sheet("Trống").write(0, 0, "Không có dữ liệu.")
+        write_text(builder._sheet("Trống"), 0, 0, "Không có dữ liệu.")
     return builder.close()

@@ -25,3 +25,5 @@ from . import test_kpi_unit_summary
 from . import test_kpi_bench_smoke
 from . import test_kpi_recompute
 from . import test_integrity_appraisal
+from . import test_integrity_plan
+from . import test_access_rights

@@ -90,7 +90,14 @@ class TestKpiKiosk(HttpCase):
                 "employee_id": cls.official.id,
             }
         )
-        cls.counter2 = Counter.create({"name": "Quầy 2", "company_id": cls.company.id})
+        # HR assigned both officials to counter 2: either may take it
+        cls.counter2 = Counter.create(
+            {
+                "name": "Quầy 2",
+                "company_id": cls.company.id,
+                "official_ids": [Command.set((cls.official | cls.official2).ids)],
+            }
+        )
         cls.other_counter = Counter.create(
             {"name": "Other ward counter", "company_id": cls.other_company.id}
         )

@@ -12,8 +12,12 @@ class HrKpiAppraisalAppealResolve(models.TransientModel):
     appraisal_id = fields.Many2one(
         "hr.kpi.appraisal", default=lambda self: self._default_appraisal_id()
     )
-    appeal_reason = fields.Text(related="appraisal_id.appeal_reason")
-    current_level = fields.Selection(related="appraisal_id.level_final", string="Level")
+    # computed as the reader, from an appraisal he may read only (a related
+    # field would read any appraisal in sudo, given its id in the context)
+    appeal_reason = fields.Text(compute="_compute_from_appraisal")
+    current_level = fields.Selection(
+        level_selection(), string="Level", compute="_compute_from_appraisal"
+    )
     result = fields.Selection(
         [("upheld", "Upheld"), ("rejected", "Rejected")],
         required=True,
@@ -24,7 +28,42 @@ class HrKpiAppraisalAppealResolve(models.TransientModel):
 
     @api.model
     def _default_appraisal_id(self):
+        if self.env.context.get("active_model", "hr.kpi.appraisal") != (
+            "hr.kpi.appraisal"
+        ):
+            return False
         return self.env.context.get("active_id")
+
+    @api.depends_context("uid")
+    @api.depends("appraisal_id.appeal_reason", "appraisal_id.level_final")
+    def _compute_from_appraisal(self):
+        readable = self.appraisal_id._filtered_access("read")
+        for wizard in self:
+            appraisal = wizard.appraisal_id
+            if appraisal and appraisal in readable:
+                wizard.appeal_reason = appraisal.appeal_reason
+                wizard.current_level = appraisal.level_final
+            else:
+                wizard.appeal_reason = False
+                wizard.current_level = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        # after the defaults (the appraisal may come from the context)
+        records._kpi_check_appraisals()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "appraisal_id" in vals:
+            self._kpi_check_appraisals()
+        return res
+
+    def _kpi_check_appraisals(self):
+        """The wizard is only opened on an appraisal its author may read."""
+        if not self.env.su:
+            self.appraisal_id.check_access("read")
 
     def action_confirm(self):
         self.ensure_one()

@@ -1,6 +1,25 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..models.hr_kpi_rule_set import level_selection
+
+# What a line shows of its appraisal: line field -> appraisal field. Computed
+# as the reader, and only for an appraisal the reader may read: a line must
+# never show more than the appraisal itself (a related field would read it
+# in sudo, and any evaluator could create a line on another unit's appraisal).
+APPRAISAL_FIELDS = {
+    "employee_id": "employee_id",
+    "job_title": "job_title",
+    "task_group": "task_group",
+    "general_self_score": "general_self_score",
+    "general_evaluator_score": "general_evaluator_score",
+    "total_score": "total_score",
+    "task_delay_count": "task_delay_count",
+    "task_exceeded_count": "task_exceeded_count",
+    "level_self": "level_self",
+    "level_proposed": "level_proposed",
+    "level_computed": "level_computed",
+    "level_reasons": "level_reasons",
+}
 
 
 class HrKpiDecisionLine(models.TransientModel):
@@ -11,18 +30,50 @@ class HrKpiDecisionLine(models.TransientModel):
     decision_id = fields.Many2one("hr.kpi.decision", required=True, ondelete="cascade")
     appraisal_id = fields.Many2one("hr.kpi.appraisal", required=True, readonly=True)
     rank = fields.Integer(readonly=True)
-    employee_id = fields.Many2one(related="appraisal_id.employee_id")
-    job_title = fields.Char(related="appraisal_id.job_title")
-    task_group = fields.Char(related="appraisal_id.task_group")
-    general_self_score = fields.Float(related="appraisal_id.general_self_score")
-    general_evaluator_score = fields.Float(
-        related="appraisal_id.general_evaluator_score"
+    employee_id = fields.Many2one("hr.employee", compute="_compute_from_appraisal")
+    job_title = fields.Char(compute="_compute_from_appraisal")
+    task_group = fields.Char(compute="_compute_from_appraisal")
+    general_self_score = fields.Float(compute="_compute_from_appraisal")
+    general_evaluator_score = fields.Float(compute="_compute_from_appraisal")
+    total_score = fields.Float(compute="_compute_from_appraisal")
+    task_delay_count = fields.Integer(compute="_compute_from_appraisal")
+    task_exceeded_count = fields.Integer(compute="_compute_from_appraisal")
+    level_self = fields.Selection(level_selection(), compute="_compute_from_appraisal")
+    level_proposed = fields.Selection(
+        level_selection(), compute="_compute_from_appraisal"
     )
-    total_score = fields.Float(related="appraisal_id.total_score")
-    task_delay_count = fields.Integer(related="appraisal_id.task_delay_count")
-    task_exceeded_count = fields.Integer(related="appraisal_id.task_exceeded_count")
-    level_self = fields.Selection(related="appraisal_id.level_self")
-    level_proposed = fields.Selection(related="appraisal_id.level_proposed")
-    level_computed = fields.Selection(related="appraisal_id.level_computed")
-    level_reasons = fields.Text(related="appraisal_id.level_reasons")
+    level_computed = fields.Selection(
+        level_selection(), compute="_compute_from_appraisal"
+    )
+    level_reasons = fields.Text(compute="_compute_from_appraisal")
     level = fields.Selection(level_selection(), string="Level to decide", required=True)
+
+    @api.depends_context("uid")
+    @api.depends(*(f"appraisal_id.{source}" for source in APPRAISAL_FIELDS.values()))
+    def _compute_from_appraisal(self):
+        # as the reader (compute_sudo is False for non-stored fields): nothing
+        # of an appraisal he may not read
+        readable = self.appraisal_id._filtered_access("read")
+        nothing = self.env["hr.kpi.appraisal"]
+        for line in self:
+            appraisal = line.appraisal_id if line.appraisal_id in readable else nothing
+            for fname, source in APPRAISAL_FIELDS.items():
+                line[fname] = appraisal[source]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        # after the defaults (the appraisal may come from the context)
+        records._kpi_check_appraisals()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "appraisal_id" in vals:
+            self._kpi_check_appraisals()
+        return res
+
+    def _kpi_check_appraisals(self):
+        """A line is only made for an appraisal its author may read."""
+        if not self.env.su:
+            self.appraisal_id.check_access("read")

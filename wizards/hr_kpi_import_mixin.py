@@ -4,6 +4,7 @@ place for the file formats, the cell values and the all-or-nothing message."""
 import base64
 import csv
 import io
+import math
 import re
 import unicodedata
 from datetime import date, datetime
@@ -75,6 +76,29 @@ class HrKpiImportMixin(models.AbstractModel):
         text = text.replace("Đ", "d")
         text = "".join(c for c in text if not unicodedata.combining(c)).lower()
         return re.sub(r"[^a-z0-9]", "", text)
+
+    def _kpi_number(self, value, maximum, integer=False):
+        """The number of a cell, or ``None`` when it is not a finite number of
+        zero to ``maximum`` (a whole one if ``integer``): ``nan``, ``inf``,
+        negative and absurdly large values are refused. An empty cell is 0;
+        "1,5" reads 1.5."""
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int | float):
+            number = float(value)
+        else:
+            text = self._text(value).replace(",", ".")
+            if not text:
+                return 0.0
+            try:
+                number = float(text)
+            except (ValueError, OverflowError):
+                return None
+        if not math.isfinite(number) or not 0 <= number <= maximum:
+            return None
+        if integer and not number.is_integer():
+            return None
+        return number
 
     def _parse_date(self, value):
         if isinstance(value, datetime):

@@ -13,6 +13,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.hr_kpi_rule_set import DECIDED_STATES
+from ..reports.hr_kpi_xlsx import WORKBOOK_OPTIONS, write_text
 
 # Column key → accepted headers (compared without case, diacritics or
 # punctuation; a header "A / B" matches if A or B does).
@@ -79,6 +80,9 @@ COUNT_KEYS = (
     "neutral",
     "unsatisfied",
 )
+# the most files of one official in a month (beyond it, a typo or a wrong
+# column; far below the database's integer limit)
+MAX_FILES = 100_000
 # headers of the template: Vietnamese first, as the one-stop system prints them
 TEMPLATE_HEADERS = (
     ("official", "Mã cán bộ / Official ID"),
@@ -138,18 +142,18 @@ class HrKpiOnestopImport(models.TransientModel):
         import xlsxwriter
 
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         sheet = workbook.add_worksheet("Mot cua")
-        sheet.write_row(0, 0, [label for _key, label in TEMPLATE_HEADERS], bold)
+        for col, (_key, label) in enumerate(TEMPLATE_HEADERS):
+            write_text(sheet, 0, col, label, bold)
         sheet.set_column(0, 0, 22)
         sheet.set_column(1, 1, 30)
         sheet.set_column(2, len(TEMPLATE_HEADERS) - 1, 16)
-        sheet.write_row(
-            1,
-            0,
-            ["CB0001", self.env._("Example official"), 40, 38, 36, 2, 30, 5, 1],
-        )
+        write_text(sheet, 1, 0, "CB0001")
+        write_text(sheet, 1, 1, self.env._("Example official"))
+        for col, number in enumerate((40, 38, 36, 2, 30, 5, 1), start=2):
+            sheet.write_number(1, col, number)
         workbook.close()
         return buffer.getvalue()
 
@@ -273,19 +277,16 @@ class HrKpiOnestopImport(models.TransientModel):
             counts = {}
             for key in COUNT_KEYS:
                 raw = cell(key)
-                text = self._text(raw)
-                try:
-                    value = float(text.replace(",", ".")) if text else 0.0
-                except ValueError:
-                    value = -1.0
-                if value < 0 or not value.is_integer():
+                value = self._kpi_number(raw, MAX_FILES, integer=True)
+                if value is None:
                     row_errors.append(
                         _(
                             "Line %(row)s: '%(value)s' in %(column)s is not a whole "
-                            "number of zero or more.",
+                            "number from 0 to %(max)s.",
                             row=number,
-                            value=text,
+                            value=self._text(raw),
                             column=dict(TEMPLATE_HEADERS)[key],
+                            max=MAX_FILES,
                         )
                     )
                     continue

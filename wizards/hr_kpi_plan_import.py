@@ -10,6 +10,9 @@ from datetime import datetime
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.hr_kpi_plan_line import MAX_QUANTITY
+from ..reports.hr_kpi_xlsx import WORKBOOK_OPTIONS, write_text
+
 FIRST_ROW = 2  # row 1 holds the headers
 
 
@@ -59,20 +62,20 @@ class HrKpiPlanImport(models.TransientModel):
         import xlsxwriter
 
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
         sheet = workbook.add_worksheet(self.env._("Plan"))
         for col, header in enumerate(self._headers()):
-            sheet.write(0, col, header, bold)
+            write_text(sheet, 0, col, header, bold)
         sheet.set_column(0, 0, 6)
         sheet.set_column(1, 1, 45)
         sheet.set_column(2, 4, 16)
         sheet.set_column(5, 5, 40)
         sheet.set_column(6, 7, 30)
         day = (self.plan_id.date_end or fields.Date.context_today(self)).replace(day=20)
-        sheet.write(1, 0, 1)
-        sheet.write(1, 1, self.env._("Example: monthly report of the unit"))
+        sheet.write_number(1, 0, 1)
+        write_text(sheet, 1, 1, self.env._("Example: monthly report of the unit"))
         product = self.env["hr.kpi.product"].search(
             [
                 ("state", "=", "approved"),
@@ -80,18 +83,17 @@ class HrKpiPlanImport(models.TransientModel):
             ],
             limit=1,
         )
-        sheet.write(1, 2, product.code or "")
-        sheet.write(1, 3, 1)
+        # catalogue codes and names are user text: strings, never formulas
+        write_text(sheet, 1, 2, product.code)
+        sheet.write_number(1, 3, 1)
         sheet.write_datetime(
             1, 4, datetime.combine(day, datetime.min.time()), date_format
         )
         products = workbook.add_worksheet(self.env._("Catalogue"))
-        products.write_row(
-            0,
-            0,
-            [self.env._("Code"), self.env._("Product"), self.env._("Coefficient")],
-            bold,
-        )
+        for col, header in enumerate(
+            [self.env._("Code"), self.env._("Product"), self.env._("Coefficient")]
+        ):
+            write_text(products, 0, col, header, bold)
         products.set_column(1, 1, 50)
         catalogue = self.env["hr.kpi.product"].search(
             [
@@ -100,7 +102,9 @@ class HrKpiPlanImport(models.TransientModel):
             ]
         )
         for row, item in enumerate(catalogue, start=1):
-            products.write_row(row, 0, [item.code, item.name, item.coefficient])
+            write_text(products, row, 0, item.code)
+            write_text(products, row, 1, item.name)
+            products.write_number(row, 2, item.coefficient)
         workbook.close()
         return buffer.getvalue()
 
@@ -177,15 +181,16 @@ class HrKpiPlanImport(models.TransientModel):
                         code=self._text(code),
                     )
                 )
-            try:
-                quantity = float(quantity)
-            except (TypeError, ValueError):
-                quantity = 0.0
+            raw_quantity = quantity
+            quantity = self._kpi_number(quantity, MAX_QUANTITY) or 0.0
             if quantity <= 0:
                 row_errors.append(
                     _(
-                        "Row %(row)s: the quantity must be a positive number.",
+                        "Row %(row)s: the quantity '%(value)s' must be a positive "
+                        "number of at most %(max)s.",
                         row=number,
+                        value=self._text(raw_quantity),
+                        max=MAX_QUANTITY,
                     )
                 )
             day = self._parse_date(deadline)
@@ -225,16 +230,18 @@ class HrKpiPlanImport(models.TransientModel):
                         )
                     )
                     continue
-                try:
-                    share = float(qty) if qty.strip() else None
-                except ValueError:
-                    share = -1.0
+                share = None
+                if qty.strip():
+                    share = self._kpi_number(qty, MAX_QUANTITY) or 0.0
                 if share is not None and share <= 0:
                     row_errors.append(
                         _(
-                            "Row %(row)s: the quantity of '%(who)s' must be positive.",
+                            "Row %(row)s: the quantity '%(value)s' of '%(who)s' must "
+                            "be a positive number of at most %(max)s.",
                             row=number,
+                            value=qty.strip(),
                             who=who.strip(),
+                            max=MAX_QUANTITY,
                         )
                     )
                     continue
