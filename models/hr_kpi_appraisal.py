@@ -351,6 +351,14 @@ class HrKpiAppraisal(models.Model):
     task_unconfirmed_count = fields.Integer(
         string="Outcomes to confirm", compute="_compute_task_block", store=True
     )
+    task_excess_quantity = fields.Float(
+        string="Completed above the assigned quantities",
+        compute="_compute_task_excess_quantity",
+        digits=(16, 2),
+        help="The converted quantity the confirmed tasks were completed above "
+        "their assigned quantities; how it counts is the rule set's "
+        "over-completion policy.",
+    )
     zero_assignment = fields.Boolean(
         string="Nothing assigned", compute="_compute_task_block", store=True
     )
@@ -680,6 +688,7 @@ class HrKpiAppraisal(models.Model):
     @api.depends(
         "rule_set_id.deduction_percent",
         "rule_set_id.zero_assignment_policy",
+        "rule_set_id.over_completion_policy",
         "zero_assignment_resolution",
         "task_ids.is_counted",
         "task_ids.coefficient",
@@ -695,6 +704,29 @@ class HrKpiAppraisal(models.Model):
     )
     def _compute_task_block(self):
         self.env["hr.kpi.engine"]._compute_task_block(self._kpi_live())
+
+    @api.depends("task_ids.excess_quantity", "task_ids.outcome_confirmed")
+    def _compute_task_excess_quantity(self):
+        # sudo: a figure of the appraisal's own tasks, shown to its readers
+        tasks = (
+            self.env["hr.kpi.task"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("appraisal_id", "in", self._origin.ids),
+                    ("is_counted", "=", True),
+                    ("outcome_confirmed", "=", True),
+                ],
+                ["appraisal_id", "quantity", "completed_quantity", "coefficient"],
+            )
+        )
+        excess = defaultdict(float)
+        for task in tasks:
+            excess[task.appraisal_id.id] += (
+                max(0.0, task.completed_quantity - task.quantity) * task.coefficient
+            )
+        for appraisal in self:
+            appraisal.task_excess_quantity = excess[appraisal._origin.id]
 
     @api.depends(
         "rule_set_id.general_max",

@@ -29,38 +29,57 @@ def lower_level(level):
     return LEVELS_DESC[min(LEVELS_DESC.index(level) + 1, len(LEVELS_DESC) - 1)]
 
 
-def task_contribution(task, deduction):
+def task_contribution(task, deduction, cap=False):
     """Converted (assigned, done, quality, progress) of one task (NĐ 335 Điều 14).
 
     ``task`` is a mapping or record with coefficient, quantity, completed_quantity,
-    quality_passed_quantity, major_error_count, delay_count, exemption and
-    exemption_scope; ``deduction`` is the share removed per occurrence (0.25).
+    quality_passed_quantity, major_error_count, delay_count, exemption,
+    exemption_scope and outcome_confirmed; ``deduction`` is the share removed
+    per occurrence (0.25). An outcome counts only once someone other than the
+    assignee confirmed it; with ``cap`` (the rule set's over-completion policy)
+    a task counts at most its assigned quantity.
     """
     k = task["coefficient"]
     errors, delays = effective_occurrences(task)
     assigned = task["quantity"] * k
-    done = task["completed_quantity"] * k
-    quality = task["quality_passed_quantity"] * k * max(0.0, 1.0 - deduction * errors)
+    if not task["outcome_confirmed"]:
+        return assigned, 0.0, 0.0, 0.0
+    completed = task["completed_quantity"]
+    passed = task["quality_passed_quantity"]
+    if cap:
+        completed = min(completed, task["quantity"])
+        passed = min(passed, task["quantity"])
+    done = completed * k
+    quality = passed * k * max(0.0, 1.0 - deduction * errors)
     progress = done * max(0.0, 1.0 - deduction * delays)
     return assigned, done, quality, progress
 
 
-def task_totals(tasks, deduction):
+def task_totals(tasks, deduction, cap=False):
     """The converted (assigned, done, quality, progress) sums of ``tasks``
     (mappings or records, see ``task_contribution``), their number, the delays
-    counted and the tasks done in full, on time and with quality."""
-    assigned = done = quality = progress = 0.0
+    counted, the tasks done in full, on time and with quality, and the
+    converted quantity completed above the assigned one (``excess``)."""
+    assigned = done = quality = progress = excess = 0.0
     delays = perfect = 0
     for task in tasks:
-        t_assigned, t_done, t_quality, t_progress = task_contribution(task, deduction)
+        t_assigned, t_done, t_quality, t_progress = task_contribution(
+            task, deduction, cap
+        )
         assigned += t_assigned
         done += t_done
         quality += t_quality
         progress += t_progress
         errors, task_delays = effective_occurrences(task)
         delays += task_delays
+        if task["outcome_confirmed"]:
+            excess += (
+                max(0.0, task["completed_quantity"] - task["quantity"])
+                * task["coefficient"]
+            )
         perfect += int(
-            task["completed_quantity"] >= task["quantity"]
+            bool(task["outcome_confirmed"])
+            and task["completed_quantity"] >= task["quantity"]
             and task["quality_passed_quantity"] >= task["quantity"]
             and not errors
             and not task_delays
@@ -70,6 +89,7 @@ def task_totals(tasks, deduction):
         "done": done,
         "quality": quality,
         "progress": progress,
+        "excess": excess,
         "count": len(tasks),
         "delays": delays,
         "perfect": perfect,
@@ -128,6 +148,7 @@ class HrKpiEngine(models.AbstractModel):
         "general_max",
         "leader_low_percent",
         "leader_task_strategy",
+        "over_completion_policy",
         "qd366_conditions",
         "qd366_exceeded_percent",
         "rounding_digits",
@@ -263,7 +284,11 @@ class HrKpiEngine(models.AbstractModel):
         """The task block of one appraisal (``TASK_BLOCK_FIELDS``) from its
         counted ``tasks`` (mappings or records), its rule set (or its ``_rules``
         values) and how a month without assignment was resolved."""
-        totals = task_totals(tasks, rule_set.deduction_percent / 100.0)
+        totals = task_totals(
+            tasks,
+            rule_set.deduction_percent / 100.0,
+            cap=rule_set.over_completion_policy == "cap",
+        )
         assigned, done = totals["assigned"], totals["done"]
         quality, progress = totals["quality"], totals["progress"]
         zero = assigned <= 0.0

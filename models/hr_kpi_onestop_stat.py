@@ -320,7 +320,6 @@ class HrKpiOnestopStat(models.Model):
         tasks = (
             self.env["hr.kpi.task"]
             .sudo()
-            .with_context(kpi_task_internal=True)
             .search(
                 [
                     ("period_id", "=", period.id),

@@ -131,6 +131,20 @@ class HrKpiRuleSet(models.Model):
         required=True,
         help="What happens when nothing was assigned in the period.",
     )
+    over_completion_policy = fields.Selection(
+        [
+            ("count", "Count it"),
+            ("cap", "Cap each task at its assigned quantity"),
+        ],
+        string="Completed above the assigned quantity",
+        default="count",
+        required=True,
+        help="How a task completed above its assigned quantity counts: in full, as "
+        "the sums of NĐ 335 Điều 14 do (the default), or at most its assigned "
+        "quantity, as some 2026 local regimes do, so that one task's excess does "
+        "not cover the month's other tasks. The excess is shown on the task and "
+        "the appraisal either way.",
+    )
 
     # Levels
     threshold_excellent = fields.Float(default=90.0, required=True)

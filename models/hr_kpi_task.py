@@ -1,3 +1,4 @@
+import math
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -5,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 # What the assignee may report on a task he or she was given.
 PROGRESS_FIELDS = {
@@ -54,6 +56,27 @@ LINK_FIELDS = {"period_id", "appraisal_id", "missed_deadlines_before"}
 
 # What the assignee may also write on his or her own task.
 ASSIGNEE_PLAN_FIELDS = {"plan_id"}
+# What the task block of the appraisal reads: frozen once it is decided.
+SCORING_FIELDS = (
+    OUTCOME_FIELDS
+    | LINK_FIELDS
+    | {
+        "quantity",
+        "completed_quantity",
+        "state",
+        "date_done",
+        "date_assigned",
+        "deadline",
+        "employee_id",
+        "company_id",
+        "product_id",
+    }
+)
+# The quantities of a task: finite, not negative, not absurd.
+QUANTITY_FIELDS = ("quantity", "completed_quantity", "quality_passed_quantity")
+QUANTITY_MAX = 1e6
+# The states of an appraisal whose scores are a snapshot.
+DECIDED_STATES = ("decided", "published", "appeal_open", "appeal_resolved", "locked")
 
 
 class HrKpiTask(models.Model):
@@ -119,7 +142,14 @@ class HrKpiTask(models.Model):
     converted_quantity = fields.Float(
         compute="_compute_converted_quantity", store=True, digits=(16, 4)
     )
-    date_assigned = fields.Date(default=fields.Date.context_today)
+    date_assigned = fields.Date(
+        compute="_compute_date_assigned",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Today for a task assigned now; a task entered after its deadline "
+        "was assigned at the latest at the start of its month.",
+    )
     deadline = fields.Date(required=True, index=True, tracking=True)
     origin = fields.Selection(
         [("plan", "Plan"), ("adhoc", "Ad hoc"), ("carried", "Carried over")],
@@ -289,8 +319,45 @@ class HrKpiTask(models.Model):
         help="Tasks declared by the assignee count once the assigner confirms them.",
     )
     appraisal_kpi_percent = fields.Float(
-        related="appraisal_id.kpi_percent", string="Running KPI (%)"
+        compute="_compute_appraisal_kpi_percent",
+        string="Running KPI (%)",
+        help="The running KPI of the appraisal, for those who may read it.",
     )
+    excess_quantity = fields.Float(
+        string="Completed above the assigned quantity",
+        compute="_compute_excess_quantity",
+        help="How it counts is the rule set's over-completion policy.",
+    )
+
+    @api.depends_context("uid")
+    @api.depends("appraisal_id.kpi_percent")
+    def _compute_appraisal_kpi_percent(self):
+        # a task's reader (an assigner of another unit, a head) does not
+        # necessarily read its appraisal: the figure follows the appraisal's rights
+        appraisals = self.appraisal_id
+        readable = appraisals._filtered_access("read") if appraisals else appraisals
+        for task in self:
+            task.appraisal_kpi_percent = (
+                task.appraisal_id.kpi_percent
+                if task.appraisal_id and task.appraisal_id in readable
+                else 0.0
+            )
+
+    @api.depends("quantity", "completed_quantity")
+    def _compute_excess_quantity(self):
+        for task in self:
+            task.excess_quantity = max(0.0, task.completed_quantity - task.quantity)
+
+    @api.depends("deadline")
+    def _compute_date_assigned(self):
+        today = fields.Date.context_today(self)
+        for task in self:
+            if task.date_assigned:
+                continue
+            if task.deadline and task.deadline < today:
+                task.date_assigned = task.deadline.replace(day=1)
+            else:
+                task.date_assigned = today
 
     @api.depends("employee_id")
     def _compute_company_id(self):
@@ -383,6 +450,41 @@ class HrKpiTask(models.Model):
                     )
                 )
 
+    @api.constrains(*QUANTITY_FIELDS, "major_error_count", "delay_count_corrected")
+    def _check_numbers(self):
+        for task in self:
+            for fname in (
+                *QUANTITY_FIELDS,
+                "major_error_count",
+                "delay_count_corrected",
+            ):
+                value = task[fname]
+                if not math.isfinite(value) or value < 0 or value > QUANTITY_MAX:
+                    raise ValidationError(
+                        self.env._(
+                            "Task %(name)s: %(field)s must be a number between 0 "
+                            "and %(max)s.",
+                            name=task.name,
+                            field=self._fields[fname]._description_string(self.env),
+                            max=formatLang(self.env, QUANTITY_MAX, digits=0),
+                        )
+                    )
+            if task.quantity <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Task %(name)s: the assigned quantity must be positive.",
+                        name=task.name,
+                    )
+                )
+            if task.quality_passed_quantity > task.completed_quantity:
+                raise ValidationError(
+                    self.env._(
+                        "Task %(name)s: the quality passed quantity cannot exceed the "
+                        "completed quantity.",
+                        name=task.name,
+                    )
+                )
+
     # ------------------------------------------------------------------
     # Who may change what
     # ------------------------------------------------------------------
@@ -393,6 +495,10 @@ class HrKpiTask(models.Model):
         officer."""
         self.ensure_one()
         user = user or self.env.user
+        # sudo: internal links and checks; rights were checked by the caller
+        if user in self.sudo().employee_id.user_id:
+            # nobody confirms his or her own work, whatever his or her role
+            return False
         if user._is_superuser() or user.has_group(
             "l10n_vn_hr_kpi.group_kpi_hr_officer"
         ):
@@ -426,7 +532,7 @@ class HrKpiTask(models.Model):
             )
 
     def _check_write_rights(self, vals):
-        if self.env.su or self.env.context.get("kpi_task_internal"):
+        if self.env.su:
             return
         keys = set(vals)
         if keys & ASSIGNEE_PLAN_FIELDS:
@@ -452,8 +558,9 @@ class HrKpiTask(models.Model):
                 f for f in keys if f.startswith(("message_", "activity_"))
             }
             if not task.assignment_confirmed:
-                # a self-declared task stays editable until the assigner confirms it
-                allowed |= PLANNING_FIELDS - {"employee_id"}
+                # a self-declared task stays editable until the assigner confirms
+                # it; the assigner is set by the server
+                allowed |= PLANNING_FIELDS - {"employee_id", "assigner_id"}
             forbidden = keys - allowed
             if forbidden:
                 names = ", ".join(sorted(self._fields[f].string for f in forbidden))
@@ -481,6 +588,36 @@ class HrKpiTask(models.Model):
                         name=task.name,
                     )
                 )
+            if (
+                "date_done" in vals
+                and task.date_done
+                and fields.Date.to_date(vals["date_done"]) != task.date_done
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Task %(name)s: the completion date is set; only the assigner "
+                        "or the evaluator changes it.",
+                        name=task.name,
+                    )
+                )
+
+        if keys & {"employee_id", "deadline"}:
+            # sudo: internal links and checks; rights were checked above
+            Employee = self.env["hr.employee"].sudo()
+            for task in self:
+                employee = (
+                    Employee.browse(vals["employee_id"])
+                    if "employee_id" in vals
+                    else task.sudo().employee_id
+                )
+                deadline = (
+                    fields.Date.to_date(vals["deadline"])
+                    if "deadline" in vals
+                    else task.deadline
+                )
+                self._check_assignable(
+                    employee, deadline, own=not task._is_outcome_manager()
+                )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -488,58 +625,201 @@ class HrKpiTask(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not (self.env.su or self.env.context.get("kpi_task_internal")):
-            is_officer = self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
-            my_employees = self.env.user.employee_ids
-            for vals in vals_list:
-                if set(vals) & LINK_FIELDS:
-                    raise AccessError(
-                        self.env._(
-                            "The period and appraisal of a task are set automatically."
-                        )
-                    )
-                # sudo: internal links and checks; rights were checked by the caller
-                employee = (
-                    self.env["hr.employee"].sudo().browse(vals.get("employee_id"))
-                )
-                if is_officer or not employee or employee not in my_employees:
-                    if not self.env.user.has_group(
-                        "l10n_vn_hr_kpi.group_kpi_evaluator"
-                    ):
-                        raise AccessError(
-                            self.env._(
-                                "Only an evaluator can assign tasks to other people."
-                            )
-                        )
-                    vals.setdefault("assigner_id", my_employees[:1].id)
-                    continue
-                # the assignee declares his or her own task: the assigner confirms it
-                forbidden = set(vals) & (OUTCOME_FIELDS - {"assignment_confirmed"})
-                if forbidden:
-                    raise AccessError(
-                        self.env._(
-                            "Only the assigner or the evaluator confirms the outcome."
-                        )
-                    )
-                vals["assignment_confirmed"] = False
-                vals["state"] = vals.get("state", "todo")
-                if vals["state"] not in ASSIGNEE_STATES:
-                    raise AccessError(
-                        self.env._(
-                            "Only the assigner or the evaluator confirms the outcome."
-                        )
-                    )
+        if not self.env.su:
+            self._check_create_rights(vals_list)
+        for vals in vals_list:
+            self._done_is_confirmed(vals)
         tasks = super().create(vals_list)
         tasks._link_period_and_appraisal()
+        if not self.env.su:
+            tasks._check_dates_done()
+        tasks._check_not_frozen()
         return tasks
+
+    def _check_create_rights(self, vals_list):
+        """Who creates which task (never through a context key): an evaluator,
+        head or HR officer assigns (the assigner is the creator); anyone else
+        declares his or her own task, unconfirmed, and the assigner is set by
+        the server: the evaluator of the month, else the manager."""
+        user = self.env.user
+        is_officer = user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
+        my_employees = user.employee_ids
+        Employee = self.env["hr.employee"]
+        for vals in vals_list:
+            if set(vals) & LINK_FIELDS:
+                raise AccessError(
+                    self.env._(
+                        "The period and appraisal of a task are set automatically."
+                    )
+                )
+            # sudo: internal links and checks; rights were checked by the caller
+            employee = Employee.sudo().browse(vals.get("employee_id"))
+            deadline = fields.Date.to_date(vals.get("deadline"))
+            if is_officer or not employee or employee not in my_employees:
+                if not (
+                    is_officer or user.has_group("l10n_vn_hr_kpi.group_kpi_evaluator")
+                ):
+                    raise AccessError(
+                        self.env._(
+                            "Only an evaluator can assign tasks to other people."
+                        )
+                    )
+                self._check_assignable(employee, deadline)
+                if is_officer:
+                    vals.setdefault("assigner_id", my_employees[:1].id)
+                else:
+                    # the assigner of a counted task is the one who assigns it
+                    vals["assigner_id"] = my_employees[:1].id
+                if vals.get("assigner_id") and vals["assigner_id"] == employee.id:
+                    raise AccessError(
+                        self.env._("Nobody assigns a task to himself or herself.")
+                    )
+                continue
+            # the assignee declares his or her own task: the assigner confirms it
+            forbidden = set(vals) & (OUTCOME_FIELDS - {"assignment_confirmed"})
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "Only the assigner or the evaluator confirms the outcome."
+                    )
+                )
+            self._check_assignable(employee, deadline, own=True)
+            vals["assignment_confirmed"] = False
+            vals["assigner_id"] = self._proposal_assigner(employee, deadline).id
+            vals["state"] = vals.get("state", "todo")
+            if vals["state"] not in ASSIGNEE_STATES:
+                raise AccessError(
+                    self.env._(
+                        "Only the assigner or the evaluator confirms the outcome."
+                    )
+                )
+
+    @api.model
+    def _proposal_assigner(self, employee, day):
+        """Who confirms a task the assignee declares: the evaluator of the
+        configuration in force on its deadline, else the manager."""
+        # sudo: internal links and checks; rights were checked by the caller
+        employee = employee.sudo()
+        config = (
+            self.env["hr.kpi.evaluation.config"]
+            .sudo()
+            ._get_in_force(employee, day or fields.Date.context_today(self))
+            .get(employee)
+        )
+        assigner = (config and config.evaluator_id) or employee.parent_id
+        return assigner if assigner != employee else self.env["hr.employee"]
+
+    @api.model
+    def _check_assignable(self, employee, day, own=False):
+        """A task goes into an open month only; an evaluator or head assigns
+        it only to the people he or she evaluates or manages, or to the staff
+        of the units he or she heads (HR: anyone of the company)."""
+        if not employee:
+            return
+        # sudo: internal links and checks; rights were checked by the caller
+        employee = employee.sudo()
+        if day:
+            period_id = (
+                self.env["hr.kpi.period"]
+                ._get_for_dates([(employee.company_id.id, day)])
+                .get((employee.company_id.id, day))
+            )
+            period = self.env["hr.kpi.period"].sudo().browse(period_id)
+            if period and period.state != "open":
+                raise UserError(
+                    self.env._(
+                        "The month %(period)s is closed: no task can be assigned "
+                        "or moved into it.",
+                        period=period.display_name,
+                    )
+                )
+        user = self.env.user
+        if own or self.env.su or user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            return
+        if employee.parent_id.user_id == user:
+            return
+        config = (
+            self.env["hr.kpi.evaluation.config"]
+            .sudo()
+            ._get_in_force(employee, day or fields.Date.context_today(self))
+            .get(employee)
+        )
+        if config and config.evaluator_id.user_id == user:
+            return
+        headed = user.sudo().kpi_head_department_ids
+        if headed and employee.department_id.search_count(
+            [("id", "=", employee.department_id.id), ("id", "child_of", headed.ids)],
+            limit=1,
+        ):
+            return
+        raise AccessError(
+            self.env._(
+                "You do not evaluate %(employee)s: a task goes only to the people "
+                "you evaluate or manage, or to the staff of the units you head.",
+                employee=employee.name,
+            )
+        )
+
+    def _check_dates_done(self):
+        """A completion date is neither in the future nor before the
+        assignment (user input; the demo and imports write through sudo)."""
+        today = fields.Date.context_today(self)
+        for task in self:
+            if not task.date_done:
+                continue
+            if task.date_done > today or (
+                task.date_assigned and task.date_done < task.date_assigned
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Task %(name)s: the completion date %(date)s must lie between "
+                        "the assignment (%(assigned)s) and today.",
+                        name=task.name,
+                        date=task.date_done.strftime("%d/%m/%Y"),
+                        assigned=task.date_assigned
+                        and task.date_assigned.strftime("%d/%m/%Y")
+                        or "-",
+                    )
+                )
+
+    def _check_not_frozen(self):
+        """From ``decided`` on, the tasks of an appraisal are frozen with its
+        scores: a correction goes through the audited reopen."""
+        # sudo: the state of the appraisals the tasks belong to, whoever writes
+        for task in self.sudo():
+            if task.appraisal_id:
+                task.appraisal_id._kpi_check_frozen(
+                    self.env._("task %(name)s", name=task.name)
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_not_frozen(self):
+        self._check_not_frozen()
+
+    def _done_is_confirmed(self, vals):
+        """A task set done is an outcome confirmed (only the assigner, the
+        evaluator or HR may set it done: see ``_check_write_rights``)."""
+        if vals.get("state") == "done" and "outcome_confirmed" not in vals:
+            vals["outcome_confirmed"] = True
+            vals.setdefault("confirmed_by_id", self.env.uid)
+            vals.setdefault("confirmation_date", fields.Date.context_today(self))
 
     def write(self, vals):
         self._check_write_rights(vals)
-        if "deadline" in vals and not self.env.context.get("kpi_task_internal"):
+        vals = dict(vals)
+        self._done_is_confirmed(vals)
+        keys = set(vals)
+        if keys & SCORING_FIELDS and not (self.env.su and keys <= LINK_FIELDS):
+            self._check_not_frozen()
+        if "deadline" in vals:
             self._count_missed_deadline(fields.Date.to_date(vals["deadline"]))
         res = super().write(vals)
-        if {"deadline", "employee_id", "company_id"} & set(vals):
+        if {"deadline", "employee_id", "company_id"} & keys:
             self._link_period_and_appraisal()
+            # moved into a decided month
+            self._check_not_frozen()
+        if not self.env.su and {"date_done", "date_assigned"} & keys:
+            self._check_dates_done()
         return res
 
     def _count_missed_deadline(self, new_deadline):
@@ -554,14 +834,13 @@ class HrKpiTask(models.Model):
             )
         )
         for count, tasks in missed.grouped("missed_deadlines_before").items():
-            tasks.with_context(kpi_task_internal=True).write(
-                {"missed_deadlines_before": count + 1}
-            )
+            # sudo: the count is maintained by the system, after the rights check
+            tasks.sudo().write({"missed_deadlines_before": count + 1})
 
     def _link_period_and_appraisal(self):
         """Set the period (month of the deadline) and the appraisal of the tasks."""
         # sudo: internal links and checks; rights were checked by the caller
-        tasks = self.sudo().with_context(kpi_task_internal=True)
+        tasks = self.sudo()
         if not tasks:
             return
         period_map = self.env["hr.kpi.period"]._get_for_dates(
@@ -771,7 +1050,8 @@ class HrKpiTask(models.Model):
                     )
                 )
         self.write({"state": "cancelled"})
-        self.with_context(kpi_task_internal=True).write(
+        # sudo: the rejection is recorded by the system, after the check above
+        self.sudo().write(
             {"proposal_rejected": True, "rejection_reason": reason or False}
         )
         return True

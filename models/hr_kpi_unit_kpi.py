@@ -29,6 +29,7 @@ UNIT_TASK_FIELDS = [
     "delay_count",
     "exemption",
     "exemption_scope",
+    "outcome_confirmed",
 ]
 
 
@@ -291,6 +292,7 @@ class HrKpiUnitKpi(models.Model):
                             "delay_count": 0,
                             "exemption": False,
                             "exemption_scope": False,
+                            "outcome_confirmed": True,
                         }
                     )
         return result
@@ -343,7 +345,11 @@ class HrKpiUnitKpi(models.Model):
             deduction = (rule_set.deduction_percent or 25.0) / 100.0
             items = tasks.get((unit.department_id.id, unit.period_id.id), [])
             extra = unassigned.get(unit.id, [])
-            totals = task_totals(items + extra, deduction)
+            totals = task_totals(
+                items + extra,
+                deduction,
+                cap=rule_set.over_completion_policy == "cap",
+            )
             assigned, done = totals["assigned"], totals["done"]
             quality, progress = totals["quality"], totals["progress"]
             delays, perfect = totals["delays"], totals["perfect"]

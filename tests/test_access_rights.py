@@ -26,6 +26,8 @@ ROLES = (
 # the roles that decide for the staff member (the decider and his acting deputy)
 DECIDERS = {"head", "acting_deputy"}
 HR = {"hr_officer", "admin"}
+# a month no period reaches yet
+FUTURE = date(2031, 1, 1)
 
 
 @tagged("access_rights", "post_install", "-at_install")
@@ -327,7 +329,8 @@ class TestKpiAccessRightsWrite(TestKpiAccessRightsCommon):
         self.assertRights(DECIDERS, self.write({"decider_comment": "Agreed"}))
 
     def test_write_config_fields(self):
-        self.assertRights({"focal_point"} | HR, self.write({"task_group": "Cadastre"}))
+        # the appraisal's copy of the configuration: HR only
+        self.assertRights(HR, self.write({"task_group": "Cadastre"}))
         self.at("decided")
         self.assertRights(set(), self.write({"task_group": "Cadastre"}))
 
@@ -646,8 +649,10 @@ class TestKpiAccessRightsLine(TestKpiAccessRightsCommon):
         self.assertEqual(self.scores(), before)
 
     def test_unlink_line(self):
+        # the lines come from the rule set (reset by the evaluator or HR), never
+        # deleted one by one
         self.assertRights(
-            HR, lambda u: self.as_user(self.appraisal.line_ids[:1], u).unlink()
+            set(), lambda u: self.as_user(self.appraisal.line_ids[:1], u).unlink()
         )
         self.at("decided")
         self.assertRights(
@@ -839,18 +844,38 @@ class TestKpiAccessRightsConfig(TestKpiAccessRightsCommon):
 
         return run
 
+    def future_config(self):
+        """A configuration that reaches no open month (fixture, as superuser)."""
+        return self.env["hr.kpi.evaluation.config"].create(
+            {
+                "employee_id": self.emp_staff2.id,
+                "date_start": FUTURE,
+                "evaluator_id": self.emp_leader.id,
+                "decider_id": self.emp_head.id,
+            }
+        )
+
     def test_create_config(self):
-        self.assertRights({"focal_point"} | HR, self.create_config())
+        # one that reaches an open month: HR only (its appraisals may exist)
+        self.assertRights(HR, self.create_config())
+        self.assertRights({"focal_point"} | HR, self.create_config(date_start=FUTURE))
 
     def test_write_config(self):
         self.assertRights(
-            {"focal_point"} | HR,
+            HR,
             lambda u: self.as_user(self.config, u).write({"task_group": "Cadastre"}),
+        )
+        future = self.future_config()
+        self.assertRights(
+            {"focal_point"} | HR,
+            lambda u: self.as_user(future, u).write({"task_group": "Cadastre"}),
         )
 
     def test_unlink_config(self):
+        self.assertRights(HR, lambda u: self.as_user(self.config, u).unlink())
+        future = self.future_config()
         self.assertRights(
-            {"focal_point"} | HR, lambda u: self.as_user(self.config, u).unlink()
+            {"focal_point"} | HR, lambda u: self.as_user(future, u).unlink()
         )
 
     def test_config_never_names_oneself(self):

@@ -149,7 +149,7 @@ class TestKpiScoring(KpiCommon):
             appraisal, kpi_quality=75.0, kpi_percent=91.67, task_score=64.17
         )
         # a task whose deadline moves to June leaves the May appraisal
-        task.with_context(kpi_task_internal=True).deadline = date(2026, 6, 5)
+        task.deadline = date(2026, 6, 5)
         self.assertFalse(task.appraisal_id)
         self.assertTrue(appraisal.zero_assignment)
 

@@ -183,10 +183,10 @@ class TestKpiTaskAccess(KpiCommon):
         self.assertTrue(task.assignment_confirmed)
 
     def test_deadline_moved_after_it_passed_counts_a_delay(self):
-        task = self.task.with_context(kpi_task_internal=False)
-        # the deadline (20/05/2026) has passed by "today" in this test run only if
-        # the clock is later; force the check with a deadline in the past
-        task.with_context(kpi_task_internal=True).write({"deadline": "2020-01-10"})
+        task = self.task
+        # a deadline in the past to start from, set below the ORM (not a move)
+        task._write({"deadline": "2020-01-10", "date_assigned": "2020-01-01"})
+        task.invalidate_recordset()
         task.write({"deadline": "2020-01-20"})
         self.assertEqual(task.missed_deadlines_before, 1)
         task.write({"completed_quantity": 2, "date_done": "2020-01-25"})
