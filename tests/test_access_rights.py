@@ -309,30 +309,32 @@ class TestKpiAccessRightsRead(TestKpiAccessRightsCommon):
 class TestKpiAccessRightsWrite(TestKpiAccessRightsCommon):
     """Each field group of the appraisal, at the step where it is edited."""
 
-    def write(self, vals):
+    def write_as(self, vals):
         return lambda user: self.as_user(self.appraisal, user).write(vals)
 
     def test_write_self_fields(self):
         self.assertRights(
-            {"employee"}, self.write({"level_self": "good", "strengths": "On time"})
+            {"employee"}, self.write_as({"level_self": "good", "strengths": "On time"})
         )
 
     def test_write_evaluator_fields(self):
         self.at("self_submitted")
         self.assertRights(
             {"evaluator"},
-            self.write({"level_proposed": "good", "evaluator_comment": "Good month"}),
+            self.write_as(
+                {"level_proposed": "good", "evaluator_comment": "Good month"}
+            ),
         )
 
     def test_write_decider_fields(self):
         self.at("reviewed")
-        self.assertRights(DECIDERS, self.write({"decider_comment": "Agreed"}))
+        self.assertRights(DECIDERS, self.write_as({"decider_comment": "Agreed"}))
 
     def test_write_config_fields(self):
         # the appraisal's copy of the configuration: HR only
-        self.assertRights(HR, self.write({"task_group": "Cadastre"}))
+        self.assertRights(HR, self.write_as({"task_group": "Cadastre"}))
         self.at("decided")
-        self.assertRights(set(), self.write({"task_group": "Cadastre"}))
+        self.assertRights(set(), self.write_as({"task_group": "Cadastre"}))
 
     def test_config_never_names_oneself(self):
         """Nobody makes himself the decider, evaluator or acting deputy of an
@@ -346,11 +348,11 @@ class TestKpiAccessRightsWrite(TestKpiAccessRightsCommon):
                 with self.subTest(field=fname, role=role):
                     error, _r = self.attempt(
                         self.users[role],
-                        self.write({fname: self.own_employee[role].id}),
+                        self.write_as({fname: self.own_employee[role].id}),
                     )
                     self.assertIsNotNone(error, f"{role} named himself {fname}")
         error, _r = self.attempt(
-            self.user_hr, self.write({"decider_employee_id": self.emp_deputy.id})
+            self.user_hr, self.write_as({"decider_employee_id": self.emp_deputy.id})
         )
         self.assertIsNone(error)
 
@@ -364,10 +366,10 @@ class TestKpiAccessRightsWrite(TestKpiAccessRightsCommon):
             {"published_date": "2026-06-01"},
         ):
             with self.subTest(vals=vals):
-                self.assertRights(set(), self.write(vals))
+                self.assertRights(set(), self.write_as(vals))
         self.at("decided")
-        self.assertRights(set(), self.write({"level_final": "excellent"}))
-        self.assertRights(set(), self.write({"state": "locked"}))
+        self.assertRights(set(), self.write_as({"level_final": "excellent"}))
+        self.assertRights(set(), self.write_as({"state": "locked"}))
 
     def test_write_score_fields(self):
         """Scores are computed: nobody writes them, at any step."""
@@ -381,7 +383,7 @@ class TestKpiAccessRightsWrite(TestKpiAccessRightsCommon):
                 {"is_vetoed": False},
             ):
                 with self.subTest(state=state, vals=vals):
-                    self.assertRights(set(), self.write(vals))
+                    self.assertRights(set(), self.write_as(vals))
 
     def test_locked_is_read_only(self):
         self.at("locked")
@@ -392,7 +394,7 @@ class TestKpiAccessRightsWrite(TestKpiAccessRightsCommon):
             {"task_group": "x"},
         ):
             with self.subTest(vals=vals):
-                self.assertRights(set(), self.write(vals))
+                self.assertRights(set(), self.write_as(vals))
 
 
 @tagged("access_rights", "post_install", "-at_install")
@@ -527,7 +529,7 @@ class TestKpiAccessRightsWorkflow(TestKpiAccessRightsCommon):
 
 @tagged("access_rights", "post_install", "-at_install")
 class TestKpiAccessRightsTask(TestKpiAccessRightsCommon):
-    def create(self, employee, **vals):
+    def create_as(self, employee, **vals):
         def run(user):
             return (
                 self.env["hr.kpi.task"]
@@ -552,12 +554,12 @@ class TestKpiAccessRightsTask(TestKpiAccessRightsCommon):
         one; no one else does, and nobody assigns outside his evaluatees."""
         self.assertRights(
             {"employee", "evaluator"},
-            self.create(self.emp_staff),
+            self.create_as(self.emp_staff),
             roles=("employee", "evaluator", "focal_point", "acting_deputy"),
         )
         self.assertRights(
             set(),
-            self.create(self.emp_other_staff),
+            self.create_as(self.emp_other_staff),
             roles=("employee", "evaluator", "focal_point", "head", "acting_deputy"),
         )
 
@@ -565,7 +567,9 @@ class TestKpiAccessRightsTask(TestKpiAccessRightsCommon):
         error, assigner = self.attempt(
             self.user_leader,
             lambda u: (
-                self.create(self.emp_staff, assigner_id=self.emp_head.id)(u).assigner_id
+                self.create_as(self.emp_staff, assigner_id=self.emp_head.id)(
+                    u
+                ).assigner_id
             ),
         )
         self.assertIsNone(error)
@@ -573,7 +577,9 @@ class TestKpiAccessRightsTask(TestKpiAccessRightsCommon):
         error, assigner = self.attempt(
             self.user_staff,
             lambda u: (
-                self.create(self.emp_staff, assigner_id=self.emp_head.id)(u).assigner_id
+                self.create_as(self.emp_staff, assigner_id=self.emp_head.id)(
+                    u
+                ).assigner_id
             ),
         )
         self.assertIsNone(error)
@@ -584,7 +590,7 @@ class TestKpiAccessRightsTask(TestKpiAccessRightsCommon):
         before = self.scores()
         self.assertRights(
             set(),
-            self.create(self.emp_staff),
+            self.create_as(self.emp_staff),
             roles=("employee", "evaluator", "hr_officer", "admin"),
         )
         self.assertEqual(self.scores(), before)
