@@ -27,3 +27,4 @@ from . import test_kpi_recompute
 from . import test_integrity_appraisal
 from . import test_integrity_plan
 from . import test_access_rights
+from . import test_integrity_rpc
