@@ -28,3 +28,4 @@ from . import test_integrity_appraisal
 from . import test_integrity_plan
 from . import test_access_rights
 from . import test_integrity_task
+from . import test_integrity_rpc
