@@ -168,6 +168,7 @@ class HrKpiEvaluationConfig(models.Model):
             )
             for config in self.sudo()
         ]
+        # sudo: the employees named, read for this check (the guard itself)
         Employee = self.env["hr.employee"].sudo()
         for vals in vals_list:
             for employee_id, company, start, end in touched or [(False,) * 4]:

@@ -615,6 +615,8 @@ class HrKpiRollup(models.Model):
     def _kpi_write_decision(self, vals):
         """Write a decided level (private: the caller checked the right to
         decide and the quota)."""
+        # sudo: the decision write, after _kpi_decide checked the decider and
+        # the quota (private: not callable over RPC)
         return self.sudo().write(vals)
 
     def _kpi_is_hr_officer(self):

@@ -602,22 +602,24 @@ class HrKpiTask(models.Model):
                 )
 
         if keys & {"employee_id", "deadline"}:
-            # sudo: internal links and checks; rights were checked above
+            # sudo: reads the current assignee and deadline for the check below,
+            # which is the guard of this change
             Employee = self.env["hr.employee"].sudo()
-            for task in self:
-                employee = (
-                    Employee.browse(vals["employee_id"])
-                    if "employee_id" in vals
-                    else task.sudo().employee_id
-                )
-                deadline = (
-                    fields.Date.to_date(vals["deadline"])
-                    if "deadline" in vals
-                    else task.deadline
-                )
-                self._check_assignable(
-                    employee, deadline, own=not task._is_outcome_manager()
-                )
+            tasks = self.sudo()
+            self._check_assignable(
+                [
+                    (
+                        Employee.browse(vals["employee_id"])
+                        if "employee_id" in vals
+                        else task.employee_id,
+                        fields.Date.to_date(vals["deadline"])
+                        if "deadline" in vals
+                        else task.deadline,
+                        not task.with_env(self.env)._is_outcome_manager(),
+                    )
+                    for task in tasks
+                ]
+            )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -644,7 +646,17 @@ class HrKpiTask(models.Model):
         user = self.env.user
         is_officer = user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
         my_employees = user.employee_ids
-        Employee = self.env["hr.employee"]
+        # sudo: the assignees named in the values, read for the checks below
+        named = (
+            self.env["hr.employee"]
+            .sudo()
+            .browse(
+                {vals["employee_id"] for vals in vals_list if vals.get("employee_id")}
+            )
+        )
+        # iterated, the records share one prefetch: one read for the batch
+        employees = {employee.id: employee for employee in named}
+        checks, declared = [], []
         for vals in vals_list:
             if set(vals) & LINK_FIELDS:
                 raise AccessError(
@@ -652,8 +664,7 @@ class HrKpiTask(models.Model):
                         "The period and appraisal of a task are set automatically."
                     )
                 )
-            # sudo: internal links and checks; rights were checked by the caller
-            employee = Employee.sudo().browse(vals.get("employee_id"))
+            employee = employees.get(vals.get("employee_id"), named.browse())
             deadline = fields.Date.to_date(vals.get("deadline"))
             if is_officer or not employee or employee not in my_employees:
                 if not (
@@ -664,7 +675,7 @@ class HrKpiTask(models.Model):
                             "Only an evaluator can assign tasks to other people."
                         )
                     )
-                self._check_assignable(employee, deadline)
+                checks.append((employee, deadline, False))
                 if is_officer:
                     vals.setdefault("assigner_id", my_employees[:1].id)
                 else:
@@ -677,55 +688,76 @@ class HrKpiTask(models.Model):
                 continue
             # the assignee declares his or her own task: the assigner confirms it
             forbidden = set(vals) & (OUTCOME_FIELDS - {"assignment_confirmed"})
-            if forbidden:
-                raise AccessError(
-                    self.env._(
-                        "Only the assigner or the evaluator confirms the outcome."
-                    )
-                )
-            self._check_assignable(employee, deadline, own=True)
-            vals["assignment_confirmed"] = False
-            vals["assigner_id"] = self._proposal_assigner(employee, deadline).id
             vals["state"] = vals.get("state", "todo")
-            if vals["state"] not in ASSIGNEE_STATES:
+            if forbidden or vals["state"] not in ASSIGNEE_STATES:
                 raise AccessError(
                     self.env._(
                         "Only the assigner or the evaluator confirms the outcome."
                     )
                 )
-
-    @api.model
-    def _proposal_assigner(self, employee, day):
-        """Who confirms a task the assignee declares: the evaluator of the
-        configuration in force on its deadline, else the manager."""
-        # sudo: internal links and checks; rights were checked by the caller
-        employee = employee.sudo()
-        config = (
-            self.env["hr.kpi.evaluation.config"]
-            .sudo()
-            ._get_in_force(employee, day or fields.Date.context_today(self))
-            .get(employee)
+            checks.append((employee, deadline, True))
+            declared.append((vals, employee, deadline))
+        self._check_assignable(checks)
+        assigners = self._proposal_assigners(
+            [(employee, day) for _vals, employee, day in declared]
         )
-        assigner = (config and config.evaluator_id) or employee.parent_id
-        return assigner if assigner != employee else self.env["hr.employee"]
+        for vals, employee, day in declared:
+            vals["assignment_confirmed"] = False
+            vals["assigner_id"] = assigners[employee.id, day].id
 
     @api.model
-    def _check_assignable(self, employee, day, own=False):
-        """A task goes into an open month only; an evaluator or head assigns
-        it only to the people he or she evaluates or manages, or to the staff
-        of the units he or she heads (HR: anyone of the company)."""
-        if not employee:
-            return
-        # sudo: internal links and checks; rights were checked by the caller
-        employee = employee.sudo()
-        if day:
-            period_id = (
-                self.env["hr.kpi.period"]
-                ._get_for_dates([(employee.company_id.id, day)])
-                .get((employee.company_id.id, day))
+    def _evaluators_on(self, pairs):
+        """``{(employee id, day): evaluator}`` of the configurations in force,
+        one query per distinct day (a batch has one or a few deadlines)."""
+        today = fields.Date.context_today(self)
+        by_day = defaultdict(lambda: self.env["hr.employee"])
+        for employee, day in pairs:
+            by_day[day or today] |= employee
+        # sudo: who evaluates whom, read for the rights checks of the callers
+        Config = self.env["hr.kpi.evaluation.config"].sudo()
+        result = {}
+        for day, employees in by_day.items():
+            for employee, config in Config._get_in_force(employees, day).items():
+                result[employee.id, day] = config.evaluator_id
+        return {
+            (employee.id, day): result.get((employee.id, day or today))
+            or self.env["hr.employee"]
+            for employee, day in pairs
+        }
+
+    @api.model
+    def _proposal_assigners(self, pairs):
+        """Who confirms a task the assignee declares, by (employee id, day):
+        the evaluator of the configuration in force on its deadline, else the
+        manager (never the assignee)."""
+        evaluators = self._evaluators_on(pairs)
+        result = {}
+        for employee, day in pairs:
+            assigner = evaluators[employee.id, day] or employee.parent_id
+            result[employee.id, day] = (
+                assigner if assigner != employee else self.env["hr.employee"]
             )
-            period = self.env["hr.kpi.period"].sudo().browse(period_id)
-            if period and period.state != "open":
+        return result
+
+    @api.model
+    def _check_assignable(self, items):
+        """``items``: (employee, day, own) of tasks being assigned or moved. A
+        task goes into an open month only; unless it is the assignee's own
+        declaration, an evaluator or head assigns it only to the people he or
+        she evaluates or manages, or to the staff of the units he or she heads
+        (HR: anyone of the company). A few queries for the whole batch."""
+        # sudo: the assignees' company, manager and unit, read for this check
+        items = [(e.sudo(), d, own) for e, d, own in items if e]
+        if not items:
+            return
+        Period = self.env["hr.kpi.period"]
+        periods = Period._get_for_dates([(e.company_id.id, d) for e, d, _o in items])
+        # sudo: the state of the periods reached, whoever assigns
+        closed = Period.sudo().browse(set(periods.values()) - {False})
+        closed = closed.filtered(lambda p: p.state != "open")
+        for employee, day, _own in items:
+            period = closed.browse(periods.get((employee.company_id.id, day)))
+            if period in closed and period:
                 raise UserError(
                     self.env._(
                         "The month %(period)s is closed: no task can be assigned "
@@ -734,31 +766,39 @@ class HrKpiTask(models.Model):
                     )
                 )
         user = self.env.user
-        if own or self.env.su or user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+        if self.env.su or user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
             return
-        if employee.parent_id.user_id == user:
+        others = [
+            (e, d) for e, d, own in items if not own and e.parent_id.user_id != user
+        ]
+        if not others:
             return
-        config = (
-            self.env["hr.kpi.evaluation.config"]
-            .sudo()
-            ._get_in_force(employee, day or fields.Date.context_today(self))
-            .get(employee)
-        )
-        if config and config.evaluator_id.user_id == user:
+        evaluators = self._evaluators_on(others)
+        others = [(e, d) for e, d in others if evaluators[e.id, d].user_id != user]
+        if not others:
             return
+        # sudo: the units the user heads, read for this check
         headed = user.sudo().kpi_head_department_ids
-        if headed and employee.department_id.search_count(
-            [("id", "=", employee.department_id.id), ("id", "child_of", headed.ids)],
-            limit=1,
-        ):
-            return
-        raise AccessError(
-            self.env._(
-                "You do not evaluate %(employee)s: a task goes only to the people "
-                "you evaluate or manage, or to the staff of the units you head.",
-                employee=employee.name,
-            )
+        departments = self.env["hr.department"].browse(
+            {e.department_id.id for e, _d in others} - {False}
         )
+        in_headed = (
+            departments.sudo().search(
+                [("id", "in", departments.ids), ("id", "child_of", headed.ids)]
+            )
+            if headed and departments
+            else departments.browse()
+        )
+        for employee, _day in others:
+            if employee.department_id not in in_headed:
+                raise AccessError(
+                    self.env._(
+                        "You do not evaluate %(employee)s: a task goes only to the "
+                        "people you evaluate or manage, or to the staff of the "
+                        "units you head.",
+                        employee=employee.name,
+                    )
+                )
 
     def _check_dates_done(self):
         """A completion date is neither in the future nor before the

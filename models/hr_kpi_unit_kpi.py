@@ -432,6 +432,8 @@ class HrKpiUnitKpi(models.Model):
                 )
             )
             if mine:
+                # sudo: the system sets the unit's proposed đ on the leaders'
+                # open appraisals (private, from _recompute: HR or the head)
                 mine.sudo().write({"kpi_organisation": unit.organisation_proposed})
 
     def action_recompute(self):

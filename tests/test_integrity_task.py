@@ -284,3 +284,49 @@ class TestIntegrityTask(IntegrityCommon):
             task.with_user(self.user_staff).appraisal_kpi_percent,
             appraisal.kpi_percent,
         )
+
+    def test_assignment_checks_cost_the_same_for_a_batch(self):
+        """The rights checks of a batch of tasks read a few rows for the
+        whole batch, never a query per task."""
+        staff = self.env["hr.employee"].create(
+            [
+                {
+                    "name": f"Evaluatee {i}",
+                    "department_id": self.department.id,
+                    "parent_id": self.emp_head.id,
+                    "company_id": self.company.id,
+                }
+                for i in range(12)
+            ]
+        )
+        self.env["hr.kpi.evaluation.config"].create(
+            [
+                {
+                    "employee_id": employee.id,
+                    "date_start": date(2026, 1, 1),
+                    "evaluator_id": self.emp_leader.id,
+                    "decider_id": self.emp_head.id,
+                }
+                for employee in staff
+            ]
+        )
+        Task = self.env["hr.kpi.task"].with_user(self.user_leader)
+
+        def queries(employees):
+            vals_list = [
+                {"employee_id": e.id, "deadline": self.deadline} for e in employees
+            ]
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            Task._check_create_rights(vals_list)
+            Task._check_assignable([(e, self.deadline, False) for e in employees])
+            return self.env.cr.sql_log_count - before
+
+        queries(staff[:1])  # warm the registry caches (groups, rules)
+        self.assertEqual(queries(staff[:2]), queries(staff))
+        # and the check still refuses one outsider among many
+        with self.assertRaises(AccessError):
+            Task._check_assignable(
+                [(e, self.deadline, False) for e in staff | self.emp_other_staff]
+            )

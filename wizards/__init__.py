@@ -1,4 +1,5 @@
 from . import hr_kpi_appraisal_reason_mixin
+from . import hr_kpi_readable_source_mixin
 from . import hr_kpi_appraisal_return
 from . import hr_kpi_appraisal_appeal
 from . import hr_kpi_appraisal_appeal_resolve

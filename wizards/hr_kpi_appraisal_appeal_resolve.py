@@ -7,6 +7,7 @@ class HrKpiAppraisalAppealResolve(models.TransientModel):
     """The head's answer to an appeal: upheld with a new level, or rejected."""
 
     _name = "hr.kpi.appraisal.appeal.resolve"
+    _inherit = ["hr.kpi.readable.source.mixin"]
     _description = "Resolve an appeal"
 
     appraisal_id = fields.Many2one(
@@ -37,7 +38,7 @@ class HrKpiAppraisalAppealResolve(models.TransientModel):
     @api.depends_context("uid")
     @api.depends("appraisal_id.appeal_reason", "appraisal_id.level_final")
     def _compute_from_appraisal(self):
-        readable = self.appraisal_id._filtered_access("read")
+        readable = self._kpi_readable_sources()
         for wizard in self:
             appraisal = wizard.appraisal_id
             if appraisal and appraisal in readable:
@@ -46,24 +47,6 @@ class HrKpiAppraisalAppealResolve(models.TransientModel):
             else:
                 wizard.appeal_reason = False
                 wizard.current_level = False
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        # after the defaults (the appraisal may come from the context)
-        records._kpi_check_appraisals()
-        return records
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "appraisal_id" in vals:
-            self._kpi_check_appraisals()
-        return res
-
-    def _kpi_check_appraisals(self):
-        """The wizard is only opened on an appraisal its author may read."""
-        if not self.env.su:
-            self.appraisal_id.check_access("read")
 
     def action_confirm(self):
         self.ensure_one()

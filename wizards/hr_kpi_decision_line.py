@@ -24,6 +24,7 @@ APPRAISAL_FIELDS = {
 
 class HrKpiDecisionLine(models.TransientModel):
     _name = "hr.kpi.decision.line"
+    _inherit = ["hr.kpi.readable.source.mixin"]
     _description = "Line of the decision screen"
     _order = "rank"
 
@@ -53,27 +54,9 @@ class HrKpiDecisionLine(models.TransientModel):
     def _compute_from_appraisal(self):
         # as the reader (compute_sudo is False for non-stored fields): nothing
         # of an appraisal he may not read
-        readable = self.appraisal_id._filtered_access("read")
+        readable = self._kpi_readable_sources()
         nothing = self.env["hr.kpi.appraisal"]
         for line in self:
             appraisal = line.appraisal_id if line.appraisal_id in readable else nothing
             for fname, source in APPRAISAL_FIELDS.items():
                 line[fname] = appraisal[source]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        # after the defaults (the appraisal may come from the context)
-        records._kpi_check_appraisals()
-        return records
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "appraisal_id" in vals:
-            self._kpi_check_appraisals()
-        return res
-
-    def _kpi_check_appraisals(self):
-        """A line is only made for an appraisal its author may read."""
-        if not self.env.su:
-            self.appraisal_id.check_access("read")

@@ -23,6 +23,8 @@ ROLLUP_FIELDS = (
 
 class HrKpiRollupYearLine(models.TransientModel):
     _name = "hr.kpi.rollup.year.line"
+    _inherit = ["hr.kpi.readable.source.mixin"]
+    _kpi_source_field = "rollup_id"
     _description = "Line of the year-end classification"
 
     wizard_id = fields.Many2one("hr.kpi.rollup.year", required=True, ondelete="cascade")
@@ -73,26 +75,9 @@ class HrKpiRollupYearLine(models.TransientModel):
     @api.depends(*(f"rollup_id.{fname}" for fname in ROLLUP_FIELDS))
     def _compute_from_rollup(self):
         # as the reader (compute_sudo is False for non-stored fields)
-        readable = self.rollup_id._filtered_access("read")
+        readable = self._kpi_readable_sources()
         nothing = self.env["hr.kpi.rollup"]
         for line in self:
             rollup = line.rollup_id if line.rollup_id in readable else nothing
             for fname in ROLLUP_FIELDS:
                 line[fname] = rollup[fname]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records._kpi_check_rollups()
-        return records
-
-    def write(self, vals):
-        res = super().write(vals)
-        if "rollup_id" in vals:
-            self._kpi_check_rollups()
-        return res
-
-    def _kpi_check_rollups(self):
-        """A line is only made for a result its author may read."""
-        if not self.env.su:
-            self.rollup_id.check_access("read")
