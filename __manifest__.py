@@ -1,8 +1,9 @@
 {
     "name": "Vietnam - Public-sector KPI Appraisal",
     "summary": "Monthly KPI/OKR evaluation and classification of Vietnamese "
-    "public-sector staff (Nghị định 335/2025, Quy định 11-QĐ/TU Hà Nội)",
-    "version": "18.0.1.1.0",
+    "public-sector staff (Nghị định 335/2025, Nghị định 233/2026, "
+    "Quy định 11-QĐ/TU Hà Nội)",
+    "version": "18.0.1.2.0",
     "category": "Human Resources",
     "license": "LGPL-3",
     "author": "l10n_vn_hr_kpi developers",
@@ -15,6 +16,8 @@
         "security/l10n_vn_hr_kpi_security.xml",
         "security/l10n_vn_hr_kpi_plan_security.xml",
         "data/hr_kpi_rule_set_data.xml",
+        "data/hr_kpi_rule_set_nd233_data.xml",
+        "data/hr_kpi_rule_source_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/hr_kpi_digest_templates.xml",

@@ -1,4 +1,5 @@
 from . import hr_kpi_rule_set
+from . import hr_kpi_rule_source
 from . import hr_kpi_criterion
 from . import hr_kpi_product
 from . import hr_kpi_period

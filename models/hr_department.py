@@ -28,6 +28,12 @@ class HrDepartment(models.Model):
         help="Head who decides the levels of the unit (thủ trưởng); the manager by "
         "default. Used as the default decider of new evaluation configurations.",
     )
+    kpi_public_service_unit = fields.Boolean(
+        string="Public service unit",
+        help="Đơn vị sự nghiệp công lập (a school, a health station): its staff "
+        "and its leaders are public employees, evaluated under the rule set of "
+        "public employees (NĐ 233/2026/NĐ-CP from 1/7/2026).",
+    )
     kpi_appraisal_count = fields.Integer(
         string="Appraisals this month", compute="_compute_kpi_month"
     )

@@ -12,6 +12,8 @@ from .hr_kpi_rule_set import (
     DECIDED_STATES,
     LEADER_SUBJECT_GROUPS,
     level_selection,
+    staff_category_of,
+    staff_category_selection,
     subject_group_selection,
 )
 
@@ -125,6 +127,7 @@ CONFIG_FIELDS = frozenset(
         "department_id",
         "job_title",
         "subject_group",
+        "staff_category",
         "task_group",
         "rule_set_id",
         "evaluator_employee_id",
@@ -225,6 +228,16 @@ class HrKpiAppraisal(models.Model):
         default="civil_servant",
         index=True,
         tracking=True,
+    )
+    staff_category = fields.Selection(
+        staff_category_selection(),
+        compute="_compute_staff_category",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="Set from the configuration when the month opens; chooses the rule "
+        "set of the month.",
     )
     is_leader = fields.Boolean(compute="_compute_is_leader", store=True, index=True)
     task_group = fields.Char(
@@ -645,9 +658,20 @@ class HrKpiAppraisal(models.Model):
 
     @api.depends("period_id")
     def _compute_rule_set_id(self):
+        by_key = {}
         for appraisal in self:
-            appraisal.rule_set_id = (
-                appraisal.period_id.rule_set_id or appraisal.rule_set_id
+            period = appraisal.period_id
+            key = (period.id, appraisal.staff_category)
+            if period and key not in by_key:
+                by_key[key] = period._kpi_rule_set_for(appraisal.staff_category)
+            appraisal.rule_set_id = by_key.get(key) or appraisal.rule_set_id
+
+    @api.depends("subject_group", "department_id")
+    def _compute_staff_category(self):
+        for appraisal in self:
+            appraisal.staff_category = staff_category_of(
+                appraisal.subject_group,
+                appraisal.department_id.kpi_public_service_unit,
             )
 
     @api.depends("level_final", "level_proposed", "level_computed")

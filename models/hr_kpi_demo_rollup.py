@@ -85,6 +85,11 @@ class HrKpiDemo(models.AbstractModel):
         weak = no_login[:1]
         strong = no_login[1:2]
         self._demo_past_tasks(staff, products, periods, weak, strong)
+        rule_sets = {
+            (period.id, category): period._kpi_rule_set_for(category)
+            for period in periods
+            for category in set(configs.mapped("staff_category"))
+        }
         appraisals = self.env["hr.kpi.appraisal"].create(
             [
                 {
@@ -96,7 +101,11 @@ class HrKpiDemo(models.AbstractModel):
                     "task_group": config.task_group or False,
                     "evaluator_employee_id": config.evaluator_id.id,
                     "decider_employee_id": config.decider_id.id,
-                    "rule_set_id": (config.rule_set_id or period.rule_set_id).id,
+                    "staff_category": config.staff_category,
+                    "rule_set_id": (
+                        config.rule_set_id
+                        or rule_sets[period.id, config.staff_category]
+                    ).id,
                 }
                 for period in periods
                 for employee, config in in_force.items()

@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .hr_kpi_rule_set import subject_group_selection
+from .hr_kpi_rule_set import (
+    staff_category_of,
+    staff_category_selection,
+    subject_group_selection,
+)
 
 
 class HrKpiEvaluationConfig(models.Model):
@@ -54,6 +58,18 @@ class HrKpiEvaluationConfig(models.Model):
         required=True,
         default="civil_servant",
         tracking=True,
+    )
+    staff_category = fields.Selection(
+        staff_category_selection(),
+        compute="_compute_staff_category",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        help="Chooses the rule set of the months: public employees (viên chức, "
+        "and the leaders of a public service unit) have their own from "
+        "1/7/2026.",
     )
     evaluator_id = fields.Many2one(
         "hr.employee",
@@ -240,6 +256,13 @@ class HrKpiEvaluationConfig(models.Model):
             config.job_id = employee.job_id
             config.evaluator_id = employee.parent_id
             config.decider_id = config._default_decider(employee)
+
+    @api.depends("subject_group", "department_id.kpi_public_service_unit")
+    def _compute_staff_category(self):
+        for config in self:
+            config.staff_category = staff_category_of(
+                config.subject_group, config.department_id.kpi_public_service_unit
+            )
 
     @api.model
     def _default_decider(self, employee):

@@ -164,6 +164,18 @@ class HrKpiPeriod(models.Model):
             else:
                 period.rule_set_id = period.rule_set_id
 
+    def _kpi_rule_set_for(self, category):
+        """The rule set of this month for a staff category: the category's own
+        one in force on the first day, else the month's rule set."""
+        self.ensure_one()
+        if category:
+            own = self.env["hr.kpi.rule.set"]._get_for_date(
+                self.company_id, self.date_start, category
+            )
+            if own.staff_category:
+                return own
+        return self.rule_set_id
+
     def _compute_appraisal_count(self):
         counts = dict(
             self.env["hr.kpi.appraisal"]._read_group(

@@ -21,6 +21,8 @@ FROZEN_WRITABLE_FIELDS = {
     # publication and analytics: they change no score nor decided level
     "publish_to_unit",
     "lenient_months",
+    # the pilot becomes official: the rules stay the same
+    "status",
 }
 
 
@@ -32,6 +34,35 @@ def subject_group_selection():
         ("civil_servant", "Civil servant"),
         ("public_employee", "Public employee"),
         ("contract_worker", "Contract worker"),
+    ]
+
+
+def staff_category_selection():
+    """The staff categories (chế độ đánh giá): each has its own decree."""
+    return [
+        ("civil_servant", "Cadres and civil servants"),
+        ("public_employee", "Public employees"),
+        ("contract_worker", "Contract workers"),
+    ]
+
+
+def staff_category_of(subject_group, public_service_unit):
+    """The staff category of a subject group in a unit: leaders of a public
+    service unit are public employees (viên chức quản lý)."""
+    if subject_group in ("public_employee", "contract_worker"):
+        return subject_group
+    if subject_group in LEADER_SUBJECT_GROUPS and public_service_unit:
+        return "public_employee"
+    return "civil_servant"
+
+
+def confidence_selection():
+    """How sure the source of a rule is (regulations-2026.md §0)."""
+    return [
+        ("confirmed", "[C] Confirmed by the text"),
+        ("secondary", "[S] Secondary source: check with the legal officer"),
+        ("inferred", "[I] Default of the addon: check with the legal officer"),
+        ("local", "[L] Local regulation of the agency"),
     ]
 
 
@@ -326,6 +357,121 @@ class HrKpiRuleSet(models.Model):
         "key results meets it).",
     )
 
+    # ---- The law of 2026 (issue #17) --------------------------------------
+    staff_category = fields.Selection(
+        staff_category_selection(),
+        string="Applies to",
+        index=True,
+        help="The staff category whose appraisals use this rule set: a public "
+        "employee's month uses the rule set of public employees in force on its "
+        "first day, else the rule set that applies to everyone (empty).",
+    )
+    status = fields.Selection(
+        [("draft", "Draft"), ("pilot", "Pilot"), ("official", "Official")],
+        default="official",
+        required=True,
+        index=True,
+        help="Draft: not used by any month yet. Pilot: used, and its forms say so "
+        "(thí điểm). Official: in force. A rule set used by a decided month never "
+        "changes: a new version takes over from a date.",
+    )
+    source_ids = fields.One2many(
+        "hr.kpi.rule.source",
+        "rule_set_id",
+        string="Sources of the rules",
+        copy=True,
+    )
+    source_check_count = fields.Integer(
+        string="Rules to check", compute="_compute_source_check_count"
+    )
+    # who decides (NĐ 335/2025 Điều 10; NĐ 233/2026 Điều 13)
+    head_decided_by_superior = fields.Boolean(
+        string="Heads decided by the managing agency",
+        default=True,
+        help="The head of a unit is decided by the head of the managing agency "
+        "(the decider of the superior unit), who also scores his đ and e and "
+        "confirms his monthly sheet.",
+    )
+    # demotion-only rules about the unit (NĐ 233/2026 Điều 12)
+    head_capped_by_unit = fields.Boolean(
+        string="Head not above the unit",
+        help="A head's level is at most the collective level of the unit he "
+        "heads in the month (computed from its unit KPI with the thresholds).",
+    )
+    unit_plan_rule = fields.Boolean(
+        string="Unit below its plan lowers its leaders",
+        help="A unit whose tasks are completed below the threshold makes its "
+        "head not completed and its deputies at most well completed.",
+    )
+    unit_plan_min_percent = fields.Float(
+        string="Unit plan threshold (%)",
+        default=70.0,
+        help="Share of the unit's planned tasks completed (unit KPI quantity).",
+    )
+    rollup_fail_blocks_scope = fields.Selection(
+        [("all", "Everyone"), ("leaders", "Leaders only")],
+        string="Not completed bars excellent for",
+        default="all",
+        required=True,
+        help="Whom the rules 'a month / a quarter not completed bars excellent' "
+        "apply to: mandatory for leaders, optional for staff (QĐ 1923 Đ19.5).",
+    )
+    rollup_transition_policy = fields.Selection(
+        [
+            ("all", "Every month of the year, under any rule set"),
+            ("own", "Only the months under this rule set"),
+        ],
+        string="Months under another rule set",
+        default="all",
+        required=True,
+        help="How the months of the year evaluated under an earlier rule set "
+        "count in the annual result of a year that ends under this one (2026: "
+        "public employees scored under NĐ 335 until June, NĐ 233 from July).",
+    )
+    # months not evaluated (không đánh giá)
+    not_evaluated_absence_days = fields.Integer(
+        string="Absence that suggests not evaluated (working days)",
+        default=11,
+        help="Leave, training, maternity or sickness of at least this many "
+        "working days in the month suggests the month is not evaluated.",
+    )
+    not_evaluated_service_days = fields.Integer(
+        string="Service that suggests not evaluated (days)",
+        default=30,
+        help="Appointed (configuration starting) less than this many days before "
+        "the end of the month suggests the month is not evaluated.",
+    )
+    not_evaluated_exclude_quota = fields.Boolean(
+        string="Months not evaluated leave the quota",
+        default=True,
+        help="A month not evaluated is not counted in the quota's denominator.",
+    )
+    not_evaluated_count_min_months = fields.Boolean(
+        string="Months not evaluated count as months worked",
+        help="Count the months not evaluated among the months needed for an "
+        "annual level (they are never scored).",
+    )
+    # appeals
+    appeal_day_kind = fields.Selection(
+        [("working", "Working days"), ("calendar", "Calendar days")],
+        string="Appeal days are",
+        default="working",
+        required=True,
+        help="Working days follow the company's working calendar and its public "
+        "holidays.",
+    )
+    appeal_resolution_days = fields.Integer(
+        string="Days to resolve an appeal",
+        default=10,
+        required=True,
+    )
+    # privacy (Luật 91/2025/QH15)
+    publish_scores = fields.Boolean(
+        string="Publish the scores to the unit",
+        help="Colleagues of the unit read the published level in words only, "
+        "unless this is set: then they also read the total score.",
+    )
+
     is_frozen = fields.Boolean(
         compute="_compute_is_frozen",
         help="Used by a decided appraisal: it can only be superseded by a new version.",
@@ -420,6 +566,20 @@ class HrKpiRuleSet(models.Model):
             "The end date must follow the start date.",
         ),
     ]
+
+    def _compute_source_check_count(self):
+        counts = dict(
+            self.env["hr.kpi.rule.source"]._read_group(
+                [
+                    ("rule_set_id", "in", self.ids),
+                    ("confidence", "in", ("secondary", "inferred")),
+                ],
+                ["rule_set_id"],
+                ["__count"],
+            )
+        )
+        for rule_set in self:
+            rule_set.source_check_count = counts.get(rule_set, 0)
 
     def _compute_is_frozen(self):
         frozen = self._frozen_ids()
@@ -595,11 +755,16 @@ class HrKpiRuleSet(models.Model):
         }
 
     @api.model
-    def _get_for_date(self, company, date):
-        """The rule set in force for ``company`` on ``date`` (default first)."""
+    def _get_for_date(self, company, date, category=None):
+        """The rule set in force for ``company`` on ``date`` (default first):
+        for ``category`` (a staff category), its own rule set if one is in
+        force, else the one for everyone; without it, the one for everyone. A
+        draft is never in force."""
         domain = [
             ("company_id", "in", [False, company.id] if company else [False]),
             ("date_from", "<=", date),
+            ("status", "!=", "draft"),
+            ("staff_category", "in", [False, category] if category else [False]),
             "|",
             ("date_to", "=", False),
             ("date_to", ">=", date),
@@ -608,7 +773,13 @@ class HrKpiRuleSet(models.Model):
         if not rule_sets:
             return self.browse()
         return rule_sets.sorted(
-            lambda r: (r.is_default, bool(r.company_id), r.date_from, r.version),
+            lambda r: (
+                bool(r.staff_category),
+                r.is_default,
+                bool(r.company_id),
+                r.date_from,
+                r.version,
+            ),
             reverse=True,
         )[0]
 

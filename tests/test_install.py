@@ -19,7 +19,7 @@ class TestInstall(TransactionCase):
         module = self.env["ir.module.module"].search([("name", "=", MODULE)])
         self.assertEqual(module.state, "installed")
         self.assertTrue(module.application)
-        self.assertEqual(module.latest_version, "18.0.1.1.0")
+        self.assertEqual(module.latest_version, "18.0.1.2.0")
 
     def test_role_groups_form_one_chain(self):
         """Each role implies the previous one, all under one category, so the

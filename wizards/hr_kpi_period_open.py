@@ -80,8 +80,14 @@ class HrKpiPeriodOpen(models.TransientModel):
             self.env._("Only HR officers and unit focal points can open a month.")
         )
 
-    def _prepare_appraisal_vals(self, employee, config):
+    def _prepare_appraisal_vals(self, employee, config, rule_sets=None):
+        """``rule_sets``: a dict, staff category -> rule set of the month,
+        filled as the categories come (one search per category)."""
         period = self.period_id
+        rule_sets = {} if rule_sets is None else rule_sets
+        category = config.staff_category
+        if category not in rule_sets:
+            rule_sets[category] = period._kpi_rule_set_for(category)
         vals = {
             "employee_id": employee.id,
             "period_id": period.id,
@@ -90,7 +96,8 @@ class HrKpiPeriodOpen(models.TransientModel):
             "task_group": config.task_group or False,
             "evaluator_employee_id": config.evaluator_id.id,
             "decider_employee_id": config.decider_id.id,
-            "rule_set_id": (config.rule_set_id or period.rule_set_id).id,
+            "staff_category": config.staff_category,
+            "rule_set_id": (config.rule_set_id or rule_sets[category]).id,
         }
         if config.job_id:
             vals["job_title"] = config.job_id.name
@@ -128,7 +135,7 @@ class HrKpiPeriodOpen(models.TransientModel):
                 ["employee_id"],
             )
         }
-        vals_list, skipped = [], []
+        vals_list, skipped, rule_sets = [], [], {}
         for employee in employees:
             if employee.id in existing:
                 continue
@@ -138,7 +145,7 @@ class HrKpiPeriodOpen(models.TransientModel):
             config = in_force[employee]
             if config.subject_group not in groups:
                 continue
-            vals_list.append(self._prepare_appraisal_vals(employee, config))
+            vals_list.append(self._prepare_appraisal_vals(employee, config, rule_sets))
         # no "created" message nor creator follower per appraisal: a month of a
         # city is hundreds of thousands of appraisals
         Appraisal = Appraisal.with_context(
