@@ -793,6 +793,7 @@ class HrKpiAppraisal(models.Model):
         "rule_set_id.qd366_conditions",
         "rule_set_id.qd366_exceeded_percent",
         "is_leader",
+        "subject_group",
         "kpi_quantity",
         "kpi_quality",
         "kpi_progress",
@@ -825,13 +826,6 @@ class HrKpiAppraisal(models.Model):
         for a leader, does not move a decided result); the audited reopen
         recomputes them."""
         return self.filtered(lambda a: a.state not in DECIDED_STATES)
-
-    def _kpi_recompute_scores(self):
-        """Mark every score of ``self`` to recompute (after a reopen)."""
-        for fname in SCORE_FIELDS:
-            field = self._fields[fname]
-            if field.store and field.compute:
-                self.env.add_to_compute(field, self)
 
     # ------------------------------------------------------------------
     # CRUD

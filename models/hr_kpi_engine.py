@@ -110,12 +110,20 @@ def effective_occurrences(task):
 
 class RuleValues:
     """The values of a rule set's fields, read once (see ``HrKpiEngine._rules``):
-    attributes named as the fields, false when the rule set is empty."""
+    attributes named as the fields, false when the rule set is empty;
+    ``articles``: {field name: "article, source"} of its sourced rules."""
 
-    def __init__(self, rule_set, names):
+    def __init__(self, rule_set, names, article_fields=()):
         self.id = rule_set.id
         for name in names:
             setattr(self, name, rule_set[name])
+        self.articles = {
+            source.field_id.name: ", ".join(
+                filter(None, [source.article, source.source])
+            )
+            for source in rule_set.source_ids
+            if source.field_id.name in article_fields
+        }
 
     def __bool__(self):
         return bool(self.id)
@@ -158,7 +166,12 @@ class HrKpiEngine(models.AbstractModel):
         "threshold_excellent",
         "threshold_good",
         "zero_assignment_policy",
+        "head_capped_by_unit",
+        "unit_plan_rule",
+        "unit_plan_min_percent",
     ]
+    # the rules whose article the reasons quote (hr.kpi.rule.source)
+    ARTICLE_FIELDS = ("head_capped_by_unit", "unit_plan_rule")
 
     # ------------------------------------------------------------------
     # Helpers
@@ -172,7 +185,7 @@ class HrKpiEngine(models.AbstractModel):
         appraisal, they were a tenth of a city's recompute (SPEC §10)."""
         empty = self.env["hr.kpi.rule.set"].browse()
         return {
-            rule_set.id: RuleValues(rule_set, self.RULE_FIELDS)
+            rule_set.id: RuleValues(rule_set, self.RULE_FIELDS, self.ARTICLE_FIELDS)
             for rule_set in (*rule_sets, empty)
         }
 
@@ -514,7 +527,9 @@ class HrKpiEngine(models.AbstractModel):
         ).exists()
         for computed in appraisals.pool.field_computed[field]:
             env.remove_to_compute(computed, pending)
-        batch = appraisals | pending
+        # a decided appraisal waiting there (its leader's or staff's level
+        # changed) keeps its snapshot: taken off the list, not computed
+        batch = appraisals | pending._kpi_live()
         depth = {}
 
         def depth_of(appraisal):
@@ -546,6 +561,13 @@ class HrKpiEngine(models.AbstractModel):
         rows = []
         rules = self._rules(appraisals.rule_set_id)
         self._fetch_outside_levels(appraisals)
+        units = self._unit_rows(
+            [
+                (a.department_id.id, a.period_id.id)
+                for a in appraisals
+                if a.is_leader and rules[a.rule_set_id.id]
+            ]
+        )
         for appraisal in appraisals:
             rule_set = rules[appraisal.rule_set_id.id]
             unit_result = 0.0
@@ -558,7 +580,12 @@ class HrKpiEngine(models.AbstractModel):
                     ],
                     rule_set,
                 )
-            values = self._result_values(appraisal, rule_set, unit_result)
+            values = self._result_values(
+                appraisal,
+                rule_set,
+                unit_result,
+                unit=units.get((appraisal.department_id.id, appraisal.period_id.id)),
+            )
             levels[appraisal.id] = values["level_computed"]
             rows.append((appraisal, values))
         self._assign(appraisals, rows)
@@ -585,10 +612,93 @@ class HrKpiEngine(models.AbstractModel):
         return 100.0
 
     @api.model
-    def _result_values(self, appraisal, rule_set, unit_result):
+    def _unit_rows(self, pairs):
+        """{(department id, period id): {"kpi_percent", "kpi_quantity",
+        "level_decided"}} of the unit KPIs of ``pairs`` (the units of leaders'
+        appraisals), in one query."""
+        pairs = {pair for pair in pairs if all(pair)}
+        if not pairs:
+            return {}
+        self.env["hr.kpi.unit.kpi"].flush_model(
+            [
+                "department_id",
+                "period_id",
+                "kpi_percent",
+                "kpi_quantity",
+                "level_decided",
+            ]
+        )
+        rows = self.env.execute_query_dict(
+            SQL(
+                "SELECT department_id, period_id, kpi_percent, kpi_quantity, "
+                "level_decided FROM hr_kpi_unit_kpi "
+                "WHERE department_id = ANY(%s) AND period_id = ANY(%s)",
+                list({d for d, _p in pairs}),
+                list({p for _d, p in pairs}),
+            )
+        )
+        return {
+            (row["department_id"], row["period_id"]): row
+            for row in rows
+            if (row["department_id"], row["period_id"]) in pairs
+        }
+
+    @api.model
+    def _apply_unit_rules(self, subject_group, level, rule_set, unit):
+        """Lower a leader's ``level`` by the rules about his unit (NĐ 233/2026
+        Điều 12 as cited by implementers; each switchable on ``rule_set``):
+        below the unit plan's threshold, the head is not completed and the
+        deputies at most well completed; the head is never above the unit's
+        collective level (decided, else computed from its unit KPI). ``unit``:
+        a row of ``_unit_rows`` or None. Returns (level, reasons)."""
+        reasons = []
+        if not unit or subject_group not in ("leader_head", "leader_deputy"):
+            return level, reasons
+        plan = unit["kpi_quantity"] or 0.0
+        if rule_set.unit_plan_rule and plan < rule_set.unit_plan_min_percent:
+            cap = "fail" if subject_group == "leader_head" else "good"
+            if LEVEL_RANK[level] > LEVEL_RANK[cap]:
+                reasons.append(
+                    {
+                        "code": f"unit_plan_{subject_group.removeprefix('leader_')}",
+                        "from": level,
+                        "to": cap,
+                        "article": rule_set.articles.get("unit_plan_rule", ""),
+                        "values": {
+                            "plan": self._round(plan, rule_set),
+                            "required": rule_set.unit_plan_min_percent,
+                        },
+                    }
+                )
+                level = cap
+        if rule_set.head_capped_by_unit and subject_group == "leader_head":
+            unit_level = unit["level_decided"] or self._level_from_score(
+                unit["kpi_percent"] or 0.0, rule_set
+            )
+            if LEVEL_RANK[level] > LEVEL_RANK[unit_level]:
+                reasons.append(
+                    {
+                        "code": "unit_cap",
+                        "from": level,
+                        "to": unit_level,
+                        "article": rule_set.articles.get("head_capped_by_unit", ""),
+                        "values": {
+                            "unit_kpi": self._round(
+                                unit["kpi_percent"] or 0.0, rule_set
+                            ),
+                            "decided": bool(unit["level_decided"]),
+                        },
+                    }
+                )
+                level = unit_level
+        return level, reasons
+
+    @api.model
+    def _result_values(self, appraisal, rule_set, unit_result, unit=None):
         """The result of one appraisal (``RESULT_FIELDS``): ``appraisal`` is the
         record or a mapping of its inputs (its task and general blocks, vetoes,
-        ``is_leader``, đ and e), ``unit_result`` the leader's d."""
+        ``is_leader``, ``subject_group``, đ and e), ``unit_result`` the leader's
+        d, ``unit`` the row of his unit's KPI (``_unit_rows``) or None."""
         if not rule_set:
             return {
                 "kpi_unit_result": 0.0,
@@ -629,6 +739,11 @@ class HrKpiEngine(models.AbstractModel):
         if rule_set.qd366_conditions:
             level, qd366_reasons = self._apply_qd366(appraisal, level, rule_set)
             reasons += qd366_reasons
+        if appraisal["is_leader"]:
+            level, unit_reasons = self._apply_unit_rules(
+                appraisal["subject_group"], level, rule_set, unit
+            )
+            reasons += unit_reasons
         for veto in appraisal["veto_data"] or []:
             reasons.append(dict(veto, **{"from": level}))
             level = "fail"
@@ -703,6 +818,7 @@ class HrKpiEngine(models.AbstractModel):
             SQL(
                 """
                 SELECT a.id, a.rule_set_id, a.employee_id, a.is_leader,
+                       a.subject_group, a.department_id, a.period_id,
                        a.zero_assignment_resolution,
                        COALESCE(a.kpi_organisation, 0) AS kpi_organisation,
                        COALESCE(a.kpi_cohesion, 0) AS kpi_cohesion,
@@ -725,6 +841,13 @@ class HrKpiEngine(models.AbstractModel):
         sums = self._general_sums(appraisals)
         adjustments = self._adjustment_sums(appraisals)
         events = self._events_by_employee({row["employee_id"] for row in rows})
+        units = self._unit_rows(
+            [
+                (row["department_id"], row["period_id"])
+                for row in rows
+                if row["is_leader"] and row["rule_set_id"]
+            ]
+        )
         # (appraisal, level stored) of those each leader evaluates
         staff = defaultdict(list)
         leader_ids = [row["id"] for row in rows if row["is_leader"]]
@@ -765,7 +888,14 @@ class HrKpiEngine(models.AbstractModel):
                     [levels.get(sub_id, level) for sub_id, level in staff[id_]],
                     rule_set,
                 )
-            values.update(self._result_values({**row, **values}, rule_set, unit_result))
+            values.update(
+                self._result_values(
+                    {**row, **values},
+                    rule_set,
+                    unit_result,
+                    unit=units.get((row["department_id"], row["period_id"])),
+                )
+            )
             levels[id_] = values["level_computed"]
             scores[id_] = values
         return scores
@@ -808,6 +938,27 @@ class HrKpiEngine(models.AbstractModel):
                     "Lowered from %(from)s to %(to)s: this level needs every task "
                     "done in full, "
                     "on time and with quality (%(perfect)s %%). %(article)s.",
+                    **params,
+                )
+            elif code == "unit_cap":
+                text = self.env._(
+                    "Lowered from %(from)s to %(to)s: a head's level cannot be "
+                    "higher than the collective level of the unit he heads (unit "
+                    "KPI %(unit_kpi)s %%). %(article)s.",
+                    **params,
+                )
+            elif code == "unit_plan_head":
+                text = self.env._(
+                    "Lowered from %(from)s to %(to)s: the unit completed %(plan)s "
+                    "%% of its planned tasks, below %(required)s %%, so its head "
+                    "did not complete his duties. %(article)s.",
+                    **params,
+                )
+            elif code == "unit_plan_deputy":
+                text = self.env._(
+                    "Lowered from %(from)s to %(to)s: the unit completed %(plan)s "
+                    "%% of its planned tasks, below %(required)s %%, so its "
+                    "deputies are at most well completed. %(article)s.",
                     **params,
                 )
             elif code == "veto_discipline":

@@ -1,5 +1,7 @@
 """Monthly figures of an official at the one-stop counter (bộ phận một cửa),
-imported from the one-stop information system (SPEC §7).
+imported from the one-stop information system (SPEC §7). The one-stop
+mechanism is governed by Nghị định 118/2025/NĐ-CP and Thông tư 03/2025/TT-VPCP
+(regulations-2026.md §2.2; they replace NĐ 61/2018 and NĐ 107/2021).
 
 They are the source of the citizen satisfaction of the month: the rule set's
 bands turn the share of satisfied ratings into the suggested points of the

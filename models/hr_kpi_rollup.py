@@ -41,6 +41,8 @@ COMPUTED_FIELDS = (
     "months_fail",
     "months_vetoed",
     "quarters_fail",
+    "months_other_rule_set",
+    "rule_set_months",
     "total_mean",
     "task_mean",
     "general_mean",
@@ -112,6 +114,18 @@ class HrKpiRollup(models.Model):
     months_fail = fields.Integer(string="Months not completed", readonly=True)
     months_vetoed = fields.Integer(string="Months under a veto", readonly=True)
     quarters_fail = fields.Integer(string="Quarters not completed", readonly=True)
+    months_other_rule_set = fields.Integer(
+        string="Months under another rule set, not counted",
+        readonly=True,
+        help="Months evaluated under an earlier rule set that the rule set of the "
+        "year does not count (its option for months under another rule set).",
+    )
+    rule_set_months = fields.Char(
+        string="Months by rule set",
+        readonly=True,
+        help="The months of the period under each rule set, e.g. a public "
+        "employee's 2026: NĐ 335 until June, NĐ 233 from July.",
+    )
     total_mean = fields.Float(
         string="Mean of monthly totals", readonly=True, aggregator="avg"
     )
@@ -370,6 +384,23 @@ class HrKpiRollup(models.Model):
         engine = self.env["hr.kpi.engine"]
         last = appraisals[-1] if appraisals else None
         rule_set = last.rule_set_id if last else (record and record.rule_set_id)
+        by_code = defaultdict(list)
+        for appraisal in appraisals:
+            by_code[appraisal.rule_set_id.code or ""].append(
+                str(appraisal.period_start.month)
+            )
+        rule_set_months = (
+            "; ".join(
+                f"{code}: {', '.join(months)}" for code, months in by_code.items()
+            )
+            if len(by_code) > 1
+            else False
+        )
+        other = 0
+        if rule_set and rule_set.rollup_transition_policy == "own":
+            own = [a for a in appraisals if a.rule_set_id.code == rule_set.code]
+            other = len(appraisals) - len(own)
+            appraisals = own
         counts = dict.fromkeys(("excellent", "good", "done", "fail"), 0)
         for appraisal in appraisals:
             level = appraisal.level_final or appraisal.level_computed
@@ -389,6 +420,8 @@ class HrKpiRollup(models.Model):
             "months_fail": counts["fail"],
             "months_vetoed": sum(1 for a in appraisals if a.is_vetoed),
             "quarters_fail": sum(1 for lvl in quarter_levels if lvl == "fail"),
+            "months_other_rule_set": other,
+            "rule_set_months": rule_set_months,
             "total_mean": 0.0,
             "task_mean": 0.0,
             "general_mean": 0.0,
@@ -441,8 +474,14 @@ class HrKpiRollup(models.Model):
                     count=vals["months_vetoed"],
                 )
             )
+        # a month or a quarter not completed bars excellent: for everyone, or
+        # for the leaders only (QĐ 1923 Đ19.5), as the rule set says
+        blocks = rule_set.rollup_fail_blocks_scope == "all" or bool(
+            last and last.is_leader
+        )
         if (
             level == "excellent"
+            and blocks
             and rule_set.rollup_fail_month_blocks_excellent
             and counts["fail"]
         ):
@@ -453,6 +492,7 @@ class HrKpiRollup(models.Model):
         if (
             level == "excellent"
             and quarter == 0
+            and blocks
             and rule_set.rollup_fail_quarter_blocks_excellent
             and vals["quarters_fail"]
         ):

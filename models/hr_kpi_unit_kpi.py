@@ -107,6 +107,25 @@ class HrKpiUnitKpi(models.Model):
     annual_level = fields.Selection(
         level_selection(), string="Annual collective level", compute="_compute_annual"
     )
+    level_computed = fields.Selection(
+        level_selection(),
+        string="Collective level (computed)",
+        compute="_compute_level_computed",
+        store=True,
+        help="The unit KPI through the thresholds of the month's rule set.",
+    )
+    level_decided = fields.Selection(
+        level_selection(),
+        string="Collective level decided",
+        tracking=True,
+        help="The collective level of the unit for the month as decided by the "
+        "managing agency, when it differs from the computed one (HR officers "
+        "record it). A head is never rated above it when his rule set says so "
+        "(NĐ 233/2026 Điều 12 khoản 7, as cited by implementers).",
+    )
+    collective_level = fields.Selection(
+        level_selection(), compute="_compute_collective_level"
+    )
     date_computed = fields.Datetime(readonly=True)
 
     _sql_constraints = [
@@ -164,6 +183,49 @@ class HrKpiUnitKpi(models.Model):
                 lambda a, u=unit: a.employee_id == u.department_id.manager_id
             )[:1]
             unit.head_unit_result = head.kpi_unit_result
+
+    @api.depends("kpi_percent", "date_computed", "period_id.rule_set_id")
+    def _compute_level_computed(self):
+        engine = self.env["hr.kpi.engine"]
+        for unit in self:
+            rule_set = unit.period_id.rule_set_id
+            unit.level_computed = (
+                engine._level_from_score(unit.kpi_percent, rule_set)
+                if rule_set and unit.date_computed
+                else False
+            )
+
+    @api.depends("level_computed", "level_decided")
+    def _compute_collective_level(self):
+        for unit in self:
+            unit.collective_level = unit.level_decided or unit.level_computed
+
+    def write(self, vals):
+        if "level_decided" in vals and not self.env.su:
+            if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+                raise AccessError(
+                    self.env._(
+                        "Only an HR officer records the collective level decided "
+                        "for a unit."
+                    )
+                )
+            # the leaders' decided months keep their level: a snapshot
+        result = super().write(vals)
+        if "level_decided" in vals:
+            self._kpi_recompute_leaders()
+        return result
+
+    def _kpi_recompute_leaders(self):
+        """Recompute the open appraisals of the units' head and deputies whose
+        rule set lowers leaders by their unit (their level reads the unit)."""
+        appraisals = self._leader_appraisals().filtered(
+            lambda a: (
+                a.state not in DECIDED_STATES
+                and (a.rule_set_id.head_capped_by_unit or a.rule_set_id.unit_plan_rule)
+            )
+        )
+        if appraisals:
+            appraisals._kpi_recompute_scores()
 
     @api.depends("year", "department_id", "kpi_percent")
     def _compute_annual(self):
@@ -398,6 +460,7 @@ class HrKpiUnitKpi(models.Model):
                 }
             )
         units._apply_to_leaders()
+        units._kpi_recompute_leaders()
 
     @api.model
     def _is_outstanding(self, rule_set, kpi, all_perfect, key_results, kr_attainment):
