@@ -44,24 +44,54 @@ class HrKpiDemo(models.AbstractModel):
             )
         )
         demo._generate_past_year(company, today.year - 1)
+        demo._generate_this_year(company, today)
 
     @api.model
     def _generate_past_year(self, company, year):
-        Period = self.env["hr.kpi.period"]
-        employees = self.env["hr.employee"].search(
-            [("company_id", "=", company.id)], order="id"
-        )
-        configs = self.env["hr.kpi.evaluation.config"].search(
-            [("employee_id", "in", employees.ids)]
-        )
+        configs = self._demo_past_configs(company, year)
         if not configs:
             return
         self._demo_past_rule_set(company, year)
-        # the configurations of the demo start with the past year
+        starts = [date(year, month, 1) for month in range(1, 13)]
+        if not self._demo_final_months(company, configs, starts, profiles=True):
+            return
+        Rollup = self.env["hr.kpi.rollup"]
+        Rollup._kpi_compute_years(company, [year], notify=False)
+        self._demo_past_annual_decision(company, year)
+
+    @api.model
+    def _generate_this_year(self, company, today):
+        """The months of this year before last month, final (locked): the
+        quarters so far, and the schools' switch to NĐ 233/2026 in July (their
+        months before July stay under NĐ 335)."""
+        starts = [date(today.year, month, 1) for month in range(1, today.month - 1)]
+        configs = self._demo_past_configs(company, today.year - 1)
+        if not (starts and configs):
+            return
+        if self._demo_final_months(company, configs, starts, profiles=False):
+            self.env["hr.kpi.rollup"]._kpi_compute_years(
+                company, [today.year], notify=False
+            )
+
+    @api.model
+    def _demo_past_configs(self, company, year):
+        """The demo's configurations, starting with ``year``."""
+        employees = self.env["hr.employee"].search([("company_id", "=", company.id)])
+        configs = self.env["hr.kpi.evaluation.config"].search(
+            [("employee_id", "in", employees.ids)]
+        )
         configs.filtered(lambda c: c.date_start > date(year, 1, 1)).write(
             {"date_start": date(year, 1, 1)}
         )
-        starts = [date(year, month, 1) for month in range(1, 13)]
+        return configs
+
+    @api.model
+    def _demo_final_months(self, company, configs, starts, profiles=True):
+        """The months of ``starts`` that do not exist yet, with tasks, scored,
+        decided within the quotas, published and locked. ``profiles``: a weak
+        second half-year and a strong full year for the consequence flags.
+        Returns the appraisals created."""
+        Period = self.env["hr.kpi.period"]
         existing = Period.search(
             [("company_id", "=", company.id), ("date_start", "in", starts)]
         )
@@ -70,10 +100,10 @@ class HrKpiDemo(models.AbstractModel):
             [{"company_id": company.id, "date_start": s} for s in new_starts]
         )
         if not periods:
-            return
+            return self.env["hr.kpi.appraisal"]
         products = self._demo_catalogue(company)
         in_force = {c.employee_id: c for c in configs}
-        staff = employees.filtered(lambda e: e in in_force)
+        staff = configs.employee_id.sorted("id")
         # two cases for the consequence flags: a weak second half-year and a
         # strong full year (never a demo login)
         no_login = staff.filtered(
@@ -82,8 +112,8 @@ class HrKpiDemo(models.AbstractModel):
                 and in_force[e].subject_group not in ("leader_head", "leader_deputy")
             )
         )
-        weak = no_login[:1]
-        strong = no_login[1:2]
+        weak = no_login[:1] if profiles else no_login.browse()
+        strong = no_login[1:2] if profiles else no_login.browse()
         self._demo_past_tasks(staff, products, periods, weak, strong)
         rule_sets = {
             (period.id, category): period._kpi_rule_set_for(category)
@@ -109,14 +139,11 @@ class HrKpiDemo(models.AbstractModel):
                 }
                 for period in periods
                 for employee, config in in_force.items()
-                if employee in staff
             ]
         )
         self._demo_past_scores(appraisals, weak, strong)
         self._demo_past_decide(appraisals)
-        Rollup = self.env["hr.kpi.rollup"]
-        Rollup._kpi_compute_years(company, [year], notify=False)
-        self._demo_past_annual_decision(company, year)
+        return appraisals
 
     @api.model
     def _demo_past_rule_set(self, company, year):

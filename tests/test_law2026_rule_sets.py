@@ -396,3 +396,54 @@ class TestLaw2026Screens(KpiCommon):
         arch = self.env.ref("l10n_vn_hr_kpi.hr_kpi_onestop_import_view_form").arch
         self.assertIn("Nghị định 118/2025/NĐ-CP", arch)
         self.assertIn("Thông tư 03/2025/TT-VPCP", arch)
+
+
+@tagged("post_install", "-at_install")
+class TestLaw2026Demo(KpiCommon):
+    def test_demo_schools_switch_to_nd233_in_july_2026(self):
+        ward = self.env.ref("l10n_vn_hr_kpi.res_company_ward_demo")
+        schools = self.env.ref("l10n_vn_hr_kpi.dept_mn_demo") | self.env.ref(
+            "l10n_vn_hr_kpi.dept_thcs_demo"
+        )
+        Appraisal = self.env["hr.kpi.appraisal"]
+
+        def codes(month, category="public_employee"):
+            appraisals = Appraisal.search(
+                [
+                    ("company_id", "=", ward.id),
+                    ("department_id", "in", schools.ids),
+                    ("staff_category", "=", category),
+                    ("period_start", "=", date(2026, month, 1)),
+                ]
+            )
+            self.assertTrue(appraisals, f"the schools' month {month}/2026")
+            return set(appraisals.mapped("rule_set_id.code"))
+
+        self.assertEqual(codes(6), {"ND335_2026"})
+        for month in (7, 8, 9, 10, 11):
+            self.assertEqual(codes(month), {"ND233_2026"}, month)
+        # the schools' contract workers are not public employees
+        self.assertEqual(codes(7, "contract_worker"), {"ND335_2026"})
+        # the civil servants stay under NĐ 335
+        office = Appraisal.search(
+            [
+                ("company_id", "=", ward.id),
+                ("staff_category", "=", "civil_servant"),
+                ("period_start", "=", date(2026, 7, 1)),
+            ]
+        )
+        self.assertTrue(office)
+        self.assertEqual(set(office.mapped("rule_set_id.code")), {"ND335_2026"})
+        # the 2026 result of a teacher lists both rule sets
+        rollup = self.env["hr.kpi.rollup"].search(
+            [
+                ("company_id", "=", ward.id),
+                ("year", "=", 2026),
+                ("quarter", "=", 0),
+                ("department_id", "in", schools.ids),
+                ("rule_set_id.code", "=", "ND233_2026"),
+            ],
+            limit=1,
+        )
+        self.assertIn("ND335_2026", rollup.rule_set_months)
+        self.assertIn("ND233_2026", rollup.rule_set_months)
