@@ -117,11 +117,13 @@ class RuleValues:
         self.id = rule_set.id
         for name in names:
             setattr(self, name, rule_set[name])
+        # sudo: the article of a rule, quoted in the reasons whoever computes
+        # them (ir.model.fields is readable by administrators only)
         self.articles = {
             source.field_id.name: ", ".join(
                 filter(None, [source.article, source.source])
             )
-            for source in rule_set.source_ids
+            for source in rule_set.sudo().source_ids
             if source.field_id.name in article_fields
         }
 

@@ -169,8 +169,8 @@ class CityBenchmark:
         return SQL(
             """
             employee_id, period_id, period_start, company_id, department_id,
-            job_title, subject_group, is_leader, rule_set_id, state,
-            evaluator_employee_id, decider_employee_id, kpi_organisation,
+            job_title, subject_group, staff_category, is_leader, rule_set_id,
+            state, evaluator_employee_id, decider_employee_id, kpi_organisation,
             kpi_cohesion, create_uid, write_uid, create_date, write_date
             """
         )
@@ -312,7 +312,7 @@ class CityBenchmark:
                     INSERT INTO hr_kpi_appraisal (%(columns)s)
                     SELECT c.employee_id, %(period)s, %(start)s, c.company_id,
                            COALESCE(c.department_id, e.department_id), e.job_title,
-                           c.subject_group,
+                           c.subject_group, c.staff_category,
                            c.subject_group IN ('leader_head', 'leader_deputy'),
                            COALESCE(c.rule_set_id, %(rule_set)s), 'draft',
                            c.evaluator_id, c.decider_id, 100, 100, %(uid)s, %(uid)s,
