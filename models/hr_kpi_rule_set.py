@@ -367,7 +367,7 @@ class HrKpiRuleSet(models.Model):
         "first day, else the rule set that applies to everyone (empty).",
     )
     status = fields.Selection(
-        [("draft", "Draft"), ("pilot", "Pilot"), ("official", "Official")],
+        [("draft", "Draft"), ("pilot", "Pilot"), ("official", "In force")],
         default="official",
         required=True,
         index=True,

@@ -26,6 +26,7 @@ class HrKpiRuleSource(models.Model):
     )
     value_display = fields.Char(string="Value", compute="_compute_value_display")
     source = fields.Char(
+        string="Legal source",
         required=True,
         help="The text, e.g. Nghị định 233/2026/NĐ-CP, or the agency's own rule.",
     )
