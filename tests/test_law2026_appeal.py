@@ -1,10 +1,11 @@
 from datetime import date, datetime, time, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
@@ -170,6 +171,31 @@ class TestLaw2026Appeal(KpiCommon):
             ),
             date(2026, 5, 6),
         )
+
+    def test_a_month_is_counted_in_one_pass_per_company(self):
+        """Publishing a month reads the working days once for the company, not
+        once per appraisal."""
+        appraisals = self.published(self.emp_staff) | self.published(self.emp_staff2)
+        staff3 = self.env["hr.employee"].create(
+            {
+                "name": "Staff Three",
+                "company_id": self.company.id,
+                "department_id": self.department.id,
+                "parent_id": self.emp_leader.id,
+            }
+        )
+        appraisals |= self.published(staff3)
+        self.env.flush_all()
+        Calendar = type(self.env["hr.kpi.calendar"])
+        original = Calendar._kpi_working_days
+        with patch.object(
+            Calendar, "_kpi_working_days", autospec=True, side_effect=original
+        ) as counted:
+            # sudo: a fixture, the month published again on another day
+            appraisals.sudo().write({"published_date": date(2026, 4, 28)})
+            self.env.flush_all()
+        self.assertEqual(counted.call_count, 1)
+        self.assertEqual(set(appraisals.mapped("appeal_deadline")), {date(2026, 5, 7)})
 
     def test_without_a_calendar_monday_to_friday(self):
         Calendar = self.env["hr.kpi.calendar"]
@@ -371,3 +397,63 @@ class TestLaw2026Appeal(KpiCommon):
         self.assertEqual(self.march.date_lock, date(2026, 5, 6))
         self.rs_nd335.appeal_day_kind = "calendar"
         self.assertEqual(self.march.date_lock, date(2026, 4, 29))
+
+
+@tagged("post_install", "-at_install")
+class TestLaw2026AppealTour(HttpCase):
+    def test_overdue_appeal_on_the_dashboard_tour(self):
+        """Browser tour (Chromium): the head sees the overdue appeal of his unit
+        on the dashboard and opens the list of overdue appeals."""
+        company = self.env.ref("base.main_company")
+        head_user = new_test_user(
+            self.env,
+            login="kpi_tour_appeal",
+            groups="base.group_user,l10n_vn_hr_kpi.group_kpi_head",
+        )
+        unit = self.env["hr.department"].create(
+            {"name": "Tour appeal unit", "company_id": company.id}
+        )
+        Employee = self.env["hr.employee"].with_company(company)
+        head = Employee.create(
+            {"name": "Tour head", "user_id": head_user.id, "department_id": unit.id}
+        )
+        unit.manager_id = head
+        rule_set = self.env.ref("l10n_vn_hr_kpi.rule_set_nd335_2026").copy(
+            {"company_id": company.id}
+        )
+        period = self.env["hr.kpi.period"].create(
+            {
+                "company_id": company.id,
+                "date_start": "2026-03-01",
+                "rule_set_id": rule_set.id,
+            }
+        )
+        employee = Employee.create(
+            {"name": "Tour appellant", "department_id": unit.id, "parent_id": head.id}
+        )
+        appraisal = self.env["hr.kpi.appraisal"].create(
+            {
+                "employee_id": employee.id,
+                "period_id": period.id,
+                "rule_set_id": rule_set.id,
+                "decider_employee_id": head.id,
+            }
+        )
+        # sudo: a fixture, an appeal filed in April 2026 and never resolved
+        appraisal.sudo().write(
+            {
+                "state": "appeal_open",
+                "level_final": "done",
+                "published_date": "2026-04-24",
+                "appeal_reason": "My reports were on time",
+                "appeal_date": "2026-04-28 02:00:00",
+            }
+        )
+        self.assertEqual(appraisal.appeal_resolution_deadline, date(2026, 5, 14))
+        data = self.env["hr.kpi.dashboard"].with_user(head_user).get_data()
+        self.assertEqual(data["appeal_overdue_count"], 1)
+        self.start_tour(
+            "/odoo/action-l10n_vn_hr_kpi.hr_kpi_dashboard_action",
+            "l10n_vn_hr_kpi_appeal_overdue_tour",
+            login="kpi_tour_appeal",
+        )
