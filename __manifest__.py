@@ -18,6 +18,7 @@
         "data/hr_kpi_rule_set_data.xml",
         "data/hr_kpi_rule_set_nd233_data.xml",
         "data/hr_kpi_rule_source_data.xml",
+        "data/resource_calendar_leaves_vn_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/hr_kpi_digest_templates.xml",

@@ -27,6 +27,8 @@ from . import hr_kpi_unit_kpi
 from . import hr_kpi_demo_plan
 from . import hr_kpi_unit_summary
 from . import res_company
+from . import hr_kpi_calendar
+from . import resource_calendar_leaves
 from . import hr_kpi_rollup
 from . import hr_kpi_demo_rollup
 from . import hr_kpi_appraisal_analysis

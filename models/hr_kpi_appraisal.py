@@ -1,7 +1,5 @@
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_index, make_index_name, split_every
@@ -564,9 +562,31 @@ class HrKpiAppraisal(models.Model):
         "(decisions before 18.0.1.1.0 kept the text typed then).",
     )
     published_date = fields.Date(readonly=True, copy=False, tracking=True)
-    appeal_deadline = fields.Date(compute="_compute_appeal_deadline", store=True)
+    appeal_deadline = fields.Date(
+        compute="_compute_appeal_deadline",
+        store=True,
+        index="btree_not_null",
+        help="Last day to appeal: the rule set's window counted from the "
+        "publication, in working days of the company's calendar (its public "
+        "holidays off) or in calendar days, as the rule set says.",
+    )
     appeal_reason = fields.Text(readonly=True, copy=False)
     appeal_date = fields.Datetime(readonly=True, copy=False)
+    appeal_resolution_deadline = fields.Date(
+        string="Appeal to resolve by",
+        compute="_compute_appeal_resolution_deadline",
+        store=True,
+        index="btree_not_null",
+        help="Last day to resolve the appeal: the rule set's resolution time "
+        "counted from the day the appeal was filed, in working or calendar days "
+        "as the rule set says.",
+    )
+    appeal_overdue = fields.Boolean(
+        string="Overdue appeal",
+        compute="_compute_appeal_overdue",
+        search="_search_appeal_overdue",
+        help="An open appeal past its resolution deadline.",
+    )
     appeal_result = fields.Selection(
         [("upheld", "Upheld"), ("rejected", "Rejected")],
         readonly=True,
@@ -1099,13 +1119,95 @@ class HrKpiAppraisal(models.Model):
     # writes through _workflow_write.
     # ------------------------------------------------------------------
 
-    @api.depends("published_date", "rule_set_id.appeal_days")
+    @api.depends(
+        "published_date",
+        "company_id",
+        "rule_set_id.appeal_days",
+        "rule_set_id.appeal_day_kind",
+    )
     def _compute_appeal_deadline(self):
+        """The last day of the appeal window: day 1 is the first working day
+        (or the first day) after the publication."""
+        deadlines = self.env["hr.kpi.calendar"]._kpi_deadlines(
+            [
+                (
+                    appraisal.company_id,
+                    appraisal.published_date,
+                    appraisal.rule_set_id.appeal_days,
+                    appraisal.rule_set_id.appeal_day_kind or "working",
+                )
+                for appraisal in self
+            ]
+        )
+        for appraisal, deadline in zip(self, deadlines, strict=True):
+            appraisal.appeal_deadline = deadline
+
+    @api.depends(
+        "appeal_date",
+        "company_id",
+        "rule_set_id.appeal_resolution_days",
+        "rule_set_id.appeal_day_kind",
+    )
+    def _compute_appeal_resolution_deadline(self):
+        """The last day to resolve the appeal: day 1 is the first working day
+        (or the first day) after the day it was filed."""
+        Calendar = self.env["hr.kpi.calendar"]
+        deadlines = Calendar._kpi_deadlines(
+            [
+                (
+                    appraisal.company_id,
+                    Calendar._kpi_local_date(
+                        appraisal.company_id, appraisal.appeal_date
+                    ),
+                    appraisal.rule_set_id.appeal_resolution_days,
+                    appraisal.rule_set_id.appeal_day_kind or "working",
+                )
+                for appraisal in self
+            ]
+        )
+        for appraisal, deadline in zip(self, deadlines, strict=True):
+            appraisal.appeal_resolution_deadline = deadline
+
+    @api.depends("state", "appeal_resolution_deadline")
+    def _compute_appeal_overdue(self):
+        today = fields.Date.context_today(self)
         for appraisal in self:
-            appraisal.appeal_deadline = appraisal.published_date and (
-                appraisal.published_date
-                + relativedelta(days=appraisal.rule_set_id.appeal_days)
+            appraisal.appeal_overdue = bool(
+                appraisal.state == "appeal_open"
+                and appraisal.appeal_resolution_deadline
+                and appraisal.appeal_resolution_deadline < today
             )
+
+    def _search_appeal_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue appeals."))
+        overdue = [
+            ("state", "=", "appeal_open"),
+            ("appeal_resolution_deadline", "<", fields.Date.context_today(self)),
+        ]
+        if (operator == "=") == value:
+            return overdue
+        return ["!", "&", *overdue]
+
+    def _kpi_recompute_open_deadlines(self, companies):
+        """Recompute the deadlines still running in these companies (their
+        working calendar or public holidays changed): the windows of the
+        published results and the resolution of the open appeals. Closed
+        months keep the deadlines they had."""
+        if not companies:
+            return
+        # sudo: the deadlines follow the company's calendar, whoever edits it
+        running = self.sudo().search(
+            [
+                ("company_id", "in", companies.ids),
+                ("state", "in", ("published", "appeal_open")),
+            ]
+        )
+        published = running.filtered(lambda a: a.state == "published")
+        self.env.add_to_compute(self._fields["appeal_deadline"], published)
+        self.env.add_to_compute(
+            self._fields["appeal_resolution_deadline"], running - published
+        )
 
     @api.depends("state", "level_final")
     def _compute_result_level(self):

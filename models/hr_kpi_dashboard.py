@@ -110,7 +110,36 @@ class HrKpiDashboard(models.AbstractModel):
             "trend": self._dashboard_trend(period, employee_id),
             "employees": self._dashboard_employees(domain),
             "citizen_satisfaction": self._kpi_citizen_satisfaction(period, filters),
+            "appeal_overdue_count": self.env["hr.kpi.appraisal"].search_count(
+                self._dashboard_overdue_appeals_domain(department_id, subject_group)
+            ),
             "options": self._dashboard_options(),
+        }
+
+    @api.model
+    def _dashboard_overdue_appeals_domain(self, department_id=None, subject_group=None):
+        """The open appeals past their resolution deadline, of every month, in
+        the unit subtree and subject group: read as the user, so HR sees the
+        company's and a head those of his units (the record rules)."""
+        return self._dashboard_domain(department_id, subject_group) + [
+            ("appeal_overdue", "=", True)
+        ]
+
+    @api.model
+    def action_open_overdue_appeals(self, department_id=None, subject_group=None):
+        """The list of the overdue appeals the user can read (the dashboard's
+        filters but the month: an appeal is overdue whatever its month)."""
+        self._check_dashboard_access()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Overdue appeals"),
+            "res_model": "hr.kpi.appraisal",
+            "views": [(False, "list"), (False, "form")],
+            "view_mode": "list,form",
+            "domain": self._dashboard_overdue_appeals_domain(
+                department_id, subject_group
+            ),
+            "context": {"create": False},
         }
 
     @api.model

@@ -59,15 +59,18 @@ class HrKpiPeriod(models.Model):
         string="Appeal window (days)",
         compute="_compute_calendar",
         store=True,
-        help="Days after publication during which an appraisal may be appealed.",
+        help="Days after publication during which an appraisal may be appealed: "
+        "working days of the company's calendar or calendar days, as the rule set "
+        "says.",
     )
     date_lock = fields.Date(
         string="Closes after",
         compute="_compute_calendar",
         store=True,
         index=True,
-        help="Last deadline: the summary date plus the appeal window. The daily job "
-        "closes the period the day after.",
+        help="Last deadline: the summary date plus the appeal window (in working "
+        "or calendar days, as the rule set says). The daily job closes the period "
+        "the day after.",
     )
     appraisal_ids = fields.One2many("hr.kpi.appraisal", "period_id")
     appraisal_count = fields.Integer(compute="_compute_appraisal_count")
@@ -109,15 +112,19 @@ class HrKpiPeriod(models.Model):
 
     @api.depends(
         "date_start",
+        "company_id",
         "rule_set_id.self_evaluation_day",
         "rule_set_id.review_day",
         "rule_set_id.decision_day",
         "rule_set_id.summary_day",
         "rule_set_id.appeal_days",
+        "rule_set_id.appeal_day_kind",
     )
     def _compute_calendar(self):
+        last_deadlines = {}
         for period in self:
             rule_set = period.rule_set_id
+            period.appeal_days = rule_set.appeal_days
             if not (period.date_start and rule_set):
                 period.update(
                     dict.fromkeys(
@@ -131,7 +138,6 @@ class HrKpiPeriod(models.Model):
                         False,
                     )
                 )
-                period.appeal_days = rule_set.appeal_days
                 continue
             next_month = period.date_start + relativedelta(months=1)
 
@@ -145,13 +151,39 @@ class HrKpiPeriod(models.Model):
             period.date_review = day_of_next_month(rule_set.review_day)
             period.date_decision = day_of_next_month(rule_set.decision_day)
             period.date_summary = day_of_next_month(rule_set.summary_day)
-            period.appeal_days = rule_set.appeal_days
-            period.date_lock = max(
+            last_deadlines[period] = max(
                 period.date_self_evaluation,
                 period.date_review,
                 period.date_decision,
                 period.date_summary,
-            ) + relativedelta(days=rule_set.appeal_days)
+            )
+        # the appeal window after the last deadline, counted as the rule set
+        # says (working days of the company's calendar by default)
+        periods = list(last_deadlines)
+        locks = self.env["hr.kpi.calendar"]._kpi_deadlines(
+            [
+                (
+                    period.company_id,
+                    last_deadlines[period],
+                    period.rule_set_id.appeal_days,
+                    period.rule_set_id.appeal_day_kind or "working",
+                )
+                for period in periods
+            ]
+        )
+        for period, date_lock in zip(periods, locks, strict=True):
+            period.date_lock = date_lock
+
+    def _kpi_recompute_open_deadlines(self, companies):
+        """Recompute the closing date of the open months of these companies
+        (their working calendar or public holidays changed)."""
+        if not companies:
+            return
+        # sudo: periods are company data maintained by the system (cron, links)
+        periods = self.sudo().search(
+            [("company_id", "in", companies.ids), ("state", "=", "open")]
+        )
+        self.env.add_to_compute(self._fields["date_lock"], periods)
 
     @api.depends("date_start", "company_id")
     def _compute_rule_set_id(self):

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# The public holidays this addon ships (data/resource_calendar_leaves_vn_data.xml)
+PUBLIC_HOLIDAY_PREFIX = "vn_holiday_"
 
 
 class ResCompany(models.Model):
@@ -15,3 +18,87 @@ class ResCompany(models.Model):
         help="Place written before the date of the official forms (e.g. Hà Đông); "
         "the city by default.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        # a ward created after the installation counts the same public holidays
+        companies._kpi_add_public_holidays()
+        return companies
+
+    @api.model
+    def _kpi_init_public_holidays(self):
+        """Give the companies that exist their copy of the shipped public
+        holidays (installation, upgrade)."""
+        # sudo: installation and upgrade, run by the system
+        self.sudo().with_context(active_test=False).search(
+            []
+        )._kpi_add_public_holidays()
+
+    def _kpi_public_holidays(self):
+        """The public holidays shipped by this addon, as they stand now (an HR
+        officer may have corrected them on the standard calendar)."""
+        # sudo: reference data of the addon, read to be copied
+        data = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search(
+                [
+                    ("module", "=", "l10n_vn_hr_kpi"),
+                    ("model", "=", "resource.calendar.leaves"),
+                    ("name", "=like", f"{PUBLIC_HOLIDAY_PREFIX}%"),
+                ]
+            )
+        )
+        # sudo: same reference data
+        return (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .browse(data.mapped("res_id"))
+            .exists()
+        )
+
+    def _kpi_add_public_holidays(self):
+        """Copy the shipped public holidays onto the working calendar of each
+        of these companies that is Vietnamese (or has no country), except the
+        days its calendar already has off. Odoo counts a company's public
+        holidays on its own calendar; a ward created after the installation
+        has a calendar of its own, without them."""
+        holidays = self._kpi_public_holidays()
+        if not holidays:
+            return
+        vietnam = self.env.ref("base.vn", raise_if_not_found=False)
+        # sudo: the calendars are company configuration; called by the system
+        # (installation, creation of a company) after the create's own check
+        calendars = (
+            self.sudo()
+            .filtered(lambda c: not c.country_id or c.country_id == vietnam)
+            .resource_calendar_id
+        ) - holidays.calendar_id
+        if not calendars:
+            return
+        # sudo: same calendars
+        Leaves = self.env["resource.calendar.leaves"].sudo()
+        existing = Leaves.search(
+            [("calendar_id", "in", calendars.ids), ("resource_id", "=", False)]
+        ).grouped("calendar_id")
+        vals_list = []
+        for calendar in calendars:
+            have = existing.get(calendar, Leaves)
+            for holiday in holidays:
+                if any(
+                    leave.date_from <= holiday.date_to
+                    and leave.date_to >= holiday.date_from
+                    for leave in have
+                ):
+                    continue
+                vals_list.append(
+                    {
+                        "name": holiday.name,
+                        "calendar_id": calendar.id,
+                        "date_from": holiday.date_from,
+                        "date_to": holiday.date_to,
+                        "time_type": holiday.time_type,
+                    }
+                )
+        Leaves.create(vals_list)

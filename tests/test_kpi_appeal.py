@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -49,11 +51,15 @@ class TestKpiAppeal(KpiCommon):
         self.assertEqual(appraisal.appeal_reason, "My report was on time")
         self.assertIn("My report was on time", self.messages(appraisal))
 
+    @freeze_time("2026-06-10 10:00:00")
     def test_appeal_window_comes_from_the_rule_set(self):
+        # Wednesday 10/6/2026: 2 working days after Monday 8/6 (inside), and
+        # after Sunday 7/6 the window closed on Tuesday 9/6 (outside)
         self.rs_nd335.appeal_days = 2
         inside = self.published(self.emp_staff, "good", days_ago=2)
         outside = self.published(self.emp_staff2, "good", days_ago=3)
         self.assertEqual(inside.appeal_deadline, date.today())
+        self.assertEqual(outside.appeal_deadline, date(2026, 6, 9))
         self.assertTrue(inside.with_user(self.user_staff).can_appeal)
         self.assertFalse(outside.with_user(self.user_staff2).can_appeal)
         with self.assertRaises(UserError):

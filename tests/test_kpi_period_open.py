@@ -46,12 +46,16 @@ class TestKpiPeriodOpen(KpiFlowCase):
         self.assertEqual(period.date_review, date(2026, 4, 5))
         self.assertEqual(period.date_decision, date(2026, 4, 8))
         self.assertEqual(period.date_summary, date(2026, 4, 10))
-        self.assertEqual(period.date_lock, date(2026, 4, 15))
+        # the appeal window after the summary, 5 working days (Friday 10/4)
+        self.assertEqual(period.date_lock, date(2026, 4, 17))
         self.rule_set.write({"review_day": 6, "summary_day": 31, "appeal_days": 3})
         self.assertEqual(period.date_review, date(2026, 4, 6))
         self.assertEqual(
             period.date_summary, date(2026, 4, 30), "short month: last day"
         )
+        # 3 working days after Thursday 30/4/2026, 1/5 off: Wednesday 6/5
+        self.assertEqual(period.date_lock, date(2026, 5, 6))
+        self.rule_set.appeal_day_kind = "calendar"
         self.assertEqual(period.date_lock, date(2026, 5, 3))
         january = self.env["hr.kpi.period"].create(
             {"company_id": self.company.id, "date_start": date(2026, 1, 1)}

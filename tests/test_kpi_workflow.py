@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -135,14 +137,15 @@ class TestKpiWorkflow(KpiCommon):
         self.assertFalse(as_staff.result_level)
         with self.assertRaises(AccessError):
             as_staff.read(["level_final"])
-        as_head.action_publish()
-        self.flush_tracking()
+        # published on Monday 8/6/2026: the 5 working days of the window end on
+        # Monday 15/6
+        with freeze_time("2026-06-08 10:00:00"):
+            as_head.action_publish()
+            self.flush_tracking()
         self.assertEqual(as_staff.result_level, "good")
-        self.assertEqual(
-            appraisal.appeal_deadline,
-            fields.Date.context_today(appraisal)
-            + timedelta(days=self.rs_nd335.appeal_days),
-        )
+        self.assertEqual(appraisal.published_date, date(2026, 6, 8))
+        self.assertEqual(self.rs_nd335.appeal_days, 5)
+        self.assertEqual(appraisal.appeal_deadline, date(2026, 6, 15))
         as_head.action_lock()
         self.flush_tracking()
         self.assertEqual(appraisal.state, "locked")
@@ -484,14 +487,17 @@ class TestKpiWorkflow(KpiCommon):
         self.assertEqual(appraisal.level_final, "good")
         self.assertEqual(appraisal.appeal_result, "upheld")
 
+    @freeze_time("2026-06-10 10:00:00")
     def test_appeal_window_closes(self):
+        # published on Tuesday 2/6/2026: the 5 working days ended on Tuesday 9/6
         appraisal = self.scored(self.emp_staff)
         self.to_state(
             appraisal,
             "published",
             level_final="good",
-            published_date=date.today() - timedelta(days=self.rs_nd335.appeal_days + 1),
+            published_date=date(2026, 6, 2),
         )
+        self.assertEqual(appraisal.appeal_deadline, date(2026, 6, 9))
         self.assertFalse(appraisal.with_user(self.user_staff).can_appeal)
         with self.assertRaises(UserError):
             appraisal.with_user(self.user_staff)._do_appeal("Too late")

@@ -61,6 +61,14 @@ export class KpiDashboard extends Component {
         await this.actionService.doAction(action);
     }
 
+    async openOverdueAppeals() {
+        const action = await this.orm.call("hr.kpi.dashboard", "action_open_overdue_appeals", [], {
+            department_id: this.state.department_id || false,
+            subject_group: this.state.subject_group || false,
+        });
+        await this.actionService.doAction(action);
+    }
+
     openLevel(level) {
         return this.openAnalysis("list", [["level", "=", level]]);
     }
