@@ -643,6 +643,47 @@ class HrKpiRuleSet(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "appeal_days",
+        "appeal_resolution_days",
+        "not_evaluated_absence_days",
+        "not_evaluated_service_days",
+        "unit_plan_min_percent",
+    )
+    def _check_law_2026_bounds(self):
+        for rule_set in self:
+            if not (
+                1 <= rule_set.appeal_days <= 60
+                and 1 <= rule_set.appeal_resolution_days <= 60
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule set %(name)s: the appeal window and the time to "
+                        "resolve an appeal are between 1 and 60 days.",
+                        name=rule_set.name,
+                    )
+                )
+            if not (
+                0 <= rule_set.not_evaluated_absence_days <= 31
+                and 0 <= rule_set.not_evaluated_service_days <= 366
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule set %(name)s: the absence that suggests a month not "
+                        "evaluated is 0 to 31 working days, the service 0 to 366 "
+                        "days.",
+                        name=rule_set.name,
+                    )
+                )
+            if not 0 <= rule_set.unit_plan_min_percent <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Rule set %(name)s: the unit plan threshold is a "
+                        "percentage between 0 and 100.",
+                        name=rule_set.name,
+                    )
+                )
+
     @api.constrains("general_max", "task_max", "bonus_max", "rounding_digits")
     def _check_structure(self):
         for rule_set in self:

@@ -4,7 +4,7 @@ each rule with its source, the rules that lower a leader by his unit, and the
 
 from datetime import date
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import KpiCommon
@@ -132,6 +132,21 @@ class TestLaw2026RuleSets(KpiCommon):
             RuleSet._get_for_date(self.company, date(2026, 8, 1), "public_employee"),
             draft,
         )
+
+    def test_rule_bounds(self):
+        for vals in (
+            {"appeal_days": 0},
+            {"appeal_days": 61},
+            {"appeal_resolution_days": 1000},
+            {"not_evaluated_absence_days": 32},
+            {"not_evaluated_service_days": -1},
+            {"unit_plan_min_percent": 101.0},
+        ):
+            with self.assertRaises(ValidationError, msg=str(vals)):
+                with self.env.cr.savepoint():
+                    self.rs_nd233.write(vals)
+        self.rs_nd233.write({"appeal_days": 7, "unit_plan_min_percent": 60.0})
+        self.assertEqual(self.rs_nd233.appeal_days, 7)
 
     def test_staff_category_of_configurations(self):
         Config = self.env["hr.kpi.evaluation.config"]
