@@ -51,6 +51,7 @@
         "security/hr_kpi_rollup_security.xml",
         "views/hr_kpi_rollup_views.xml",
         "views/hr_employee_rollup_views.xml",
+        "views/hr_kpi_appraisal_not_evaluated_views.xml",
         "security/hr_kpi_analysis_security.xml",
         "views/hr_kpi_analysis_views.xml",
         "security/hr_kpi_kiosk_security.xml",
