@@ -596,3 +596,28 @@ class TestLaw2026NotEvaluatedRollup(NotEvaluatedMixin, RollupCommon):
                 ((_u, _y, _g, _rs, count, cap, members),) = year._kpi_quota_results()
                 self.assertNotIn(away_year, members)
                 self.assertEqual((count, cap), (1, expected))
+
+
+@tagged("post_install", "-at_install")
+class TestLaw2026NotEvaluatedDemo(KpiCommon):
+    def test_demo_ward_has_a_month_not_evaluated(self):
+        """The demo ward's current month: one month not evaluated, confirmed
+        by its HR officer, and one suggested from a sick leave."""
+        hr_user = self.env["res.users"].search([("login", "=", "hr")])
+        Appraisal = self.env["hr.kpi.appraisal"].with_user(hr_user)
+        period = self.env["hr.kpi.period"].search(
+            [("company_id", "=", hr_user.company_id.id), ("state", "=", "open")],
+            order="date_start desc",
+            limit=1,
+        )
+        marked = Appraisal.search(
+            [("period_id", "=", period.id), ("state", "=", "not_evaluated")]
+        )
+        self.assertEqual(len(marked), 1)
+        self.assertEqual(marked.not_evaluated_reason_type, "maternity")
+        self.assertEqual(marked.not_evaluated_by_id, hr_user)
+        suggested = Appraisal.search(
+            [("period_id", "=", period.id), ("not_evaluated_suggested", "=", True)]
+        )
+        self.assertEqual(len(suggested), 1)
+        self.assertEqual(suggested.not_evaluated_suggested_type, "sick_leave")
