@@ -52,6 +52,7 @@
         "security/hr_kpi_rollup_security.xml",
         "views/hr_kpi_rollup_views.xml",
         "views/hr_employee_rollup_views.xml",
+        "views/hr_kpi_appraisal_not_evaluated_views.xml",
         "security/hr_kpi_analysis_security.xml",
         "views/hr_kpi_analysis_views.xml",
         "security/hr_kpi_kiosk_security.xml",
@@ -72,6 +73,7 @@
         "demo/hr_kpi_analytics_demo.xml",
         "demo/hr_kpi_kiosk_demo.xml",
         "demo/hr_kpi_onestop_demo.xml",
+        "demo/hr_kpi_not_evaluated_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -4,6 +4,7 @@ from . import hr_kpi_criterion
 from . import hr_kpi_product
 from . import hr_kpi_period
 from . import hr_kpi_task
+from . import hr_kpi_not_evaluated
 from . import hr_kpi_appraisal
 from . import hr_kpi_appraisal_line
 from . import hr_kpi_adjustment
@@ -43,3 +44,4 @@ from . import hr_kpi_onestop_stat
 from . import hr_kpi_inspection
 from . import hr_kpi_inspection_finding
 from . import hr_kpi_demo_onestop
+from . import hr_kpi_demo_not_evaluated

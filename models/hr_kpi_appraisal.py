@@ -5,7 +5,12 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_index, make_index_name, split_every
 from odoo.tools.sql import drop_index
 
-from .hr_kpi_rollup import ROLLUP_STATES
+from .hr_kpi_not_evaluated import (
+    NOT_EVALUATED,
+    NOT_EVALUATED_FROM,
+    not_evaluated_reason_selection,
+)
+from .hr_kpi_rollup import ROLLUP_MONTH_STATES
 from .hr_kpi_rule_set import (
     DECIDED_STATES,
     LEADER_SUBJECT_GROUPS,
@@ -76,6 +81,8 @@ STEPS = (
     "resolve_appeal",
     "lock",
     "reopen",
+    "mark_not_evaluated",
+    "evaluate_month",
 )
 LEVEL_RANK = {"fail": 0, "done": 1, "good": 2, "excellent": 3}
 # Written only by the action_* methods.
@@ -102,6 +109,11 @@ WORKFLOW_FIELDS = frozenset(
         "appeal_result",
         "appeal_answer",
         "reopen_reason",
+        "not_evaluated_reason_type",
+        "not_evaluated_reason",
+        "not_evaluated_by_id",
+        "not_evaluated_date",
+        "not_evaluated_prev_state",
     }
 )
 # Who may edit what, outside the transitions (see _kpi_check_field_rights).
@@ -266,6 +278,7 @@ class HrKpiAppraisal(models.Model):
             ("self_submitted", "Self-evaluated"),
             ("reviewed", "Reviewed"),
             ("returned", "Returned"),
+            ("not_evaluated", "Not evaluated"),
             ("decided", "Decided"),
             ("published", "Published"),
             ("appeal_open", "Appeal open"),
@@ -595,6 +608,58 @@ class HrKpiAppraisal(models.Model):
     )
     appeal_answer = fields.Text(readonly=True, copy=False)
     reopen_reason = fields.Text(readonly=True, copy=False)
+    # ---- month not evaluated (issue #17): written only by the actions ----
+    not_evaluated_reason_type = fields.Selection(
+        not_evaluated_reason_selection(),
+        string="Not evaluated because of",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    not_evaluated_reason = fields.Text(
+        string="Why not evaluated", readonly=True, copy=False
+    )
+    not_evaluated_by_id = fields.Many2one(
+        "res.users",
+        string="Not evaluated, confirmed by",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    not_evaluated_date = fields.Datetime(
+        string="Not evaluated, confirmed on", readonly=True, copy=False
+    )
+    not_evaluated_prev_state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("self_submitted", "Self-evaluated"),
+            ("reviewed", "Reviewed"),
+            ("returned", "Returned"),
+        ],
+        string="State before not evaluated",
+        readonly=True,
+        copy=False,
+        help="Where the month goes back when it is evaluated after all.",
+    )
+    not_evaluated_suggestion = fields.Text(
+        string="Suggested not evaluated because",
+        compute="_compute_not_evaluated_suggestion",
+        groups="l10n_vn_hr_kpi.group_kpi_evaluator",
+        help="What the addon's data suggest (leaves, appointment, inspection): "
+        "the month is marked not evaluated only by a person, with a reason.",
+    )
+    not_evaluated_suggested_type = fields.Selection(
+        not_evaluated_reason_selection(),
+        string="Suggested reason",
+        compute="_compute_not_evaluated_suggestion",
+        groups="l10n_vn_hr_kpi.group_kpi_evaluator",
+    )
+    not_evaluated_suggested = fields.Boolean(
+        string="Suggested not evaluated",
+        compute="_compute_not_evaluated_suggestion",
+        search="_search_not_evaluated_suggested",
+        groups="l10n_vn_hr_kpi.group_kpi_evaluator",
+    )
     result_level = fields.Selection(
         level_selection(),
         string="Published level",
@@ -611,6 +676,8 @@ class HrKpiAppraisal(models.Model):
     can_resolve_appeal = fields.Boolean(compute="_compute_can")
     can_lock = fields.Boolean(compute="_compute_can")
     can_reopen = fields.Boolean(compute="_compute_can")
+    can_mark_not_evaluated = fields.Boolean(compute="_compute_can")
+    can_evaluate_month = fields.Boolean(compute="_compute_can")
 
     # citizen ratings of the one-stop kiosk in the official's month
 
@@ -694,10 +761,11 @@ class HrKpiAppraisal(models.Model):
                 appraisal.department_id.kpi_public_service_unit,
             )
 
-    @api.depends("level_final", "level_proposed", "level_computed")
+    @api.depends("state", "level_final", "level_proposed", "level_computed")
     def _compute_level_decision(self):
         for appraisal in self:
-            appraisal.level_decision = (
+            # a month not evaluated has no level
+            appraisal.level_decision = appraisal.state != NOT_EVALUATED and (
                 appraisal.level_final
                 or appraisal.level_proposed
                 or appraisal.level_computed
@@ -1443,6 +1511,39 @@ class HrKpiAppraisal(models.Model):
             return False
         return _("Only the head of unit or the HR officer can reopen the appraisal.")
 
+    def _step_error_mark_not_evaluated(self):
+        _ = self.env._
+        if self.state not in NOT_EVALUATED_FROM:
+            if self.state == NOT_EVALUATED:
+                return _("The month is already marked not evaluated.")
+            return _(
+                "Only a month not decided yet can be marked not evaluated: "
+                "reopen a decided month with a reason first."
+            )
+        if self._kpi_is_self():
+            return _("Nobody can mark his or her own month not evaluated.")
+        if self._kpi_is_decider() or self._kpi_is_hr_officer():
+            return False
+        return _(
+            "Only the HR officer or the decider of %(employee)s can mark the "
+            "month not evaluated.",
+            employee=self.employee_id.name,
+        )
+
+    def _step_error_evaluate_month(self):
+        _ = self.env._
+        if self.state != NOT_EVALUATED:
+            return _("Only a month marked not evaluated can be evaluated again.")
+        if self._kpi_is_self():
+            return _("Nobody can decide whether his or her own month is evaluated.")
+        if self._kpi_is_decider() or self._kpi_is_hr_officer():
+            return False
+        return _(
+            "Only the HR officer or the decider of %(employee)s can evaluate the "
+            "month again.",
+            employee=self.employee_id.name,
+        )
+
     def _check_step(self, step):
         """Raise unless the current user may do ``step`` on every appraisal."""
         self.check_access("read")
@@ -1482,11 +1583,11 @@ class HrKpiAppraisal(models.Model):
 
     def _kpi_update_rollups(self):
         """Recompute the results of the employees and years of ``self`` when a
-        month entered or left the final states (locked, appeal resolved), and
-        only theirs."""
+        month entered or left the final states (locked, appeal resolved) or
+        the state of a month not evaluated, and only theirs."""
         # sudo: the roll-up follows every final month, whoever moved it
         appraisals = self.sudo()
-        final = appraisals.filtered(lambda a: a.state in ROLLUP_STATES)
+        final = appraisals.filtered(lambda a: a.state in ROLLUP_MONTH_STATES)
         others = appraisals - final
         Rollup = self.env["hr.kpi.rollup"]
         if others:
@@ -1886,6 +1987,123 @@ class HrKpiAppraisal(models.Model):
                 )
             )
         return True
+
+    # ---- months not evaluated (issue #17) --------------------------------
+
+    def action_mark_not_evaluated(self):
+        return self._kpi_open_step_wizard(
+            "mark_not_evaluated",
+            "hr.kpi.appraisal.not.evaluated",
+            self.env._("Not evaluated this month"),
+        )
+
+    def _do_mark_not_evaluated(self, reason_type, reason):
+        """Mark the months not evaluated, for ``reason_type`` (a category of
+        not_evaluated_reason_selection) explained by ``reason``: confirmed by
+        the HR officer or the decider, before the decision. The month then
+        has no score counted and no level; it goes back to its state with
+        action_evaluate_month."""
+        if reason_type not in dict(not_evaluated_reason_selection()):
+            raise UserError(
+                self.env._("Choose why the month is not evaluated (the category).")
+            )
+        if not (reason or "").strip():
+            raise UserError(
+                self.env._("Give the reason why the month is not evaluated.")
+            )
+        self._check_step("mark_not_evaluated")
+        leaders = self.leader_appraisal_id
+        now = fields.Datetime.now()
+        # one write per value of the only field that differs
+        for state, appraisals in self.grouped("state").items():
+            appraisals._workflow_write(
+                {
+                    "state": NOT_EVALUATED,
+                    "not_evaluated_prev_state": state,
+                    "not_evaluated_reason_type": reason_type,
+                    "not_evaluated_reason": reason,
+                    "not_evaluated_by_id": self.env.uid,
+                    "not_evaluated_date": now,
+                }
+            )
+        label = dict(
+            self._fields["not_evaluated_reason_type"]._description_selection(self.env)
+        )[reason_type]
+        for appraisal in self:
+            appraisal.message_post(
+                body=self.env._(
+                    "Not evaluated this month (%(category)s): %(reason)s",
+                    category=label,
+                    reason=reason,
+                )
+            )
+        self._kpi_recompute_leaders(leaders)
+        return True
+
+    def action_evaluate_month(self):
+        """Evaluate the month after all: it goes back to the state it was
+        marked not evaluated from, by the same people, logged."""
+        self._check_step("evaluate_month")
+        leaders = self.leader_appraisal_id
+        reasons = {a.id: a.not_evaluated_reason for a in self}
+        for state, appraisals in self.grouped("not_evaluated_prev_state").items():
+            appraisals._workflow_write(
+                {
+                    "state": state or "draft",
+                    "not_evaluated_prev_state": False,
+                    "not_evaluated_reason_type": False,
+                    "not_evaluated_reason": False,
+                    "not_evaluated_by_id": False,
+                    "not_evaluated_date": False,
+                }
+            )
+        for appraisal in self:
+            appraisal.message_post(
+                body=self.env._(
+                    "Evaluated this month after all (it was marked not evaluated: "
+                    "%(reason)s).",
+                    reason=reasons[appraisal.id] or "",
+                )
+            )
+        self._kpi_recompute_leaders(leaders)
+        return True
+
+    def _kpi_recompute_leaders(self, leaders):
+        """The unit result (d) of the ``leaders`` still open follows the
+        months of their staff that are evaluated: recompute it when one of
+        them is marked not evaluated or evaluated again."""
+        live = leaders._kpi_live()
+        if live:
+            # sudo: the leaders' scores follow their staff's months (the
+            # transition was checked by the caller)
+            live.sudo()._kpi_recompute_scores()
+
+    @api.depends("state", "employee_id", "period_id", "rule_set_id")
+    def _compute_not_evaluated_suggestion(self):
+        suggestions = self.env["hr.kpi.not.evaluated"]._suggestions(
+            self.filtered(lambda a: isinstance(a.id, int))
+        )
+        for appraisal in self:
+            found = suggestions.get(appraisal.id, [])
+            appraisal.not_evaluated_suggestion = (
+                "\n".join(text for _reason, text in found) or False
+            )
+            appraisal.not_evaluated_suggested_type = found[0][0] if found else False
+            appraisal.not_evaluated_suggested = bool(found)
+
+    def _search_not_evaluated_suggested(self, operator, value):
+        """The months of the open periods the user reads that the data
+        suggest not evaluated (computed for them, in batch)."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._("The suggestion is searched with = or != True or False.")
+            )
+        candidates = self.search(
+            [("state", "in", NOT_EVALUATED_FROM), ("period_id.state", "=", "open")]
+        )
+        ids = list(self.env["hr.kpi.not.evaluated"]._suggestions(candidates))
+        found = (operator == "=") == value
+        return [("id", "in" if found else "not in", ids)]
 
     def _kpi_check_not_above_computed(self, level):
         """A decided (or appeal) level is never above the level computed from

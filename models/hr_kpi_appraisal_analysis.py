@@ -2,6 +2,7 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from .hr_kpi_appraisal import PUBLISHED_STATES
+from .hr_kpi_not_evaluated import NOT_EVALUATED
 from .hr_kpi_rule_set import DECIDED_STATES, level_selection, subject_group_selection
 
 GOOD_OR_BETTER = ("good", "excellent")
@@ -24,6 +25,7 @@ class HrKpiAppraisalAnalysis(models.Model):
       still not self-evaluated when the deadline has passed;
     - ``late_decision``: decided after the period's deadline, or still not
       decided when it has passed;
+    - a month not evaluated is never late (``not_evaluated_count``);
     - ``overdue_task_count``: tasks of the appraisal not done by their deadline
       (still open after it, or completed after it).
     """
@@ -69,18 +71,22 @@ class HrKpiAppraisalAnalysis(models.Model):
         string="# Late self-evaluations", readonly=True
     )
     late_decision_count = fields.Integer(string="# Late decisions", readonly=True)
+    not_evaluated_count = fields.Integer(string="# Not evaluated", readonly=True)
     overdue_task_count = fields.Integer(string="# Overdue tasks", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
+        not_evaluated = SQL("(a.state = %s)", NOT_EVALUATED)
         late_self = SQL(
-            "(p.date_self_evaluation IS NOT NULL AND "
+            "(NOT %s AND p.date_self_evaluation IS NOT NULL AND "
             "COALESCE(a.self_submitted_date::date, CURRENT_DATE) "
-            "> p.date_self_evaluation)"
+            "> p.date_self_evaluation)",
+            not_evaluated,
         )
         late_decision = SQL(
-            "(p.date_decision IS NOT NULL AND "
-            "COALESCE(a.decided_date::date, CURRENT_DATE) > p.date_decision)"
+            "(NOT %s AND p.date_decision IS NOT NULL AND "
+            "COALESCE(a.decided_date::date, CURRENT_DATE) > p.date_decision)",
+            not_evaluated,
         )
         evaluated = SQL("(a.state IN %s)", DECIDED_STATES)
         self.env.execute_query(
@@ -118,6 +124,8 @@ class HrKpiAppraisalAnalysis(models.Model):
                         AS late_self_evaluation_count,
                     CASE WHEN %(late_decision)s THEN 1 ELSE 0 END
                         AS late_decision_count,
+                    CASE WHEN %(not_evaluated)s THEN 1 ELSE 0 END
+                        AS not_evaluated_count,
                     COALESCE(t.overdue, 0) AS overdue_task_count
                 FROM hr_kpi_appraisal a
                 JOIN hr_kpi_period p ON p.id = a.period_id
@@ -142,5 +150,6 @@ class HrKpiAppraisalAnalysis(models.Model):
                 good=GOOD_OR_BETTER,
                 late_self=late_self,
                 late_decision=late_decision,
+                not_evaluated=not_evaluated,
             )
         )

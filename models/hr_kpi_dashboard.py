@@ -4,6 +4,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.tools import float_round
 
+from .hr_kpi_not_evaluated import NOT_EVALUATED
 from .hr_kpi_rule_set import LEVELS_DESC
 
 TREND_MONTHS = 12
@@ -219,8 +220,11 @@ class HrKpiDashboard(models.AbstractModel):
                 overdue_tasks=overdue,
             )
         # the quota cap of each unit, by the quota service, on the decided
-        # appraisals the user can read
-        decided = Analysis.search(domain + [("is_evaluated", "=", True)]).appraisal_id
+        # appraisals the user can read (and the months not evaluated, which
+        # the denominator counts if the rule set says so)
+        decided = Analysis.search(
+            domain + ["|", ("is_evaluated", "=", True), ("state", "=", NOT_EVALUATED)]
+        ).appraisal_id
         caps = {}
         Quota = self.env["hr.kpi.quota"]
         for department, appraisals in decided.grouped("department_id").items():

@@ -18,6 +18,7 @@ from odoo import api, models
 from odoo.tools import SQL, float_round
 
 from .hr_kpi_employee_event import VETO_ARTICLES
+from .hr_kpi_not_evaluated import NOT_EVALUATED
 from .hr_kpi_rule_set import LEVELS_DESC
 
 QD366_ARTICLE = "QĐ 366-QĐ/TW Điều 11"
@@ -574,11 +575,12 @@ class HrKpiEngine(models.AbstractModel):
             rule_set = rules[appraisal.rule_set_id.id]
             unit_result = 0.0
             if appraisal.is_leader and rule_set:
+                # the months not evaluated of the staff have no level
                 unit_result = self._unit_result(
                     [
                         levels[sub.id] if sub.id in levels else sub.level_computed
                         for sub in appraisal.subordinate_appraisal_ids
-                        if sub.id != appraisal.id
+                        if sub.id != appraisal.id and sub.state != NOT_EVALUATED
                     ],
                     rule_set,
                 )
@@ -601,7 +603,7 @@ class HrKpiEngine(models.AbstractModel):
         leaders = appraisals.filtered(lambda a: a.is_leader and isinstance(a.id, int))
         outside = leaders.subordinate_appraisal_ids - appraisals
         if outside:
-            outside.fetch(["level_computed"])
+            outside.fetch(["level_computed", "state"])
 
     @api.model
     def _unit_result(self, levels, rule_set):
@@ -857,8 +859,10 @@ class HrKpiEngine(models.AbstractModel):
             for sub_id, leader_id, level in self.env.execute_query(
                 SQL(
                     "SELECT id, leader_appraisal_id, level_computed "
-                    "FROM hr_kpi_appraisal WHERE leader_appraisal_id = ANY(%s)",
+                    "FROM hr_kpi_appraisal WHERE leader_appraisal_id = ANY(%s) "
+                    "AND state != %s",
                     leader_ids,
+                    NOT_EVALUATED,
                 )
             ):
                 if sub_id != leader_id:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from odoo import api, models
 from odoo.tools import float_round
 
+from .hr_kpi_not_evaluated import NOT_EVALUATED
+
 
 @dataclass
 class QuotaResult:
@@ -30,6 +32,7 @@ class QuotaResult:
     excellent: object = None  # those at excellent, best first
     over_cap: object = None  # excellent ones ranked beyond the cap
     counts: dict = field(default_factory=dict)  # level -> number
+    not_evaluated: int = 0  # members whose month is not evaluated
 
     @property
     def holds(self):
@@ -72,14 +75,21 @@ class HrKpiQuota(models.AbstractModel):
         )
 
     @api.model
-    def _denominator(self, rule_set, counts):
+    def _denominator(self, rule_set, counts, not_evaluated=0):
         """What the quota is a share of, from the counts per level: the
-        members rated good, good or excellent, or all the members rated."""
+        members rated good, good or excellent, or all the members rated; and
+        the ``not_evaluated`` members (months not evaluated, years not
+        classified because of them) unless the rule set leaves them out
+        (``not_evaluated_exclude_quota``, the default)."""
         if rule_set.quota_denominator == "good":
-            return counts["good"]
-        if rule_set.quota_denominator == "good_excellent":
-            return counts["good"] + counts["excellent"]
-        return sum(counts.values())
+            denominator = counts["good"]
+        elif rule_set.quota_denominator == "good_excellent":
+            denominator = counts["good"] + counts["excellent"]
+        else:
+            denominator = sum(counts.values())
+        if not rule_set.not_evaluated_exclude_quota:
+            denominator += not_evaluated
+        return denominator
 
     @api.model
     def _cap(self, rule_set, denominator, exception=False, percent=None):
@@ -126,14 +136,18 @@ class HrKpiQuota(models.AbstractModel):
             groups.setdefault(key, appraisals.browse())
             groups[key] |= appraisal
         results = []
-        for (_rule_set_id, task_group), members in groups.items():
-            rule_set = members[:1].rule_set_id
+        for (_rule_set_id, task_group), group in groups.items():
+            rule_set = group[:1].rule_set_id
+            # a month not evaluated has no level and is not ranked; it counts
+            # in the denominator only if the rule set says so
+            members = group.filtered(lambda a: a.state != NOT_EVALUATED)
+            not_evaluated = len(group) - len(members)
             counts = {"excellent": 0, "good": 0, "done": 0, "fail": 0}
             for appraisal in members:
                 level = level_of(appraisal)
                 if level:
                     counts[level] += 1
-            denominator = self._denominator(rule_set, counts)
+            denominator = self._denominator(rule_set, counts, not_evaluated)
             cap = self._cap(rule_set, denominator, exception)
             ranked = members.sorted(self._rank_key)
             excellent = ranked.filtered(lambda a: level_of(a) == "excellent")
@@ -156,6 +170,7 @@ class HrKpiQuota(models.AbstractModel):
                     excellent=excellent,
                     over_cap=excellent[cap:],
                     counts=counts,
+                    not_evaluated=not_evaluated,
                 )
             )
         return results

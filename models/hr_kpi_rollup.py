@@ -20,11 +20,15 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .hr_kpi_not_evaluated import NOT_EVALUATED
 from .hr_kpi_rule_set import LEVEL_LETTERS, level_selection
 
 # Monthly appraisals whose result is final: the roll-up counts only them. A
 # resolved appeal is final (it is locked at the next cron run).
 ROLLUP_STATES = ("appeal_resolved", "locked")
+# The months the roll-up reads: the final ones, and the months not evaluated,
+# which it lists (months_not_evaluated) and never scores.
+ROLLUP_MONTH_STATES = (*ROLLUP_STATES, NOT_EVALUATED)
 LEVEL_RANK = {"fail": 0, "done": 1, "good": 2, "excellent": 3}
 QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
 # Figures written by the computation; compared before writing.
@@ -40,6 +44,7 @@ COMPUTED_FIELDS = (
     "months_done",
     "months_fail",
     "months_vetoed",
+    "months_not_evaluated",
     "quarters_fail",
     "months_other_rule_set",
     "rule_set_months",
@@ -113,6 +118,13 @@ class HrKpiRollup(models.Model):
     months_done = fields.Integer(string="Months completed", readonly=True)
     months_fail = fields.Integer(string="Months not completed", readonly=True)
     months_vetoed = fields.Integer(string="Months under a veto", readonly=True)
+    months_not_evaluated = fields.Integer(
+        string="Months not evaluated",
+        readonly=True,
+        help="Months marked not evaluated (leave, training, appointment, "
+        "inspection): never scored nor counted in the means; counted among the "
+        "months needed for an annual level only if the rule set says so.",
+    )
     quarters_fail = fields.Integer(string="Quarters not completed", readonly=True)
     months_other_rule_set = fields.Integer(
         string="Months under another rule set, not counted",
@@ -264,7 +276,7 @@ class HrKpiRollup(models.Model):
         Rollup = self.sudo()
         domain = [
             ("company_id", "=", company.id),
-            ("state", "in", ROLLUP_STATES),
+            ("state", "in", ROLLUP_MONTH_STATES),
             ("period_start", ">=", date(years[0], 1, 1)),
             ("period_start", "<=", date(years[-1], 12, 31)),
         ]
@@ -380,9 +392,12 @@ class HrKpiRollup(models.Model):
         self, appraisals, company, quarter, quarter_levels=(), record=None
     ):
         """Figures of one quarter (``quarter`` 1-4) or year (0) from the final
-        monthly ``appraisals`` of one employee, in date order."""
+        monthly ``appraisals`` of one employee, in date order; the months not
+        evaluated among them are only counted (months_not_evaluated)."""
         engine = self.env["hr.kpi.engine"]
-        last = appraisals[-1] if appraisals else None
+        not_evaluated = [a for a in appraisals if a.state == NOT_EVALUATED]
+        appraisals = [a for a in appraisals if a.state != NOT_EVALUATED]
+        last = (appraisals or not_evaluated or [None])[-1]
         rule_set = last.rule_set_id if last else (record and record.rule_set_id)
         by_code = defaultdict(list)
         for appraisal in appraisals:
@@ -419,6 +434,7 @@ class HrKpiRollup(models.Model):
             "months_done": counts["done"],
             "months_fail": counts["fail"],
             "months_vetoed": sum(1 for a in appraisals if a.is_vetoed),
+            "months_not_evaluated": len(not_evaluated),
             "quarters_fail": sum(1 for lvl in quarter_levels if lvl == "fail"),
             "months_other_rule_set": other,
             "rule_set_months": rule_set_months,
@@ -454,13 +470,28 @@ class HrKpiRollup(models.Model):
             )
         vals["score"] = score
         reasons = []
-        if quarter == 0 and count < rule_set.rollup_min_months:
+        worked = count
+        if rule_set.not_evaluated_count_min_months:
+            worked += len(not_evaluated)
+        if quarter == 0 and worked < rule_set.rollup_min_months:
             vals["not_classified"] = True
-            vals["level_reasons"] = _(
-                "%(count)s months evaluated, fewer than the %(needed)s needed for an "
-                "annual level.",
-                count=count,
-                needed=rule_set.rollup_min_months,
+            vals["level_reasons"] = (
+                _(
+                    "%(count)s months evaluated and %(not_evaluated)s not evaluated "
+                    "(%(counted)s counted), fewer than the %(needed)s needed for an "
+                    "annual level.",
+                    count=count,
+                    not_evaluated=len(not_evaluated),
+                    counted=worked,
+                    needed=rule_set.rollup_min_months,
+                )
+                if not_evaluated
+                else _(
+                    "%(count)s months evaluated, fewer than the %(needed)s needed "
+                    "for an annual level.",
+                    count=count,
+                    needed=rule_set.rollup_min_months,
+                )
             )
             return vals
         level = engine._level_from_score(score, rule_set)
@@ -774,7 +805,8 @@ class HrKpiRollup(models.Model):
         rows = self.env.execute_query(
             SQL(
                 "SELECT id FROM %s WHERE quarter = 0 AND year = ANY(%s) "
-                "AND department_id = ANY(%s) AND state != 'not_classified' "
+                "AND department_id = ANY(%s) "
+                "AND (state != 'not_classified' OR months_not_evaluated > 0) "
                 "ORDER BY id FOR UPDATE",
                 SQL.identifier(self._table),
                 list(set(self.mapped("year"))),
@@ -787,14 +819,18 @@ class HrKpiRollup(models.Model):
         return scope
 
     def _kpi_quota_scope(self):
-        """Every annual result of the units (and years) of ``self``."""
+        """Every annual result of the units (and years) of ``self``, and the
+        years not classified with months not evaluated (the denominator may
+        count them, per the rule set)."""
         # sudo: the quota counts every result of the unit, whoever decides
         return self.sudo().search(
             [
                 ("quarter", "=", 0),
                 ("year", "in", list(set(self.mapped("year")))),
                 ("department_id", "in", self.department_id.ids),
+                "|",
                 ("state", "!=", "not_classified"),
+                ("months_not_evaluated", ">", 0),
             ]
         )
 
@@ -807,6 +843,9 @@ class HrKpiRollup(models.Model):
         results = []
         # sudo: the roll-up's own computation; rights checked by the caller
         groups = defaultdict(lambda: self.sudo().browse())
+        # years not classified, with months not evaluated: no level, counted
+        # in the denominator only if the rule set says so
+        not_evaluated = defaultdict(int)
         for rollup in self._kpi_quota_scope() if scope is None else scope:
             rule_set = rollup.rule_set_id
             task_group = (
@@ -814,7 +853,11 @@ class HrKpiRollup(models.Model):
                 if rule_set.quota_scope == "unit_task_group"
                 else False
             )
-            groups[(rollup.department_id, rollup.year, task_group)] |= rollup
+            key = (rollup.department_id, rollup.year, task_group)
+            if rollup.state == "not_classified":
+                not_evaluated[key] += 1
+                continue
+            groups[key] |= rollup
         for (unit, year, task_group), members in groups.items():
             rule_set = members.sorted("id")[-1:].rule_set_id
             counts = dict.fromkeys(("excellent", "good", "done", "fail"), 0)
@@ -824,7 +867,9 @@ class HrKpiRollup(models.Model):
                     counts[level] += 1
             cap = Quota._cap(
                 rule_set,
-                Quota._denominator(rule_set, counts),
+                Quota._denominator(
+                    rule_set, counts, not_evaluated[(unit, year, task_group)]
+                ),
                 percent=rule_set.rollup_quota_percent,
             )
             results.append(
@@ -905,7 +950,7 @@ class HrKpiRollup(models.Model):
             "view_mode": "list,form",
             "domain": [
                 ("employee_id", "=", self.employee_id.id),
-                ("state", "in", ROLLUP_STATES),
+                ("state", "in", ROLLUP_MONTH_STATES),
                 ("period_start", ">=", date(self.year, first, 1)),
                 ("period_start", "<=", date(self.year, last, 28)),
             ],

@@ -441,6 +441,11 @@ class KpiXlsxBuilder:
                 f", trong đó {form['undecided']} người chưa được quyết định"
                 if form["undecided"]
                 else ""
+            )
+            + (
+                f", {form['not_evaluated']} người không đánh giá"
+                if form.get("not_evaluated")
+                else ""
             ),
             f["bold"],
         )

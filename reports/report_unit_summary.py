@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import float_round
 
+from ..models.hr_kpi_not_evaluated import NOT_EVALUATED
 from ..models.hr_kpi_rule_set import DECIDED_STATES, LEVEL_LETTERS, LEVELS_DESC
 from .hr_kpi_report_form import (
     DENOMINATOR_VI,
@@ -15,6 +16,16 @@ from .hr_kpi_report_form import (
 )
 
 SUBJECT_ORDER = {key: rank for rank, key in enumerate(SUBJECT_GROUP_VI)}
+# why a month is not evaluated, as the forms print it
+NOT_EVALUATED_VI = {
+    "long_leave": "nghỉ dài ngày",
+    "training": "đi đào tạo, bồi dưỡng",
+    "maternity": "nghỉ thai sản",
+    "sick_leave": "nghỉ ốm",
+    "new_appointment": "mới bổ nhiệm, tuyển dụng chưa đủ 01 tháng",
+    "inspection": "đang bị thanh tra, kiểm tra",
+    "other": "lý do khác",
+}
 SUMMARY_COLUMNS = (
     ("1", "STT"),
     ("2", "Họ và tên"),
@@ -143,11 +154,19 @@ class ReportUnitSummary(models.AbstractModel):
         levels = []
         for number, appraisal in enumerate(appraisals, start=1):
             decided = appraisal.state in DECIDED_STATES
+            not_evaluated = appraisal.state == NOT_EVALUATED
             level = self._summary_level(appraisal)
-            levels.append(level)
+            if not not_evaluated:
+                # a month not evaluated is in no count of levels
+                levels.append(level)
             adjustment = appraisal.adjustment_score
             notes = []
-            if not decided:
+            if not_evaluated:
+                reason = NOT_EVALUATED_VI.get(appraisal.not_evaluated_reason_type)
+                notes.append(
+                    f"Không đánh giá ({reason})" if reason else "Không đánh giá"
+                )
+            elif not decided:
                 notes.append("Chưa quyết định")
             if appraisal.state in ("appeal_open",):
                 notes.append("Đang kiến nghị")
@@ -158,10 +177,14 @@ class ReportUnitSummary(models.AbstractModel):
                     "position": appraisal.job_title or "",
                     "department": appraisal.department_id.name or "",
                     "subject_group": SUBJECT_GROUP_VI.get(appraisal.subject_group, ""),
-                    "self_score": _clamped(
+                    "self_score": None
+                    if not_evaluated
+                    else _clamped(
                         appraisal.general_self_score + appraisal.task_score + adjustment
                     ),
-                    "evaluator_score": _clamped(
+                    "evaluator_score": None
+                    if not_evaluated
+                    else _clamped(
                         appraisal.general_evaluator_score
                         + appraisal.task_score
                         + adjustment
@@ -170,8 +193,9 @@ class ReportUnitSummary(models.AbstractModel):
                     "level": level or "",
                     "level_letter": LEVEL_LETTERS.get(level, ""),
                     "level_label": LEVEL_LABELS_VI.get(level, ""),
-                    "reasons": appraisal.level_reasons or "",
+                    "reasons": "" if not_evaluated else appraisal.level_reasons or "",
                     "note": "; ".join(notes),
+                    "not_evaluated": not_evaluated,
                 }
             )
         quota = self._quota_lines(appraisals)
@@ -194,7 +218,12 @@ class ReportUnitSummary(models.AbstractModel):
             "rows": rows,
             "total": len(rows),
             "levels": self._level_counts(levels),
-            "undecided": sum(1 for row in rows if row["final_score"] is None),
+            "undecided": sum(
+                1
+                for row in rows
+                if row["final_score"] is None and not row["not_evaluated"]
+            ),
+            "not_evaluated": sum(1 for row in rows if row["not_evaluated"]),
             "quota": quota,
             "quota_holds": all(line["holds"] for line in quota),
             "recipients": [r for r in (recipient and f"{recipient};", "Lưu: VT.") if r],

@@ -31,3 +31,4 @@ from . import test_integrity_task
 from . import test_integrity_rpc
 from . import test_law2026_rule_sets
 from . import test_law2026_appeal
+from . import test_law2026_not_evaluated
