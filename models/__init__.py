@@ -5,6 +5,7 @@ from . import hr_kpi_product
 from . import hr_kpi_period
 from . import hr_kpi_task
 from . import hr_kpi_appraisal
+from . import hr_kpi_appraisal_version
 from . import hr_kpi_appraisal_line
 from . import hr_kpi_adjustment
 from . import hr_kpi_employee_event

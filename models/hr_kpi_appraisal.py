@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_index, make_index_name, split_every
-from odoo.tools.sql import drop_index
+from odoo.tools.sql import drop_index, index_exists
 
 from .hr_kpi_rollup import ROLLUP_STATES
 from .hr_kpi_rule_set import (
@@ -78,6 +78,7 @@ STEPS = (
     "resolve_appeal",
     "lock",
     "reopen",
+    "correct",
 )
 LEVEL_RANK = {"fail": 0, "done": 1, "good": 2, "excellent": 3}
 # Written only by the action_* methods.
@@ -187,6 +188,19 @@ class HrKpiAppraisal(models.Model):
         # it serves what the single-column index of period_id served (one
         # index less to write when a month is opened)
         drop_index(self.env.cr, make_index_name(self._table, "period_id"), self._table)
+        # one current appraisal per employee and period; the versions a
+        # correction replaced are archived (hr_kpi_appraisal_version.py). The
+        # name is the one of _sql_constraints, whose message Odoo then shows.
+        name = f"{self._table}_employee_period_uniq"
+        if not index_exists(self.env.cr, name):
+            self.env.execute_query(
+                SQL(
+                    "CREATE UNIQUE INDEX %s ON %s (employee_id, period_id) "
+                    "WHERE active",
+                    SQL.identifier(name),
+                    SQL.identifier(self._table),
+                )
+            )
         return res
 
     employee_id = fields.Many2one(
@@ -615,10 +629,12 @@ class HrKpiAppraisal(models.Model):
     )
 
     _sql_constraints = [
+        # a unique index on the current versions only (init): a result
+        # corrected by a replacement decision keeps its archived original
         (
             "employee_period_uniq",
-            "UNIQUE(employee_id, period_id)",
-            "An employee has one appraisal per period.",
+            "",
+            "An employee has one current appraisal per period.",
         ),
         (
             "leader_inputs_check",
@@ -1158,7 +1174,8 @@ class HrKpiAppraisal(models.Model):
                     self.env._(
                         "%(appraisal)s is %(state)s: its scores are frozen, so "
                         "%(what)s cannot change. To correct it, reopen the "
-                        "appraisal with a reason first.",
+                        "appraisal with a reason while it is not published, or "
+                        "correct a published result by a replacement decision.",
                         appraisal=appraisal.display_name,
                         state=state.lower(),
                         what=what,
@@ -1338,11 +1355,13 @@ class HrKpiAppraisal(models.Model):
         _ = self.env._
         state = self.state
         is_self = self._kpi_is_self()
-        if state not in DECIDED_STATES or state == "appeal_open":
-            return _(
-                "Only a decided, published or locked appraisal without an open "
-                "appeal can be reopened."
-            )
+        if state != "decided":
+            if state in PUBLISHED_STATES:
+                return _(
+                    "A published result is not reopened: correct it by a "
+                    "replacement decision, which keeps the published result."
+                )
+            return _("Only a decided appraisal not yet published can be reopened.")
         if (self._kpi_is_decider() or self._kpi_is_hr_officer()) and not is_self:
             return False
         return _("Only the head of unit or the HR officer can reopen the appraisal.")
@@ -1582,7 +1601,7 @@ class HrKpiAppraisal(models.Model):
         rows = self.env.execute_query(
             SQL(
                 "SELECT id FROM %s WHERE period_id = ANY(%s) "
-                "AND department_id = ANY(%s) ORDER BY id FOR UPDATE",
+                "AND department_id = ANY(%s) AND active ORDER BY id FOR UPDATE",
                 SQL.identifier(self._table),
                 self.period_id.ids,
                 self.department_id.ids,
@@ -1886,7 +1905,8 @@ class HrKpiAppraisal(models.Model):
             if appraisal.state == "locked":
                 raise UserError(
                     _(
-                        "%(appraisal)s is locked: reopen it with a reason first.",
+                        "%(appraisal)s is locked: correct it by a replacement "
+                        "decision.",
                         appraisal=appraisal.display_name,
                     )
                 )
