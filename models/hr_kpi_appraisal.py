@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_index, make_index_name, split_every
-from odoo.tools.sql import drop_index, index_exists
+from odoo.tools.sql import drop_index
 
 from .hr_kpi_rollup import ROLLUP_STATES
 from .hr_kpi_rule_set import (
@@ -188,19 +188,6 @@ class HrKpiAppraisal(models.Model):
         # it serves what the single-column index of period_id served (one
         # index less to write when a month is opened)
         drop_index(self.env.cr, make_index_name(self._table, "period_id"), self._table)
-        # one current appraisal per employee and period; the versions a
-        # correction replaced are archived (hr_kpi_appraisal_version.py). The
-        # name is the one of _sql_constraints, whose message Odoo then shows.
-        name = f"{self._table}_employee_period_uniq"
-        if not index_exists(self.env.cr, name):
-            self.env.execute_query(
-                SQL(
-                    "CREATE UNIQUE INDEX %s ON %s (employee_id, period_id) "
-                    "WHERE active",
-                    SQL.identifier(name),
-                    SQL.identifier(self._table),
-                )
-            )
         return res
 
     employee_id = fields.Many2one(
@@ -629,8 +616,9 @@ class HrKpiAppraisal(models.Model):
     )
 
     _sql_constraints = [
-        # a unique index on the current versions only (init): a result
-        # corrected by a replacement decision keeps its archived original
+        # a unique index on the current versions only (the init of
+        # hr_kpi_appraisal_version.py): a result corrected by a replacement
+        # decision keeps its archived original
         (
             "employee_period_uniq",
             "",

@@ -29,6 +29,8 @@ import math
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.sql import index_exists
 
 from .hr_kpi_appraisal import LEVEL_RANK, SCORE_FIELDS, STEPS
 
@@ -156,6 +158,34 @@ class HrKpiAppraisal(models.Model):
         string="Correction decision date", readonly=True, copy=False
     )
     can_correct = fields.Boolean(compute="_compute_can")
+
+    def init(self):
+        res = super().init()
+        cr = self.env.cr
+        # one current appraisal per employee and period: the versions a
+        # correction replaced are archived. Its name is the one of the
+        # _sql_constraints entry, whose message Odoo then shows; on an upgrade
+        # the ORM has dropped the former UNIQUE constraint of that name first.
+        name = f"{self._table}_employee_period_uniq"
+        if not index_exists(cr, name):
+            self.env.execute_query(
+                SQL(
+                    "CREATE UNIQUE INDEX %s ON %s (employee_id, period_id) "
+                    "WHERE active",
+                    SQL.identifier(name),
+                    SQL.identifier(self._table),
+                )
+            )
+        # rows inserted in SQL (bulk loaders, the benchmark) are current
+        # first versions, as the ORM's defaults make them
+        self.env.execute_query(
+            SQL(
+                "ALTER TABLE %s ALTER COLUMN active SET DEFAULT TRUE, "
+                "ALTER COLUMN version SET DEFAULT 1",
+                SQL.identifier(self._table),
+            )
+        )
+        return res
 
     def _compute_replaced_id(self):
         ids = [id_ for id_ in self.ids if id_]

@@ -7,10 +7,13 @@ import math
 from contextlib import closing
 from datetime import date, timedelta
 
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from ..reports.hr_kpi_report_form import vn_number
 from .test_integrity_appraisal import ALL_KEYS, SCORES
@@ -241,6 +244,28 @@ class TestLaw2026Correction(CorrectionCommon):
                 for step in ("reopen", "correct", "lock", "appeal")
             )
         )
+
+    def test_one_current_version_per_month(self):
+        """The unique index of an employee's month holds on its current
+        versions: a second current appraisal is refused, the archived
+        versions are not counted."""
+        original = self.published(self.emp_staff, "good")
+        new = self.correct(original, self.user_hr, "done")
+        self.assertEqual(self.versions(original), original | new)
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
+            self.make_appraisal(self.emp_staff)
+        # the superuser reviving the original collides with the current version
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
+            original.write({"active": True})
+            self.env.flush_all()
 
     def test_correction_changes_the_annual_result(self):
         months = self.year_of(self.emp_staff, [95] * 12)
