@@ -6,6 +6,7 @@ from . import hr_kpi_period
 from . import hr_kpi_task
 from . import hr_kpi_not_evaluated
 from . import hr_kpi_appraisal
+from . import hr_kpi_appraisal_version
 from . import hr_kpi_appraisal_line
 from . import hr_kpi_adjustment
 from . import hr_kpi_employee_event

@@ -83,6 +83,7 @@ STEPS = (
     "reopen",
     "mark_not_evaluated",
     "evaluate_month",
+    "correct",
 )
 LEVEL_RANK = {"fail": 0, "done": 1, "good": 2, "excellent": 3}
 # Written only by the action_* methods.
@@ -702,10 +703,13 @@ class HrKpiAppraisal(models.Model):
     )
 
     _sql_constraints = [
+        # a unique index on the current versions only (the init of
+        # hr_kpi_appraisal_version.py): a result corrected by a replacement
+        # decision keeps its archived original
         (
             "employee_period_uniq",
-            "UNIQUE(employee_id, period_id)",
-            "An employee has one appraisal per period.",
+            "",
+            "An employee has one current appraisal per period.",
         ),
         (
             "leader_inputs_check",
@@ -1322,7 +1326,8 @@ class HrKpiAppraisal(models.Model):
                     self.env._(
                         "%(appraisal)s is %(state)s: its scores are frozen, so "
                         "%(what)s cannot change. To correct it, reopen the "
-                        "appraisal with a reason first.",
+                        "appraisal with a reason while it is not published, or "
+                        "correct a published result by a replacement decision.",
                         appraisal=appraisal.display_name,
                         state=state.lower(),
                         what=what,
@@ -1502,11 +1507,13 @@ class HrKpiAppraisal(models.Model):
         _ = self.env._
         state = self.state
         is_self = self._kpi_is_self()
-        if state not in DECIDED_STATES or state == "appeal_open":
-            return _(
-                "Only a decided, published or locked appraisal without an open "
-                "appeal can be reopened."
-            )
+        if state != "decided":
+            if state in PUBLISHED_STATES:
+                return _(
+                    "A published result is not reopened: correct it by a "
+                    "replacement decision, which keeps the published result."
+                )
+            return _("Only a decided appraisal not yet published can be reopened.")
         if (self._kpi_is_decider() or self._kpi_is_hr_officer()) and not is_self:
             return False
         return _("Only the head of unit or the HR officer can reopen the appraisal.")
@@ -1779,7 +1786,7 @@ class HrKpiAppraisal(models.Model):
         rows = self.env.execute_query(
             SQL(
                 "SELECT id FROM %s WHERE period_id = ANY(%s) "
-                "AND department_id = ANY(%s) ORDER BY id FOR UPDATE",
+                "AND department_id = ANY(%s) AND active ORDER BY id FOR UPDATE",
                 SQL.identifier(self._table),
                 self.period_id.ids,
                 self.department_id.ids,
@@ -2200,7 +2207,8 @@ class HrKpiAppraisal(models.Model):
             if appraisal.state == "locked":
                 raise UserError(
                     _(
-                        "%(appraisal)s is locked: reopen it with a reason first.",
+                        "%(appraisal)s is locked: correct it by a replacement "
+                        "decision.",
                         appraisal=appraisal.display_name,
                     )
                 )

@@ -142,6 +142,8 @@ class HrKpiAppraisalAnalysis(models.Model):
                         )
                     GROUP BY appraisal_id
                 ) t ON t.appraisal_id = a.id
+                -- the current versions (a corrected result's original is archived)
+                WHERE a.active
                 )
                 """,
                 view=SQL.identifier(self._table),

@@ -738,6 +738,22 @@ class HrKpiEngine(models.AbstractModel):
             ),
             rule_set,
         )
+        return {
+            "kpi_unit_result": self._round(unit_result, rule_set),
+            "kpi_percent": self._round(kpi, rule_set),
+            "task_score": task_score,
+            **self._level_values(appraisal, total, rule_set, unit=unit),
+        }
+
+    @api.model
+    def _level_values(self, appraisal, total, rule_set, unit=None):
+        """The level a (rounded) ``total`` gives under the rules: the level of
+        the thresholds, lowered by the QĐ 366 conditions and the vetoes, with
+        the reasons (``total_score``, ``level_by_score``, ``level_computed``,
+        ``level_reason_data``). ``appraisal`` is the record or a mapping of its
+        task counts and vetoes, ``unit`` the row of a leader's unit KPI
+        (``_unit_rows``). Also the ceiling of a correction decision
+        (hr.kpi.appraisal._do_correct) on its corrected total."""
         level = by_score = self._level_from_score(total, rule_set)
         reasons = []
         if rule_set.qd366_conditions:
@@ -752,9 +768,6 @@ class HrKpiEngine(models.AbstractModel):
             reasons.append(dict(veto, **{"from": level}))
             level = "fail"
         return {
-            "kpi_unit_result": self._round(unit_result, rule_set),
-            "kpi_percent": self._round(kpi, rule_set),
-            "task_score": task_score,
             "total_score": total,
             "level_by_score": by_score,
             "level_computed": level,
@@ -860,7 +873,7 @@ class HrKpiEngine(models.AbstractModel):
                 SQL(
                     "SELECT id, leader_appraisal_id, level_computed "
                     "FROM hr_kpi_appraisal WHERE leader_appraisal_id = ANY(%s) "
-                    "AND state != %s",
+                    "AND state != %s AND active",
                     leader_ids,
                     NOT_EVALUATED,
                 )

@@ -173,7 +173,8 @@ class HrKpiInspection(models.Model):
                 errors.append(
                     _(
                         "The appraisal %(appraisal)s is already decided: reopen it "
-                        "before adding the deduction.",
+                        "before adding the deduction (a published result is "
+                        "corrected by a replacement decision).",
                         appraisal=appraisal.display_name,
                     )
                 )
@@ -183,7 +184,8 @@ class HrKpiInspection(models.Model):
                 errors.append(
                     _(
                         "The veto on %(official)s reaches appraisals already decided "
-                        "(%(appraisals)s): reopen them first.",
+                        "(%(appraisals)s): reopen them first (a published result "
+                        "is corrected by a replacement decision).",
                         official=finding.employee_id.name,
                         appraisals=", ".join(decided.mapped("display_name")),
                     )

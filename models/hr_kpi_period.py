@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .hr_kpi_rule_set import DECIDED_STATES
+
 _logger = logging.getLogger(__name__)
 
 
@@ -390,8 +392,10 @@ class HrKpiPeriod(models.Model):
         return action
 
     def action_recompute_scores(self):
-        """Recompute every score of the periods' appraisals (after a correction
-        of the rule set, of tasks imported in bulk...), by batches: HR only."""
+        """Recompute every score of the periods' appraisals not yet decided
+        (after a correction of the rule set, of tasks imported in bulk...), by
+        batches: HR only. A decided appraisal is a snapshot: it is reopened,
+        or its published result corrected by a replacement decision."""
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
             raise AccessError(
                 self.env._("Only the HR officer may recompute the scores of a month.")
@@ -406,7 +410,7 @@ class HrKpiPeriod(models.Model):
                 )
             )
         appraisals = self.env["hr.kpi.appraisal"].search(
-            [("period_id", "in", self.ids)]
+            [("period_id", "in", self.ids), ("state", "not in", DECIDED_STATES)]
         )
         count = appraisals._kpi_recompute_scores()
         return {

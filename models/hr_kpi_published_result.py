@@ -8,7 +8,8 @@ from .hr_kpi_rule_set import level_selection
 class HrKpiPublishedResult(models.Model):
     """The published results: level and total score only, never the details.
 
-    A read-only SQL view of the published appraisals. Record rules
+    A read-only SQL view of the published appraisals (their current version).
+    Record rules
     (security/hr_kpi_analysis_security.xml): the employee reads his or her own
     result and, when the rule set publishes results to the unit, those of the
     colleagues of his or her unit; HR officers read the company.
@@ -54,6 +55,9 @@ class HrKpiPublishedResult(models.Model):
                 JOIN hr_employee e ON e.id = a.employee_id
                 LEFT JOIN hr_kpi_rule_set rs ON rs.id = a.rule_set_id
                 WHERE a.state IN %(published)s
+                    -- the current version: a result replaced by a correction
+                    -- decision is archived
+                    AND a.active
                 )
                 """,
                 view=SQL.identifier(self._table),

@@ -142,6 +142,83 @@ class HrKpiReportForm(models.AbstractModel):
         ]
 
     @api.model
+    def _version_notes(self, appraisal):
+        """The notes of a result's versions on its forms (issue #17 point 6):
+        the correction decision a corrected result carries, and the version
+        that replaced a result replaced. ``appraisal`` is read by the caller
+        (its access checked); its environment gives the language."""
+        _ = appraisal.env._
+        # sudo: the decision and the version it replaced, printed on the form
+        # of a result the reader reads (checked by the caller)
+        version = appraisal.sudo()
+        notes = []
+        if version.correction_ref:
+            replaced = version.replaced_id
+            values = {
+                "ref": version.correction_ref,
+                "date": version.correction_date
+                and version.correction_date.strftime("%d/%m/%Y"),
+                "version": replaced.version or version.version - 1,
+                "level": level_text(replaced.level_final),
+                "score": vn_number(replaced.total_score),
+            }
+            if values["date"]:
+                notes.append(
+                    _(
+                        "Corrected by decision No. %(ref)s of %(date)s, replacing "
+                        "the result of version %(version)s (%(level)s, %(score)s "
+                        "points).",
+                        **values,
+                    )
+                )
+            else:
+                del values["date"]
+                notes.append(
+                    _(
+                        "Corrected by decision No. %(ref)s, replacing the result of "
+                        "version %(version)s (%(level)s, %(score)s points).",
+                        **values,
+                    )
+                )
+        if version.superseded_by_id:
+            current = version.superseded_by_id
+            notes.append(
+                _(
+                    "Replaced by version %(version)s (correction decision No. "
+                    "%(ref)s): this result is no longer in force.",
+                    version=current.version,
+                    ref=current.correction_ref or "",
+                )
+            )
+        return notes
+
+    @api.model
+    def _correction_short_note(self, appraisal):
+        """``Corrected by decision No. X of D`` for a list's note column."""
+        # sudo: the decision's number and date, printed for a result the
+        # reader reads (checked by the caller)
+        version = appraisal.sudo()
+        if not version.correction_ref:
+            return ""
+        _ = appraisal.env._
+        if version.correction_date:
+            return _(
+                "Corrected by decision No. %(ref)s of %(date)s",
+                ref=version.correction_ref,
+                date=version.correction_date.strftime("%d/%m/%Y"),
+            )
+        return _("Corrected by decision No. %(ref)s", ref=version.correction_ref)
+
+    @api.model
+    def _rule_set_status_note(self, rule_set):
+        """``Pilot`` (thí điểm) for a rule set in pilot, printed on the forms."""
+        if rule_set.status != "pilot":
+            return ""
+        return dict(rule_set._fields["status"]._description_selection(rule_set.env))[
+            "pilot"
+        ]
+
+    @api.model
     def _reasons_lang(self):
         """Render the reasons in Vietnamese when the language is installed."""
         lang = self.env["res.lang"]._lang_get("vi_VN")

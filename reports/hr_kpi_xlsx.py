@@ -174,8 +174,12 @@ class KpiXlsxBuilder:
             row,
             last,
             form["title"],
+            *([f"({form['status_note']})"] if form.get("status_note") else []),
             f"(Kỳ theo dõi, đánh giá: {form['period']})",
         )
+        for note in form.get("version_notes") or []:
+            merge_text(sheet, row, 0, row, last, note, f["wrap"])
+            row += 1
         for label, value in (
             ("Họ và tên", form["name"]),
             (form["position_label"], form["position"]),

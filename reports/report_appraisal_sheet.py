@@ -125,6 +125,9 @@ class ReportAppraisalSheet(models.AbstractModel):
                         else appraisal.result_level
                     ),
                     "level_reasons": appraisal.level_reasons or "",
+                    # a corrected result, or one replaced by a correction
+                    "version_notes": self._version_notes(appraisal),
+                    "status_note": self._rule_set_status_note(rule_set),
                     "signatures": [
                         {
                             "title": "CÁ NHÂN TỰ ĐÁNH GIÁ",

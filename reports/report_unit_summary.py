@@ -170,6 +170,9 @@ class ReportUnitSummary(models.AbstractModel):
                 notes.append("Chưa quyết định")
             if appraisal.state in ("appeal_open",):
                 notes.append("Đang kiến nghị")
+            correction = self._correction_short_note(appraisal)
+            if correction:
+                notes.append(correction)
             rows.append(
                 {
                     "number": number,

@@ -32,3 +32,4 @@ from . import test_integrity_rpc
 from . import test_law2026_rule_sets
 from . import test_law2026_appeal
 from . import test_law2026_not_evaluated
+from . import test_law2026_correction

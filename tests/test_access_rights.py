@@ -482,11 +482,48 @@ class TestKpiAccessRightsWorkflow(TestKpiAccessRightsCommon):
         self.assertRights(DECIDERS | HR, self.action("action_lock", "locked"))
 
     def test_reopen(self):
-        self.at("locked")
+        """A decided month not yet published is reopened by its decider or
+        HR; a published or locked one by nobody (it is corrected by a
+        replacement decision: test_correct)."""
+        self.at("decided")
         self.assertRights(
             DECIDERS | HR,
             self.wizard("hr.kpi.appraisal.reopen", {"reason": "Typo"}, "reviewed"),
         )
+        for state in ("published", "locked"):
+            self.at(state)
+            with self.subTest(state=state):
+                self.assertRights(
+                    set(),
+                    self.wizard("hr.kpi.appraisal.reopen", {"reason": "Typo"}, state),
+                )
+
+    def test_correct(self):
+        """A published or locked result is corrected by its decider or HR,
+        never by the employee nor the other roles: a new version replaces it."""
+        for state in ("published", "locked"):
+            self.at(state)
+
+            def correct(user):
+                ctx = {
+                    "active_model": "hr.kpi.appraisal",
+                    "active_id": self.appraisal.id,
+                    "active_ids": self.appraisal.ids,
+                }
+                self.env["hr.kpi.appraisal.correction"].with_user(user).with_context(
+                    DISABLED_MAIL_CONTEXT, **ctx
+                ).create(
+                    {
+                        "level": "done",
+                        "reason": "Committee review",
+                        "document_ref": "15/QĐ-UBND",
+                    }
+                ).action_confirm()
+                self.assertFalse(self.appraisal.active)
+                self.assertEqual(self.appraisal.superseded_by_id.level_final, "done")
+
+            with self.subTest(state=state):
+                self.assertRights(DECIDERS | HR, correct)
 
     def test_focal_point_and_hr_never_decide(self):
         """Not the configured decider: the focal point and HR cannot decide,
@@ -515,7 +552,8 @@ class TestKpiAccessRightsWorkflow(TestKpiAccessRightsCommon):
             ("reviewed", "action_decide"),
             ("decided", "action_publish"),
             ("published", "action_lock"),
-            ("locked", "action_reopen"),
+            ("decided", "action_reopen"),
+            ("locked", "action_correct"),
         ):
             self.at(state)
             with self.subTest(step=method):

@@ -474,12 +474,19 @@ class TestDecidedIsFrozen(IntegrityCommon):
             appraisal.general_score, before["general_score"] - line.max_points
         )
 
-    def test_reopen_from_each_decided_step_but_an_open_appeal(self):
+    def test_reopen_before_the_publication_only(self):
+        """Reopened while decided; once published, never (issue #17: the
+        published result is corrected by a replacement decision), nor during
+        an appeal, nor by the employee."""
         appraisal = self.decided(self.emp_staff)
         appraisal.with_user(self.user_head)._do_reopen("Wrong task counted")
         self.assertEqual(appraisal.state, "reviewed")
         appraisal.with_user(self.user_head).action_decide()
         appraisal.with_user(self.user_head).action_publish()
+        for user in (self.user_head, self.user_hr):
+            with self.subTest(user=user.login), self.assertRaises(UserError):
+                appraisal.with_user(user)._do_reopen("After the publication")
+        self.assertEqual(appraisal.state, "published")
         appraisal.with_user(self.user_staff)._do_appeal("I disagree")
         with self.assertRaises(UserError):
             appraisal.with_user(self.user_head)._do_reopen("During the appeal")

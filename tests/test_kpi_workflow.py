@@ -190,16 +190,27 @@ class TestKpiWorkflow(KpiCommon):
                 appraisal.with_user(user).write({"evaluator_comment": "late change"})
         with self.assertRaises(UserError):
             appraisal.line_ids[:1].with_user(self.user_hr).write({"final_points": 0})
-        # the employee cannot reopen; the HR officer can, with a reason
+        # nobody reopens it, not even HR (issue #17): the HR officer corrects
+        # it by a replacement decision, with a reason and a document number
         with self.assertRaises(UserError):
             appraisal.with_user(self.user_staff)._do_reopen("I want a better level")
         with self.assertRaises(UserError):
-            appraisal.with_user(self.user_hr)._do_reopen("")
-        appraisal.with_user(self.user_hr)._do_reopen(
-            "Decision annulled by the committee"
+            appraisal.with_user(self.user_hr)._do_reopen(
+                "Decision annulled by the committee"
+            )
+        self.assertEqual(appraisal.state, "locked")
+        with self.assertRaises(UserError):
+            appraisal.with_user(self.user_staff)._do_correct(
+                "excellent", "I want a better level", "1/QĐ"
+            )
+        with self.assertRaises(UserError):
+            appraisal.with_user(self.user_hr)._do_correct("done", "", "15/QĐ-UBND")
+        new = appraisal.with_user(self.user_hr)._do_correct(
+            "done", "Decision annulled by the committee", "15/QĐ-UBND"
         )
-        self.assertEqual(appraisal.state, "reviewed")
-        self.assertEqual(appraisal.reopen_reason, "Decision annulled by the committee")
+        self.assertEqual((appraisal.state, appraisal.active), ("locked", False))
+        self.assertEqual((new.state, new.level_final), ("locked", "done"))
+        self.assertEqual(new.correction_reason, "Decision annulled by the committee")
 
     def test_evaluator_limits(self):
         appraisal = self.scored(self.emp_staff)
@@ -550,7 +561,8 @@ class TestKpiWorkflow(KpiCommon):
         self.assertEqual(counts(self.user_head), (0, 0, 0))
 
     def test_reason_wizards(self):
-        """Return, appeal and reopen go through wizards that require a reason."""
+        """Return, appeal, reopen and correction go through wizards that
+        require a reason."""
         appraisal = self.scored(self.emp_staff)
         self.to_state(appraisal, "self_submitted")
 
@@ -574,9 +586,30 @@ class TestKpiWorkflow(KpiCommon):
         )
         through_wizard(self.user_staff, "action_appeal", "Report was on time")
         self.assertEqual(appraisal.state, "appeal_open")
-        self.to_state(appraisal, "locked")
+        self.to_state(appraisal, "decided")
         through_wizard(self.user_hr, "action_reopen", "Committee decision")
         self.assertEqual(appraisal.state, "reviewed")
+        self.to_state(appraisal, "locked", level_final="good")
+        action = appraisal.with_user(self.user_hr).action_correct()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.user_hr)
+            .with_context(**action["context"])
+            .create(
+                {
+                    "reason": "Committee decision",
+                    "document_ref": "15/QĐ-UBND",
+                    "level": "done",
+                }
+            )
+        )
+        self.assertEqual(wizard.appraisal_id, appraisal)
+        self.assertEqual(wizard.with_user(self.user_hr).current_level, "good")
+        new = self.env["hr.kpi.appraisal"].browse(wizard.action_confirm()["res_id"])
+        self.assertEqual(
+            (new.correction_reason, new.version), ("Committee decision", 2)
+        )
+        self.assertFalse(appraisal.active)
         # the guard runs before the wizard opens
         with self.assertRaises(UserError):
             appraisal.with_user(self.user_staff).action_return()

@@ -364,6 +364,8 @@ def generate_city(  # noqa: C901 - one linear script, phase after phase
                  subject_group, staff_category, evaluator_id, decider_id,
                  create_uid, write_uid, create_date, write_date)
             SELECT c.emp, %(company)s, c.dep, %(start)s, TRUE, c.grp,
+                   -- staff_category_of(): the city's units are no public
+                   -- service units
                    CASE WHEN c.grp IN ('public_employee', 'contract_worker')
                         THEN c.grp ELSE 'civil_servant' END,
                    c.evaluator, c.decider, %(uid)s, %(uid)s,
@@ -526,12 +528,13 @@ def _insert_history(cr, company, period, rule_set, product_rows, uid, seed):
                  job_title, subject_group, staff_category, is_leader, rule_set_id,
                  state, evaluator_employee_id, decider_employee_id, kpi_organisation,
                  kpi_cohesion, needs_attention, zero_assignment, is_vetoed,
+                 active, version,
                  create_uid, write_uid, create_date, write_date)
             SELECT c.employee_id, %(period)s, %(start)s, %(company)s, c.department_id,
                    e.job_title, c.subject_group, c.staff_category,
                    c.subject_group IN ('leader_head', 'leader_deputy'), %(rule_set)s,
                    'locked', c.evaluator_id, c.decider_id, 100, 100, FALSE, FALSE,
-                   FALSE, %(uid)s, %(uid)s,
+                   FALSE, TRUE, 1, %(uid)s, %(uid)s,
                    now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
               FROM hr_kpi_evaluation_config c
               JOIN hr_employee e ON e.id = c.employee_id
