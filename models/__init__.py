@@ -45,4 +45,5 @@ from . import hr_kpi_onestop_stat
 from . import hr_kpi_inspection
 from . import hr_kpi_inspection_finding
 from . import hr_kpi_demo_onestop
+from . import hr_kpi_demo_law2026
 from . import hr_kpi_demo_not_evaluated

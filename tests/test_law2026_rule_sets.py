@@ -462,3 +462,29 @@ class TestLaw2026Demo(KpiCommon):
         )
         self.assertIn("ND335_2026", rollup.rule_set_months)
         self.assertIn("ND233_2026", rollup.rule_set_months)
+
+    def test_demo_correction_and_appeal_across_holidays(self):
+        ward = self.env.ref("l10n_vn_hr_kpi.res_company_ward_demo")
+        Appraisal = self.env["hr.kpi.appraisal"]
+        corrected = Appraisal.search(
+            [("company_id", "=", ward.id), ("correction_ref", "=", "45/QĐ-UBND")]
+        )
+        self.assertEqual(len(corrected), 1)
+        self.assertEqual(corrected.period_start, date(2026, 9, 1))
+        self.assertEqual(corrected.version, 2)
+        original = corrected.with_context(active_test=False).original_id
+        self.assertFalse(original.active)
+        self.assertEqual(original.superseded_by_id, corrected)
+        self.assertEqual(original.state, "locked")
+        # the appeal of March, across Giỗ Tổ (27/4) and 30/4–1/5
+        appealed = Appraisal.search(
+            [
+                ("company_id", "=", ward.id),
+                ("period_start", "=", date(2026, 3, 1)),
+                ("appeal_result", "=", "rejected"),
+            ]
+        )
+        self.assertEqual(len(appealed), 1)
+        self.assertEqual(appealed.published_date, date(2026, 4, 24))
+        self.assertEqual(appealed.appeal_deadline, date(2026, 5, 6))
+        self.assertEqual(appealed.appeal_date.date(), date(2026, 5, 6))
