@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..models.hr_kpi_not_evaluated import NOT_EVALUATED
 from ..models.hr_kpi_rule_set import LEVELS_DESC
 from .hr_kpi_report_form import paginate, percent, text_lines, vn_month
 
@@ -28,10 +29,13 @@ class ReportAgencySummary(models.AbstractModel):
         head = Unit._head_of(period.company_id, department, appraisals)
         # sudo: whole scope read; access checked per appraisal
         by_unit = Quota._by_unit(appraisals.sudo())
-        for number, (unit, members) in enumerate(by_unit, start=1):
+        for number, (unit, all_members) in enumerate(by_unit, start=1):
+            # a month not evaluated is no rating: out of the counts and shares
+            members = all_members.filtered(lambda a: a.state != NOT_EVALUATED)
+            not_evaluated = len(all_members) - len(members)
             levels = [Unit._summary_level(a) for a in members]
             all_levels += levels
-            results = Quota._check(members)
+            results = Quota._check(all_members)
             holds = all(result.holds for result in results)
             excellent = sum(result.count for result in results)
             cap = sum(result.cap for result in results)
@@ -51,6 +55,7 @@ class ReportAgencySummary(models.AbstractModel):
                 "number": number,
                 "unit": unit.name,
                 "count": len(members),
+                "not_evaluated": not_evaluated,
                 "levels": [
                     {
                         "key": level,

@@ -488,3 +488,36 @@ class TestLaw2026Demo(KpiCommon):
         self.assertEqual(appealed.published_date, date(2026, 4, 24))
         self.assertEqual(appealed.appeal_deadline, date(2026, 5, 6))
         self.assertEqual(appealed.appeal_date.date(), date(2026, 5, 6))
+
+
+@tagged("post_install", "-at_install")
+class TestLaw2026AgencySummary(KpiCommon):
+    def test_02a_counts_only_the_months_evaluated(self):
+        rated = self.make_appraisal(
+            self.emp_staff, decider_employee_id=self.emp_head.id
+        )
+        away = self.make_appraisal(
+            self.emp_staff2, decider_employee_id=self.emp_head.id
+        )
+        away.with_user(self.user_hr)._do_mark_not_evaluated(
+            "maternity", "Maternity leave from 2/5 to 31/10"
+        )
+        self.assertEqual(away.state, "not_evaluated")
+        data = self.env["report.l10n_vn_hr_kpi.report_agency_summary"]._get_form_data(
+            self.period
+        )
+        (row,) = [r for r in data["rows"] if r["unit"] == self.department.name]
+        self.assertEqual(row["count"], 1)
+        self.assertEqual(row["not_evaluated"], 1)
+        level = rated.level_decision
+        shares = {lvl["key"]: lvl["percent"] for lvl in row["levels"]}
+        self.assertEqual(shares[level], 100.0)
+        self.assertEqual(data["total"], 1)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "l10n_vn_hr_kpi.action_report_agency_summary", self.period.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("1 không đánh giá", html)
