@@ -29,3 +29,4 @@ from . import test_integrity_plan
 from . import test_access_rights
 from . import test_integrity_task
 from . import test_integrity_rpc
+from . import test_law2026_authority
