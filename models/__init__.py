@@ -11,6 +11,7 @@ from . import hr_kpi_appraisal_line
 from . import hr_kpi_adjustment
 from . import hr_kpi_employee_event
 from . import hr_kpi_evaluation_config
+from . import hr_kpi_delegation
 from . import hr_employee
 from . import hr_department
 from . import res_users

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, create_index, make_index_name, split_every
 from odoo.tools.sql import drop_index
 
@@ -58,11 +59,11 @@ RESULT_FIELDS = (
 SCORE_FIELDS = frozenset(
     TASK_BLOCK_FIELDS + GENERAL_BLOCK_FIELDS + VETO_FIELDS + RESULT_FIELDS
 )
-# Who acts on an appraisal: never set by the person named.
+# Who acts on an appraisal: never set by the person named. The acting deputy
+# comes from a delegation record (hr.kpi.delegation), never from the appraisal.
 ROLE_FIELDS = (
     "evaluator_employee_id",
     "decider_employee_id",
-    "acting_deputy_employee_id",
 )
 # Links maintained by the addon itself.
 LINK_FIELDS = frozenset({"leader_appraisal_id"})
@@ -115,6 +116,8 @@ WORKFLOW_FIELDS = frozenset(
         "not_evaluated_by_id",
         "not_evaluated_date",
         "not_evaluated_prev_state",
+        "decision_delegation_id",
+        "collective_decision_by_id",
     }
 )
 # Who may edit what, outside the transitions (see _kpi_check_field_rights).
@@ -127,9 +130,16 @@ EVALUATOR_FIELDS = frozenset(
         "zero_assignment_resolution",
     }
 )
-DECIDER_FIELDS = frozenset(
-    {"kpi_organisation", "kpi_cohesion", "decider_comment", "collective_decision_ref"}
+# The collective decision (Party committee, People's Committee) that rates a
+# head of unit: recorded by an HR officer, or by the decider.
+COLLECTIVE_FIELDS = frozenset({"collective_decision_ref", "collective_decision_date"})
+DECIDER_FIELDS = (
+    frozenset({"kpi_organisation", "kpi_cohesion", "decider_comment"})
+    | COLLECTIVE_FIELDS
 )
+# A leader's đ and e: for a head of unit decided by the managing agency, scored
+# by the head of the managing agency only (see _kpi_can_score_leader).
+LEADER_FIELDS = frozenset({"kpi_organisation", "kpi_cohesion"})
 CONFIG_FIELDS = frozenset(
     {
         "employee_id",
@@ -143,9 +153,6 @@ CONFIG_FIELDS = frozenset(
         "rule_set_id",
         "evaluator_employee_id",
         "decider_employee_id",
-        "acting_deputy_employee_id",
-        "acting_date_start",
-        "acting_date_end",
         "kpi_organisation",
         "kpi_cohesion",
     }
@@ -530,22 +537,65 @@ class HrKpiAppraisal(models.Model):
     no_self_evaluation = fields.Boolean(
         readonly=True, copy=False, help="Reviewed without a self-evaluation."
     )
+    # who decides (NĐ 335/2025 Điều 10 khoản 2, NĐ 233/2026 Điều 13 khoản 3):
+    # the decider, or a deputy under a delegation record (hr.kpi.delegation)
+    acting_delegation_id = fields.Many2one(
+        "hr.kpi.delegation",
+        string="Delegation",
+        compute="_compute_acting_delegation",
+        help="The delegation of the decision (ủy quyền) in force today for the "
+        "decider of this appraisal; once decided, the one the decision was taken "
+        "under.",
+    )
     acting_deputy_employee_id = fields.Many2one(
         "hr.employee",
         string="Acting deputy",
-        index="btree_not_null",
-        check_company=True,
-        tracking=True,
-        help="May decide in the decider's place between the two dates (ủy quyền).",
+        compute="_compute_acting_delegation",
+        search="_search_acting_deputy_employee_id",
+        help="The deputy who may decide in the decider's place today, under a "
+        "delegation in force with its document number; once decided, the deputy "
+        "who decided.",
     )
-    acting_date_start = fields.Date(string="Acting from", tracking=True)
-    acting_date_end = fields.Date(string="Acting until", tracking=True)
+    decision_delegation_id = fields.Many2one(
+        "hr.kpi.delegation",
+        string="Decided under the delegation",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        tracking=True,
+        help="The delegation under which a deputy decided the level in the "
+        "decider's place.",
+    )
+    head_decided_by_superior = fields.Boolean(
+        string="Decided by the managing agency",
+        compute="_compute_superior_decider",
+        help="A head of unit whom the rule set has decided by the head of the "
+        "managing agency: he also scores the head's đ and e and confirms his "
+        "monthly sheet (his review).",
+    )
+    superior_decider_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Head of the managing agency",
+        compute="_compute_superior_decider",
+        help="The decider (else the manager) of the unit above the head's unit.",
+    )
     collective_decision_ref = fields.Char(
         string="Collective decision",
         tracking=True,
         help="Reference of the collective decision (meeting, minutes) that rates a "
         "head "
         "of unit (QĐ 3251-QĐ/TU).",
+    )
+    collective_decision_date = fields.Date(
+        tracking=True, help="Date of the collective decision (meeting, minutes)."
+    )
+    collective_decision_by_id = fields.Many2one(
+        "res.users",
+        string="Collective decision recorded by",
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
     decided_by_id = fields.Many2one(
         "res.users", readonly=True, copy=False, tracking=True
@@ -957,6 +1007,8 @@ class HrKpiAppraisal(models.Model):
                         "decision change only through the workflow buttons."
                     )
                 )
+            if set(vals) & COLLECTIVE_FIELDS:
+                vals["collective_decision_by_id"] = self.env.uid
         # an appraisal created at a decided step (data loading in sudo) is
         # scored first, then put at its step: the snapshot starts from its
         # inputs, not from nothing
@@ -1023,6 +1075,9 @@ class HrKpiAppraisal(models.Model):
         self._check_self_write(vals)
         self._kpi_check_field_rights(vals)
         self._kpi_check_not_naming_self(vals)
+        if set(vals) & COLLECTIVE_FIELDS:
+            # who recorded the collective decision: the server says
+            vals = dict(vals, collective_decision_by_id=self.env.uid)
         if vals.get("state") in DECIDED_STATES:
             # the snapshot starts from the inputs as they are
             self.filtered(lambda a: a.state not in DECIDED_STATES)._kpi_flush_scores()
@@ -1295,12 +1350,12 @@ class HrKpiAppraisal(models.Model):
         "employee_id",
         "evaluator_employee_id",
         "decider_employee_id",
-        "acting_deputy_employee_id",
-        "acting_date_start",
-        "acting_date_end",
+        "decision_delegation_id",
         "collective_decision_ref",
+        "collective_decision_date",
         "subject_group",
         "department_id",
+        "rule_set_id",
         "appeal_deadline",
     )
     def _compute_can(self):
@@ -1343,24 +1398,255 @@ class HrKpiAppraisal(models.Model):
         evaluator = self.sudo().evaluator_employee_id
         return bool(evaluator) and evaluator.user_id == self.env.user
 
-    def _kpi_is_decider(self):
-        """The decider, or the acting deputy on a day of the delegation."""
-        user = self.env.user
+    # ---- who decides, who scores (NĐ 335/2025 Điều 10, NĐ 233/2026 Điều 13) --
+    # Two rights, checked apart: to track and score (theo dõi, đánh giá: the
+    # evaluator) and to decide the level (quyết định xếp loại: the decider, or
+    # a deputy under a delegation record in force). The evaluator never
+    # decides as such; a deputy never decides without a delegation.
+
+    def _kpi_head_by_superior(self):
+        """Whether this is the appraisal of a head of unit whom the rule set
+        has decided by the head of the managing agency."""
+        self.ensure_one()
         # sudo: internal read or link; rights checked by the caller or the guard
         appraisal = self.sudo()
-        if (
-            appraisal.decider_employee_id
-            and appraisal.decider_employee_id.user_id == user
-        ):
-            return True
-        today = fields.Date.context_today(self)
-        return bool(
-            appraisal.acting_deputy_employee_id
-            and appraisal.acting_deputy_employee_id.user_id == user
-            and appraisal.acting_date_start
-            and appraisal.acting_date_end
-            and appraisal.acting_date_start <= today <= appraisal.acting_date_end
+        return appraisal.subject_group == "leader_head" and bool(
+            appraisal.rule_set_id.head_decided_by_superior
         )
+
+    def _kpi_superior_decider(self):
+        """The head of the managing agency of the appraisal's unit: the
+        decider (else the manager) of the first unit above it decided by
+        someone other than the employee (as the configuration's default
+        decider of a head)."""
+        self.ensure_one()
+        # sudo: internal read or link; rights checked by the caller or the guard
+        appraisal = self.sudo()
+        department = appraisal.department_id.parent_id
+        while department:
+            decider = department.kpi_decider_id or department.manager_id
+            if decider and decider != appraisal.employee_id:
+                return decider
+            department = department.parent_id
+        return appraisal.env["hr.employee"]
+
+    def _kpi_in_unit(self, employees):
+        """Whether one of ``employees`` works in the appraisal's unit or one
+        of its sub-units (a deputy of a head, for instance)."""
+        self.ensure_one()
+        # sudo: internal read or link; rights checked by the caller or the guard
+        department = self.sudo().department_id
+        if not department:
+            return False
+        return any(
+            str(department.id) in (employee.department_id.parent_path or "").split("/")
+            # sudo: see above
+            for employee in employees.sudo()
+        )
+
+    def _kpi_authority_error(self):
+        """Why nobody can decide this appraisal as it is configured, whoever
+        acts (a translated message), or False: under the rule set's
+        ``head_decided_by_superior``, a head of unit is decided by the head of
+        the managing agency, never by himself nor by a deputy of his unit."""
+        self.ensure_one()
+        if not self._kpi_head_by_superior():
+            return False
+        # sudo: internal read or link; rights checked by the caller or the guard
+        appraisal = self.sudo()
+        superior = appraisal._kpi_superior_decider()
+        if not superior:
+            return self.env._(
+                "%(employee)s heads a unit that no managing agency in the company "
+                "decides: an HR officer records the collective decision that "
+                "rates him or her.",
+                employee=appraisal.employee_id.name,
+            )
+        if appraisal.decider_employee_id != superior:
+            return self.env._(
+                "%(employee)s heads a unit: the rule set has the level decided by "
+                "the head of the managing agency, %(superior)s. The HR officer "
+                "makes him or her the decider.",
+                employee=appraisal.employee_id.name,
+                superior=superior.name,
+            )
+        return False
+
+    def _kpi_delegations_in_force(self, day=None):
+        """``{appraisal id: delegations}`` (in sudo): the delegations in force
+        on ``day`` (today) that let their deputy decide each appraisal in its
+        decider's place. One query for the whole recordset."""
+        day = day or fields.Date.context_today(self)
+        # sudo: internal read or link; rights checked by the caller or the guard
+        appraisals = self.sudo()
+        # sudo: see above
+        Delegation = self.env["hr.kpi.delegation"].sudo()
+        result = {appraisal.id: Delegation for appraisal in appraisals}
+        deciders = appraisals.decider_employee_id
+        if not deciders:
+            return result
+        by_delegator = Delegation.search(
+            [
+                ("delegator_id", "in", deciders.ids),
+                *Delegation._kpi_in_force_domain(day),
+            ]
+        ).grouped("delegator_id")
+        for appraisal in appraisals:
+            for delegation in by_delegator.get(appraisal.decider_employee_id, ()):
+                if delegation._kpi_covers(appraisal):
+                    result[appraisal.id] |= delegation
+        return result
+
+    def _kpi_my_delegation(self):
+        """The delegation in force today under which the current user decides
+        this appraisal in its decider's place (in sudo), if any."""
+        self.ensure_one()
+        # sudo: internal read or link; rights checked by the caller or the guard
+        appraisal = self.sudo()
+        # sudo: see above
+        Delegation = self.env["hr.kpi.delegation"].sudo()
+        if not appraisal.decider_employee_id:
+            return Delegation
+        delegations = Delegation.search(
+            [
+                ("delegator_id", "=", appraisal.decider_employee_id.id),
+                ("deputy_id.user_id", "=", self.env.uid),
+                *Delegation._kpi_in_force_domain(fields.Date.context_today(self)),
+            ]
+        )
+        return delegations.filtered(lambda d: d._kpi_covers(appraisal))[:1]
+
+    def _kpi_is_decider(self):
+        """The right to decide the level (quyết định xếp loại): the decider of
+        the appraisal, or a deputy under a delegation in force today (its
+        document number, its dates, the decider as delegator). For a head of
+        unit decided by the managing agency, only if the decider is the head
+        of the managing agency (see _kpi_authority_error)."""
+        self.ensure_one()
+        if self._kpi_authority_error():
+            return False
+        # sudo: internal read or link; rights checked by the caller or the guard
+        decider = self.sudo().decider_employee_id
+        if not decider:
+            return False
+        if decider.user_id == self.env.user:
+            return True
+        return bool(self._kpi_my_delegation())
+
+    def _kpi_is_scorer(self):
+        """The right to track and score (theo dõi, đánh giá): the evaluator.
+        For a head of unit decided by the managing agency, the head of the
+        managing agency, configured as both his evaluator and his decider (his
+        review confirms the head's monthly sheet), or his deputy under a
+        delegation in force."""
+        self.ensure_one()
+        if not self._kpi_head_by_superior():
+            return self._kpi_is_evaluator()
+        # sudo: internal read or link; rights checked by the caller or the guard
+        appraisal = self.sudo()
+        if appraisal.evaluator_employee_id != appraisal.decider_employee_id:
+            return False
+        return self._kpi_is_decider()
+
+    def _kpi_scorer_error(self):
+        """Why the current user cannot track and score this appraisal now that
+        its step allows it (a translated message), or False."""
+        _ = self.env._
+        # sudo: internal read or link; rights checked by the caller or the guard
+        appraisal = self.sudo()
+        if self._kpi_is_scorer() and not self._kpi_is_self():
+            return False
+        if not self._kpi_head_by_superior():
+            return _(
+                "Only the evaluator of %(employee)s can review the appraisal.",
+                employee=appraisal.employee_id.name,
+            )
+        error = self._kpi_authority_error()
+        if error:
+            return error
+        superior = appraisal.decider_employee_id
+        if appraisal.evaluator_employee_id != superior:
+            return _(
+                "The monthly sheet of %(employee)s, head of a unit, is scored and "
+                "confirmed by the head of the managing agency, %(superior)s: the "
+                "HR officer makes him or her the evaluator.",
+                employee=appraisal.employee_id.name,
+                superior=superior.name,
+            )
+        return _(
+            "Only the head of the managing agency, %(superior)s (or a deputy "
+            "under a delegation in force), scores and confirms the monthly sheet "
+            "of %(employee)s.",
+            employee=appraisal.employee_id.name,
+            superior=superior.name,
+        )
+
+    def _kpi_hr_may_record_collective(self):
+        """Whether the current user, an HR officer, may record the collective
+        decision that rates this head of unit: never on his own appraisal nor
+        on his head's (an HR account of the unit's deputies)."""
+        self.ensure_one()
+        if self.subject_group != "leader_head" or not self._kpi_is_hr_officer():
+            return False
+        if self._kpi_is_self():
+            return False
+        mine = self.env["hr.employee"].browse(self._kpi_user_employee_ids())
+        return not self._kpi_in_unit(mine)
+
+    @api.depends(
+        "decider_employee_id", "department_id", "state", "decision_delegation_id"
+    )
+    @api.depends_context("tz")
+    def _compute_acting_delegation(self):
+        in_force = self._kpi_delegations_in_force()
+        for appraisal in self:
+            delegation = (
+                appraisal.state in DECIDED_STATES and appraisal.decision_delegation_id
+            ) or in_force[appraisal.id][:1]
+            appraisal.acting_delegation_id = delegation
+            # sudo: the deputy named by the delegation, shown on the appraisal
+            appraisal.acting_deputy_employee_id = delegation.sudo().deputy_id
+
+    def _search_acting_deputy_employee_id(self, operator, value):
+        """The appraisals ``value`` (employees) may decide today under a
+        delegation in force, and those they decided under one (the record
+        rules and the "To Decide" queue of a deputy)."""
+        if operator == "=" and value:
+            operator, value = "in", [value]
+        if operator != "in":
+            raise UserError(
+                self.env._("The acting deputy can only be searched by employee.")
+            )
+        # sudo: the delegations in force, whoever searches (record rules)
+        Delegation = self.env["hr.kpi.delegation"].sudo()
+        delegations = Delegation.search(
+            [
+                ("deputy_id", "in", value),
+                *Delegation._kpi_in_force_domain(fields.Date.context_today(self)),
+            ]
+        )
+        in_force = []
+        for delegation in delegations:
+            domain = [("decider_employee_id", "=", delegation.delegator_id.id)]
+            if delegation.department_ids:
+                domain.append(
+                    ("department_id", "child_of", delegation.department_ids.ids)
+                )
+            in_force.append(domain)
+        decided = [
+            ("state", "in", DECIDED_STATES),
+            ("decision_delegation_id.deputy_id", "in", value),
+        ]
+        return expression.OR([decided, *in_force])
+
+    @api.depends("subject_group", "rule_set_id", "department_id", "employee_id")
+    def _compute_superior_decider(self):
+        for appraisal in self:
+            by_superior = appraisal._kpi_head_by_superior()
+            appraisal.head_decided_by_superior = by_superior
+            appraisal.superior_decider_employee_id = (
+                by_superior and appraisal._kpi_superior_decider()
+            )
 
     def _kpi_is_hr_officer(self):
         return self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
@@ -1415,19 +1701,20 @@ class HrKpiAppraisal(models.Model):
             or (state == "returned" and self.returned_to == "evaluator")
         ):
             return _("Only a self-evaluated appraisal can be reviewed.")
-        if is_self or not self._kpi_is_evaluator():
+        if is_self:
             return _(
                 "Only the evaluator of %(employee)s can review the appraisal.",
                 employee=self.employee_id.name,
             )
-        return False
+        # the right to track and score, not the right to decide
+        return self._kpi_scorer_error()
 
     def _step_error_return(self):
         _ = self.env._
         state = self.state
         is_self = self._kpi_is_self()
         if state == "self_submitted":
-            if self._kpi_is_evaluator() and not is_self:
+            if self._kpi_is_scorer() and not is_self:
                 return False
             return _("Only the evaluator can return a self-evaluation.")
         if state == "reviewed":
@@ -1444,17 +1731,23 @@ class HrKpiAppraisal(models.Model):
             return _("Only a reviewed appraisal can be decided.")
         if is_self:
             return _("Nobody can decide his or her own level.")
+        # the right to decide, never the evaluator's as such
         if self._kpi_is_decider():
             return False
-        if (
-            self.subject_group == "leader_head"
-            and self.collective_decision_ref
-            and self._kpi_is_hr_officer()
-        ):
-            return False
-        return _(
-            "Only the decider of %(employee)s (or the acting deputy during the "
-            "delegation) can decide the level.",
+        if self._kpi_hr_may_record_collective():
+            # the collective decision of the Party committee or the People's
+            # Committee that rates a head of unit, recorded by HR
+            if self.collective_decision_ref and self.collective_decision_date:
+                return False
+            return _(
+                "To record the collective decision that rates %(employee)s, "
+                "enter its reference and its date first.",
+                employee=self.employee_id.name,
+            )
+        return self._kpi_authority_error() or _(
+            "Only the decider of %(employee)s, or a deputy under a delegation of "
+            "the decision in force today (with its document number), can decide "
+            "the level.",
             employee=self.employee_id.name,
         )
 
@@ -1761,13 +2054,28 @@ class HrKpiAppraisal(models.Model):
             "quota_exception_ref": exception.name or False,
         }
 
+        # the delegation a deputy decides under, recorded with the decision
+        delegations = {
+            appraisal: appraisal._kpi_my_delegation()
+            if not self.env.su
+            # sudo: internal read or link; rights checked by _check_step above
+            and appraisal.sudo().decider_employee_id.user_id != self.env.user
+            else self.env["hr.kpi.delegation"]
+            for appraisal in levels
+        }
+
         def write():
             by_level = defaultdict(list)
             for appraisal, level in levels.items():
-                by_level[level].append(appraisal.id)
-            for level, ids in by_level.items():
+                by_level[level, delegations[appraisal].id].append(appraisal.id)
+            for (level, delegation_id), ids in by_level.items():
                 self.browse(ids)._workflow_write(
-                    dict(vals, level_final=level), update_rollups=update_rollups
+                    dict(
+                        vals,
+                        level_final=level,
+                        decision_delegation_id=delegation_id or False,
+                    ),
+                    update_rollups=update_rollups,
                 )
 
         self.env["hr.kpi.quota"]._decide_within(
@@ -1792,7 +2100,10 @@ class HrKpiAppraisal(models.Model):
                 self.department_id.ids,
             )
         )
-        scope = self.browse([row[0] for row in rows]) | self
+        # sudo: the quota counts the whole unit's month, whoever decides in it
+        # (the decider checked by _check_step in the caller, or a deputy under a
+        # delegation, who does not read the head's own appraisal)
+        scope = self.sudo().browse([row[0] for row in rows]) | self.sudo()
         scope.invalidate_recordset()
         return scope
 
@@ -2228,6 +2539,13 @@ class HrKpiAppraisal(models.Model):
             ):
                 # the configuration of an open month: HR only, tracked
                 allowed |= CONFIG_FIELDS
+                if appraisal._kpi_hr_may_record_collective():
+                    allowed |= COLLECTIVE_FIELDS
+            if appraisal._kpi_head_by_superior():
+                # a head's đ and e: the managing agency's, nobody else's
+                allowed -= LEADER_FIELDS
+                if appraisal._kpi_can_score_leader():
+                    allowed |= LEADER_FIELDS
             refused = fnames - allowed - FREE_FIELDS
             if refused:
                 raise AccessError(
@@ -2256,8 +2574,27 @@ class HrKpiAppraisal(models.Model):
             self._kpi_is_decider() or self._get_step_error("decide") is False
         )
 
+    def _kpi_can_score_leader(self):
+        """For a head of unit decided by the managing agency: whether the
+        current user scores his đ and e now. The head of the managing agency
+        (or his deputy under a delegation) while he reviews or decides; an HR
+        officer only for a head that no managing agency in the company decides
+        (with the collective decision); never the head, his deputies, or an
+        evaluator who is not the head of the managing agency."""
+        self.ensure_one()
+        if self._kpi_is_self():
+            return False
+        if self._get_step_error("review") is False:
+            return True
+        if self.state != "reviewed":
+            return False
+        if self._kpi_is_decider():
+            return True
+        return not self._kpi_superior_decider() and self._kpi_hr_may_record_collective()
+
     def _kpi_check_not_naming_self(self, vals):
-        """Nobody makes himself evaluator, decider or acting deputy of anyone."""
+        """Nobody makes himself evaluator or decider of anyone (a deputy decides
+        under a delegation record, see hr.kpi.delegation)."""
         if self.env.su or not isinstance(vals, dict):
             return
         mine = set(self._kpi_user_employee_ids())

@@ -51,8 +51,13 @@ class HrKpiAppraisalAnalysis(models.Model):
     decider_employee_id = fields.Many2one(
         "hr.employee", string="Decider", readonly=True
     )
+    # the deputy under a delegation in force (hr.kpi.delegation): as on the
+    # appraisal, searched for the record rules
     acting_deputy_employee_id = fields.Many2one(
-        "hr.employee", string="Acting deputy", readonly=True
+        "hr.employee",
+        string="Acting deputy",
+        compute="_compute_acting_deputy_employee_id",
+        search="_search_acting_deputy_employee_id",
     )
     level = fields.Selection(level_selection(), string="Decided level", readonly=True)
     is_evaluated = fields.Boolean(string="Decided", readonly=True)
@@ -73,6 +78,24 @@ class HrKpiAppraisalAnalysis(models.Model):
     late_decision_count = fields.Integer(string="# Late decisions", readonly=True)
     not_evaluated_count = fields.Integer(string="# Not evaluated", readonly=True)
     overdue_task_count = fields.Integer(string="# Overdue tasks", readonly=True)
+
+    def _compute_acting_deputy_employee_id(self):
+        # sudo: the deputy of the appraisal of a row the user reads
+        deputies = {
+            appraisal.id: appraisal.acting_deputy_employee_id.id
+            for appraisal in self.appraisal_id.sudo()
+        }
+        for row in self:
+            row.acting_deputy_employee_id = deputies.get(row.appraisal_id.id, False)
+
+    def _search_acting_deputy_employee_id(self, operator, value):
+        # sudo: the same search on the appraisals, for the record rules
+        appraisals = (
+            self.env["hr.kpi.appraisal"]
+            .sudo()
+            ._search([("acting_deputy_employee_id", operator, value)])
+        )
+        return [("appraisal_id", "in", appraisals)]
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -106,7 +129,6 @@ class HrKpiAppraisalAnalysis(models.Model):
                     a.state AS state,
                     a.evaluator_employee_id AS evaluator_employee_id,
                     a.decider_employee_id AS decider_employee_id,
-                    a.acting_deputy_employee_id AS acting_deputy_employee_id,
                     CASE WHEN %(evaluated)s THEN a.level_final END AS level,
                     %(evaluated)s AS is_evaluated,
                     (a.state IN %(published)s) AS is_published,

@@ -93,19 +93,10 @@ class HrKpiEvaluationConfig(models.Model):
         check_company=True,
         tracking=True,
         help="Head who decides the level (thủ trưởng). Defaults to the manager of the "
-        "employee's department, or of its parent when the employee heads it.",
+        "employee's department, or of its parent when the employee heads it. A "
+        "deputy decides in his or her place only under a delegation record "
+        "(ủy quyền) with its document number.",
     )
-    acting_deputy_id = fields.Many2one(
-        "hr.employee",
-        string="Acting deputy",
-        index="btree_not_null",
-        check_company=True,
-        tracking=True,
-        help="Deputy authorised (ủy quyền) to decide in the decider's place between "
-        "the two dates.",
-    )
-    acting_date_start = fields.Date(string="Acting from", tracking=True)
-    acting_date_end = fields.Date(string="Acting until", tracking=True)
     task_group = fields.Char(
         tracking=True,
         help="Group of staff with similar tasks (nhóm có nhiệm vụ tương đồng): "
@@ -133,19 +124,13 @@ class HrKpiEvaluationConfig(models.Model):
             "CHECK(date_end IS NULL OR date_end >= date_start)",
             "The end of a configuration cannot come before its start.",
         ),
-        (
-            "acting_date_check",
-            "CHECK(acting_date_end IS NULL OR acting_date_start IS NULL "
-            "OR acting_date_end >= acting_date_start)",
-            "The acting period cannot end before it starts.",
-        ),
     ]
 
     # ------------------------------------------------------------------
     # Who may change a configuration
     # ------------------------------------------------------------------
 
-    _KPI_ROLE_FIELDS = ("evaluator_id", "decider_id", "acting_deputy_id")
+    _KPI_ROLE_FIELDS = ("evaluator_id", "decider_id")
 
     def _kpi_check_change(self, vals_list):
         """A configuration names who evaluates and who decides: nobody names
@@ -315,7 +300,7 @@ class HrKpiEvaluationConfig(models.Model):
                         )
                     )
 
-    @api.constrains("employee_id", "evaluator_id", "decider_id", "acting_deputy_id")
+    @api.constrains("employee_id", "evaluator_id", "decider_id")
     def _check_not_self(self):
         for config in self:
             if config.employee_id in (config.evaluator_id | config.decider_id):
@@ -325,26 +310,6 @@ class HrKpiEvaluationConfig(models.Model):
                         "or herself.",
                         employee=config.employee_id.name,
                     )
-                )
-            if (
-                config.acting_deputy_id
-                and config.acting_deputy_id == config.employee_id
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(employee)s cannot be his or her own acting deputy.",
-                        employee=config.employee_id.name,
-                    )
-                )
-
-    @api.constrains("acting_deputy_id", "acting_date_start", "acting_date_end")
-    def _check_acting_dates(self):
-        for config in self:
-            if config.acting_deputy_id and not (
-                config.acting_date_start and config.acting_date_end
-            ):
-                raise ValidationError(
-                    self.env._("An acting deputy needs the dates of the delegation.")
                 )
 
     def _overlaps(self, other):
@@ -371,17 +336,6 @@ class HrKpiEvaluationConfig(models.Model):
         for config in configs:
             result.setdefault(config.employee_id, config)
         return result
-
-    def _acting_deputy_on(self, day):
-        """The acting deputy whose delegation covers ``day``, if any."""
-        self.ensure_one()
-        if (
-            self.acting_deputy_id
-            and self.acting_date_start
-            and self.acting_date_start <= day <= self.acting_date_end
-        ):
-            return self.acting_deputy_id
-        return self.env["hr.employee"]
 
     @api.model
     def _check_evaluable(self, employees, day, in_force=None):

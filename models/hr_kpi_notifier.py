@@ -57,20 +57,15 @@ class HrKpiNotifier(models.AbstractModel):
     @api.model
     def _acting_deciders(self, appraisals, day):
         """``{appraisal: acting deputy}`` for the appraisals whose decider has
-        delegated the decision (ủy quyền) on ``day``, per the configuration."""
+        delegated the decision (ủy quyền) on ``day``: a delegation record in
+        force, with its document number (hr.kpi.delegation)."""
         # sudo: the activities go to other users; nothing is shown to the caller
-        in_force = (
-            self.env["hr.kpi.evaluation.config"]
-            .sudo()
-            ._get_in_force(appraisals.employee_id, day)
-        )
+        in_force = appraisals.sudo()._kpi_delegations_in_force(day)
         result = {}
         for appraisal in appraisals:
-            config = in_force.get(appraisal.employee_id)
-            if config and config.decider_id == appraisal.decider_employee_id:
-                deputy = config._acting_deputy_on(day)
-                if deputy:
-                    result[appraisal] = deputy
+            delegation = in_force.get(appraisal.id)
+            if delegation:
+                result[appraisal] = delegation[:1].deputy_id
         return result
 
     @api.model

@@ -33,3 +33,4 @@ from . import test_law2026_rule_sets
 from . import test_law2026_appeal
 from . import test_law2026_not_evaluated
 from . import test_law2026_correction
+from . import test_law2026_authority

@@ -35,7 +35,8 @@ class TestKpiAccessRightsCommon(KpiCommon):
     """The unit of KpiCommon with its seven roles around one staff member:
     the employee (``emp_staff``), his evaluator (``emp_leader``), the unit's
     focal point, its head (the decider), an evaluator who is the acting
-    deputy of the decider today, an HR officer and a KPI administrator; and
+    deputy of the decider today (under a delegation record), an HR officer
+    and a KPI administrator; and
     another unit with its own head, for what must stay out of reach."""
 
     @classmethod
@@ -132,18 +133,23 @@ class TestKpiAccessRightsCommon(KpiCommon):
         }
 
         today = fields.Date.today()
-        cls.acting = {
-            "acting_deputy_id": cls.emp_deputy.id,
-            "acting_date_start": today - timedelta(days=10),
-            "acting_date_end": today + timedelta(days=30),
-        }
+        # the deputy decides in the head's place under a delegation record
+        cls.delegation = cls.env["hr.kpi.delegation"].create(
+            {
+                "delegator_id": cls.emp_head.id,
+                "deputy_id": cls.emp_deputy.id,
+                "document_number": "15/QĐ-UBND",
+                "document_date": today - timedelta(days=11),
+                "date_from": today - timedelta(days=10),
+                "date_to": today + timedelta(days=30),
+            }
+        )
         cls.config = cls.env["hr.kpi.evaluation.config"].create(
             {
                 "employee_id": cls.emp_staff.id,
                 "date_start": date(2026, 1, 1),
                 "evaluator_id": cls.emp_leader.id,
                 "decider_id": cls.emp_head.id,
-                **cls.acting,
             }
         )
         cls.task = cls.make_task(cls.emp_staff)
@@ -151,9 +157,6 @@ class TestKpiAccessRightsCommon(KpiCommon):
             cls.emp_staff,
             evaluator_employee_id=cls.emp_leader.id,
             decider_employee_id=cls.emp_head.id,
-            acting_deputy_employee_id=cls.emp_deputy.id,
-            acting_date_start=cls.acting["acting_date_start"],
-            acting_date_end=cls.acting["acting_date_end"],
         )
         cls.set_general(cls.appraisal, 30.0)
         cls.event = cls.env["hr.kpi.employee.event"].create(
@@ -925,14 +928,9 @@ class TestKpiAccessRightsConfig(TestKpiAccessRightsCommon):
     def test_config_never_names_oneself(self):
         for role in ("focal_point", "hr_officer", "admin"):
             me = self.own_employee[role].id
-            for fname in ("decider_id", "evaluator_id", "acting_deputy_id"):
+            for fname in ("decider_id", "evaluator_id"):
                 with self.subTest(role=role, field=fname):
                     vals = {fname: me}
-                    if fname == "acting_deputy_id":
-                        vals.update(
-                            acting_date_start=self.acting["acting_date_start"],
-                            acting_date_end=self.acting["acting_date_end"],
-                        )
                     error, _r = self.attempt(
                         self.users[role], self.create_config(**vals)
                     )

@@ -294,18 +294,14 @@ class TestNobodyNamesHimself(IntegrityCommon):
                 "decider_id": self.emp_head.id,
             }
         )
-        # nobody names himself evaluator, decider or acting deputy
+        # nobody names himself evaluator or decider (nor records a delegation
+        # to himself: test_law2026_authority)
         for user, employee in (
             (self.user_hr, self.emp_hr),
             (self.user_focal, self.emp_focal),
         ):
-            for fname in ("evaluator_id", "decider_id", "acting_deputy_id"):
+            for fname in ("evaluator_id", "decider_id"):
                 vals = {fname: employee.id}
-                if fname == "acting_deputy_id":
-                    vals.update(
-                        acting_date_start=date(2026, 5, 1),
-                        acting_date_end=date(2026, 5, 31),
-                    )
                 with self.subTest(user=user.login, field=fname):
                     with self.assertRaises(AccessError):
                         config.with_user(user).write(vals)

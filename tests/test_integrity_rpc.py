@@ -568,7 +568,7 @@ class TestIntegrityRpc(HttpCase):
                 )
             )
         # -- evaluation configuration
-        config_fields = ("evaluator_id", "decider_id", "acting_deputy_id")
+        config_fields = ("evaluator_id", "decider_id")
         for key in ("own_config", "other_config"):
             config = r[key]
             if not config:
@@ -597,6 +597,24 @@ class TestIntegrityRpc(HttpCase):
                     }
                 ],
                 self._count("hr.kpi.evaluation.config", [("decider_id", "=", emp)]),
+            )
+        )
+        # -- delegation of the decision (ủy quyền): nobody records his own
+        attacks.append(
+            (
+                "record a delegation naming oneself deputy",
+                "hr.kpi.delegation",
+                "create",
+                [
+                    {
+                        "delegator_id": r["unconfigured"].id,
+                        "deputy_id": emp,
+                        "document_number": "99/QĐ-UBND",
+                        "date_from": str(self.this_month.date_start),
+                        "date_to": str(self.this_month.date_end),
+                    }
+                ],
+                self._count("hr.kpi.delegation", [("deputy_id", "=", emp)]),
             )
         )
         return attacks

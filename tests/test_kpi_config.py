@@ -1,8 +1,11 @@
 from datetime import date
 
+from psycopg2 import IntegrityError
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .flow_common import KpiFlowCase
 
@@ -51,31 +54,50 @@ class TestKpiConfig(KpiFlowCase):
             self._config(self.staff, evaluator_id=self.staff.id)
         with self.assertRaises(ValidationError):
             self._config(self.staff, decider_id=self.staff.id)
-        with self.assertRaises(ValidationError):
-            self._config(
-                self.staff,
-                acting_deputy_id=self.staff.id,
-                acting_date_start=date(2026, 1, 1),
-                acting_date_end=date(2026, 1, 31),
-            )
 
-    def test_acting_deputy_needs_dates(self):
-        with self.assertRaises(ValidationError):
-            self._config(self.staff, acting_deputy_id=self.focal.id)
-        with self.assertRaises(ValidationError):
-            self._config(
-                self.staff,
-                acting_deputy_id=self.focal.id,
-                acting_date_start=date(2026, 2, 1),
-            )
-        config = self._config(
-            self.staff,
-            acting_deputy_id=self.focal.id,
-            acting_date_start=date(2026, 2, 1),
-            acting_date_end=date(2026, 2, 15),
+    def test_acting_deputy_is_a_delegation_with_dates(self):
+        """The configuration names no acting deputy any more: a delegation
+        record does, with its document and both dates."""
+        self.assertNotIn("acting_deputy_id", self.env["hr.kpi.evaluation.config"])
+        Delegation = self.env["hr.kpi.delegation"]
+        vals = {
+            "delegator_id": self.office_head.id,
+            "deputy_id": self.focal.id,
+            "document_number": "03/QĐ-UBND",
+            "date_from": date(2026, 2, 1),
+            "date_to": date(2026, 2, 15),
+        }
+        for bad in (
+            {"date_from": False},
+            {"date_to": False},
+            {"date_to": date(2026, 1, 31)},
+            {"deputy_id": self.office_head.id},
+        ):
+            with self.subTest(vals=bad):
+                with (
+                    mute_logger("odoo.sql_db"),
+                    self.assertRaises(IntegrityError),
+                    self.cr.savepoint(),
+                ):
+                    Delegation.create(dict(vals, **bad))
+        delegation = Delegation.create(vals)
+        self.assertEqual(
+            Delegation.search(
+                [
+                    ("id", "=", delegation.id),
+                    *Delegation._kpi_in_force_domain(date(2026, 2, 10)),
+                ]
+            ),
+            delegation,
         )
-        self.assertEqual(config._acting_deputy_on(date(2026, 2, 10)), self.focal)
-        self.assertFalse(config._acting_deputy_on(date(2026, 2, 16)))
+        self.assertFalse(
+            Delegation.search(
+                [
+                    ("id", "=", delegation.id),
+                    *Delegation._kpi_in_force_domain(date(2026, 2, 16)),
+                ]
+            )
+        )
 
     def test_apply_wizard_closes_previous(self):
         staff = self.staff | self.staff2 | self.staff3

@@ -68,15 +68,26 @@ class TestKpiNotifier(KpiFlowCase):
             self.assertFalse(self._move(appraisal, state), state)
 
     def test_acting_deputy_gets_the_decision(self):
-        self._config(
-            self.staff,
-            decider_id=self.head.id,
-            acting_deputy_id=self.other_head.id,
-            acting_date_start=date(2026, 4, 1),
-            acting_date_end=date(2026, 4, 30),
+        self._config(self.staff, decider_id=self.head.id)
+        delegation = self.env["hr.kpi.delegation"].create(
+            {
+                "delegator_id": self.head.id,
+                "deputy_id": self.other_head.id,
+                "document_number": "05/QĐ-UBND",
+                "date_from": date(2026, 4, 1),
+                "date_to": date(2026, 4, 30),
+            }
         )
         appraisal = self._appraisal(self.staff, state="reviewed")
         self.assertEqual(appraisal.decider_employee_id, self.head)
+        # a delegation without its document number gives the deputy nothing
+        self.env.flush_all()
+        delegation._write({"document_number": False, "has_document": False})
+        delegation.invalidate_recordset()
+        with freeze_time("2026-04-06"):
+            self.notifier._sync_activities(appraisal)
+            self.assertEqual(self._kpi_activities(appraisal).user_id, self.user_head)
+        delegation.document_number = "05/QĐ-UBND"
         with freeze_time("2026-04-06"):
             self.notifier._sync_activities(appraisal)
             self.assertEqual(

@@ -370,29 +370,33 @@ class TestKpiWorkflow(KpiCommon):
             other.with_user(self.user_focal).action_submit_self()
 
     def test_acting_deputy_in_and_out_of_range(self):
+        """The leader decides for the head only under a delegation record in
+        force today, with its document number."""
         today = fields.Date.context_today(self.env.user)
         appraisal = self.scored(self.emp_staff)
         self.to_state(appraisal, "reviewed", level_proposed="good")
+        appraisal.evaluator_employee_id = self.emp_other_evaluator
         # the leader acts for the head, but the delegation is over
-        appraisal.write(
+        delegation = self.env["hr.kpi.delegation"].create(
             {
-                "acting_deputy_employee_id": self.emp_leader.id,
-                "acting_date_start": today - timedelta(days=30),
-                "acting_date_end": today - timedelta(days=1),
+                "delegator_id": self.emp_head.id,
+                "deputy_id": self.emp_leader.id,
+                "document_number": "07/QĐ-UBND",
+                "date_from": today - timedelta(days=30),
+                "date_to": today - timedelta(days=1),
             }
         )
-        appraisal.evaluator_employee_id = self.emp_other_evaluator
         as_deputy = appraisal.with_user(self.user_leader)
         self.assertFalse(as_deputy.can_decide)
         with self.assertRaises(UserError):
             as_deputy.action_decide()
-        appraisal.write(
-            {"acting_date_start": today - timedelta(days=1), "acting_date_end": today}
-        )
+        delegation.write({"date_from": today - timedelta(days=1), "date_to": today})
+        self.env.invalidate_all()
         self.assertTrue(as_deputy.can_decide)
         as_deputy.action_decide()
         self.assertEqual(appraisal.state, "decided")
         self.assertEqual(appraisal.decided_by_id, self.user_leader)
+        self.assertEqual(appraisal.decision_delegation_id, delegation)
 
     def test_decision_rules(self):
         appraisal = self.scored(self.emp_staff, general=10.0)  # 80 points: good
@@ -522,10 +526,15 @@ class TestKpiWorkflow(KpiCommon):
         self.to_state(head_appraisal, "reviewed", level_proposed="good")
         as_hr = head_appraisal.with_user(self.user_hr)
         self.assertFalse(as_hr.can_decide)
-        head_appraisal.collective_decision_ref = "Biên bản họp UBND số 12/BB-UBND"
+        # the reference alone is not enough: the date of the collective decision
+        as_hr.collective_decision_ref = "Biên bản họp UBND số 12/BB-UBND"
+        self.assertFalse(as_hr.can_decide)
+        as_hr.collective_decision_date = date(2026, 6, 3)
         self.assertTrue(as_hr.can_decide)
         as_hr.action_decide()
         self.assertEqual(head_appraisal.state, "decided")
+        self.assertEqual(head_appraisal.collective_decision_by_id, self.user_hr)
+        self.assertEqual(head_appraisal.decided_by_id, self.user_hr)
         # a head never decides his own level
         self.to_state(head_appraisal, "reviewed")
         self.assertFalse(head_appraisal.with_user(self.user_head).can_decide)
