@@ -32,7 +32,15 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
-from .hr_kpi_appraisal import LEVEL_RANK, SCORE_FIELDS, STEPS
+from .hr_kpi_appraisal import (
+    CONFIG_FIELDS,
+    DECIDER_FIELDS,
+    EVALUATOR_FIELDS,
+    LEVEL_RANK,
+    SCORE_FIELDS,
+    SELF_FIELDS,
+    STEPS,
+)
 
 # What only the correction decision writes (never a client, never at creation).
 VERSION_FIELDS = frozenset(
@@ -52,40 +60,24 @@ CORRECTABLE_STATES = ("published", "appeal_resolved", "locked")
 # What the new version carries over from the version it replaces (the scores
 # are copied apart, in SQL, as the snapshot they are).
 CARRIED_FIELDS = (
-    "employee_id",
-    "period_id",
-    "company_id",
-    "department_id",
-    "job_title",
-    "subject_group",
-    "staff_category",
-    "task_group",
-    "rule_set_id",
-    "evaluator_employee_id",
-    "decider_employee_id",
-    "collective_decision_ref",
-    "collective_decision_date",
-    "collective_decision_by_id",
-    "kpi_organisation",
-    "kpi_cohesion",
-    "zero_assignment_resolution",
-    "level_self",
-    "level_proposed",
-    "strengths",
-    "weaknesses",
-    "evaluator_comment",
-    "evaluator_private_note",
-    "decider_comment",
-    "self_submitted_by_id",
-    "self_submitted_on_behalf",
-    "self_submitted_date",
-    "reviewed_by_id",
-    "reviewed_date",
-    "no_self_evaluation",
-    "quota_justification",
-    "quota_exception_id",
-    "quota_exception_ref",
-    "published_date",
+    # the configuration of the month, what each person wrote, the steps done
+    CONFIG_FIELDS
+    | DECIDER_FIELDS
+    | (SELF_FIELDS - {"line_ids"})
+    | EVALUATOR_FIELDS
+    | {
+        "collective_decision_by_id",
+        "self_submitted_by_id",
+        "self_submitted_on_behalf",
+        "self_submitted_date",
+        "reviewed_by_id",
+        "reviewed_date",
+        "no_self_evaluation",
+        "quota_justification",
+        "quota_exception_id",
+        "quota_exception_ref",
+        "published_date",
+    }
 )
 # What a criterion line of the new version copies from the replaced one.
 LINE_FIELDS = (

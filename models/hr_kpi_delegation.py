@@ -150,8 +150,9 @@ class HrKpiDelegation(models.Model):
                 ["__count"],
             )
         )
+        counts = {delegation.id: count for delegation, count in counts.items()}
         for delegation in self:
-            delegation.decision_count = counts.get(delegation.sudo(), 0)
+            delegation.decision_count = counts.get(delegation.id, 0)
 
     @api.depends("document_number", "deputy_id", "delegator_id")
     def _compute_display_name(self):

@@ -25,7 +25,9 @@ def migrate(cr, version):
             ("rule_set_id.staff_category", "=", False),
         ]
     )
-    for appraisal in drafts:
-        own = appraisal.period_id._kpi_rule_set_for("public_employee")
-        if own and own != appraisal.rule_set_id:
-            appraisal.rule_set_id = own
+    for period, appraisals in drafts.grouped("period_id").items():
+        own = period._kpi_rule_set_for("public_employee")
+        if own.staff_category:
+            appraisals.filtered(lambda a, own=own: a.rule_set_id != own).write(
+                {"rule_set_id": own.id}
+            )
