@@ -705,23 +705,60 @@ class HrKpiRollup(models.Model):
             return _("%(name)s is not classified for the year.", name=rollup.name)
         if rollup.employee_id.user_id == self.env.user:
             return _("Nobody can decide his or her own level.")
-        # an HR officer keeps the records and never decides: only the decider
-        # or the head of the unit (NĐ 335/2025 Điều 21)
+        # an HR officer keeps the records and never decides. Two rights, as
+        # for the months (NĐ 335/2025 Điều 10 and 21, NĐ 233/2026 Điều 13):
+        # the decider of the year (the decider of its last month: for a head
+        # of unit, the head of the managing agency) decides, or his deputy
+        # under a delegation in force; a head of a parent unit does not.
         if (
             rollup.decider_employee_id
             and rollup.decider_employee_id.user_id == self.env.user
         ):
             return False
-        head_units = {str(d) for d in self.env.user.kpi_head_department_ids.ids}
-        if rollup.department_id and head_units & set(
-            rollup.department_id.parent_path.split("/")[:-1]
-        ):
+        if rollup._kpi_my_delegation():
             return False
         return _(
-            "Only the head of the unit or the decider can decide the annual level "
-            "of %(name)s.",
+            "Only the decider of %(name)s (%(decider)s), or a deputy under a "
+            "delegation of his or hers in force, can decide the annual level.",
             name=rollup.employee_id.name,
+            decider=rollup.decider_employee_id.name or "—",
         )
+
+    def _kpi_my_delegation(self):
+        """The delegation in force today under which the current user decides
+        this annual result in its decider's place (in sudo), if any: from the
+        decider, covering the unit, never to the employee himself nor, for a
+        head of unit, to a member of his own unit."""
+        self.ensure_one()
+        # sudo: who the decider is and which delegations are in force
+        rollup = self.sudo()
+        Delegation = self.env["hr.kpi.delegation"].sudo()
+        if not rollup.decider_employee_id:
+            return Delegation
+        delegations = Delegation.search(
+            [
+                ("delegator_id", "=", rollup.decider_employee_id.id),
+                ("deputy_id.user_id", "=", self.env.uid),
+                ("company_id", "=", rollup.company_id.id),
+                *Delegation._kpi_in_force_domain(fields.Date.context_today(self)),
+            ]
+        )
+        path = set((rollup.department_id.parent_path or "").split("/")[:-1])
+        heads_unit = rollup.department_id.manager_id == rollup.employee_id
+        for delegation in delegations:
+            if delegation.department_ids and not path & {
+                str(d) for d in delegation.department_ids.ids
+            }:
+                continue
+            deputy = delegation.deputy_id
+            if deputy == rollup.employee_id:
+                continue
+            if heads_unit and str(rollup.department_id.id) in (
+                deputy.department_id.parent_path or ""
+            ).split("/"):
+                continue
+            return delegation
+        return Delegation
 
     def _kpi_check_decide(self):
         self.check_access("read")
