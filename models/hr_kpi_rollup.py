@@ -18,6 +18,7 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .hr_kpi_not_evaluated import NOT_EVALUATED
@@ -104,6 +105,14 @@ class HrKpiRollup(models.Model):
         readonly=True,
         check_company=True,
         help="The decider of the last month evaluated.",
+    )
+    # the deputies who decide it today under a delegation in force (record
+    # rules: they read what they may decide)
+    acting_deputy_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Acting deputy",
+        compute="_compute_acting_deputy_employee_id",
+        search="_search_acting_deputy_employee_id",
     )
     rule_set_id = fields.Many2one(
         "hr.kpi.rule.set", readonly=True, ondelete="restrict", index=True
@@ -724,6 +733,75 @@ class HrKpiRollup(models.Model):
             decider=rollup.decider_employee_id.name or "—",
         )
 
+    def _compute_acting_deputy_employee_id(self):
+        # sudo: the delegations in force, shown on the result
+        Delegation = self.env["hr.kpi.delegation"].sudo()
+        today = fields.Date.context_today(self)
+        delegations = Delegation.search(
+            [
+                ("delegator_id", "in", self.sudo().decider_employee_id.ids),
+                *Delegation._kpi_in_force_domain(today),
+            ]
+        )
+        for rollup in self:
+            rollup.acting_deputy_employee_id = next(
+                (d.deputy_id for d in delegations if rollup._kpi_delegation_covers(d)),
+                False,
+            )
+
+    def _search_acting_deputy_employee_id(self, operator, value):
+        """The annual results ``value`` (employees) may decide today under a
+        delegation in force (the record rules of a deputy)."""
+        if operator == "=" and value:
+            operator, value = "in", [value]
+        if operator != "in":
+            raise UserError(
+                self.env._("The acting deputy can only be searched by employee.")
+            )
+        # sudo: the delegations in force, whoever searches (record rules)
+        Delegation = self.env["hr.kpi.delegation"].sudo()
+        delegations = Delegation.search(
+            [
+                ("deputy_id", "in", value),
+                *Delegation._kpi_in_force_domain(fields.Date.context_today(self)),
+            ]
+        )
+        domains = []
+        for delegation in delegations:
+            domain = [("decider_employee_id", "=", delegation.delegator_id.id)]
+            if delegation.department_ids:
+                domain.append(
+                    ("department_id", "child_of", delegation.department_ids.ids)
+                )
+            domains.append(domain)
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN
+
+    def _kpi_delegation_covers(self, delegation):
+        """Whether ``delegation`` (in force, from this result's decider) lets
+        its deputy decide this result: the unit is in its scope, the deputy is
+        not the employee, nor, for a head of unit, a member of his unit."""
+        self.ensure_one()
+        # sudo: the result's unit and employee, read to check the scope
+        rollup = self.sudo()
+        if delegation.delegator_id != rollup.decider_employee_id:
+            return False
+        if delegation.company_id != rollup.company_id:
+            return False
+        path = set((rollup.department_id.parent_path or "").split("/")[:-1])
+        if delegation.department_ids and not path & {
+            str(d) for d in delegation.department_ids.ids
+        }:
+            return False
+        deputy = delegation.deputy_id
+        if deputy == rollup.employee_id:
+            return False
+        heads_unit = rollup.department_id.manager_id == rollup.employee_id
+        return not (
+            heads_unit
+            and str(rollup.department_id.id)
+            in (deputy.department_id.parent_path or "").split("/")
+        )
+
     def _kpi_my_delegation(self):
         """The delegation in force today under which the current user decides
         this annual result in its decider's place (in sudo), if any: from the
@@ -739,25 +817,12 @@ class HrKpiRollup(models.Model):
             [
                 ("delegator_id", "=", rollup.decider_employee_id.id),
                 ("deputy_id.user_id", "=", self.env.uid),
-                ("company_id", "=", rollup.company_id.id),
                 *Delegation._kpi_in_force_domain(fields.Date.context_today(self)),
             ]
         )
-        path = set((rollup.department_id.parent_path or "").split("/")[:-1])
-        heads_unit = rollup.department_id.manager_id == rollup.employee_id
         for delegation in delegations:
-            if delegation.department_ids and not path & {
-                str(d) for d in delegation.department_ids.ids
-            }:
-                continue
-            deputy = delegation.deputy_id
-            if deputy == rollup.employee_id:
-                continue
-            if heads_unit and str(rollup.department_id.id) in (
-                deputy.department_id.parent_path or ""
-            ).split("/"):
-                continue
-            return delegation
+            if rollup._kpi_delegation_covers(delegation):
+                return delegation
         return Delegation
 
     def _kpi_check_decide(self):
