@@ -285,10 +285,12 @@ class HrKpiAppraisal(models.Model):
         today = fields.Date.context_today(self)
         # sudo: a server job, over every company
         RuleSet = self.env["hr.kpi.rule.set"].sudo().with_context(active_test=False)
+        # sudo: see above (the cron runs as the superuser anyway)
         Attachment = self.env["ir.attachment"].sudo()
         purged = 0
         for rule_set in RuleSet.search([("evidence_retention_months", ">", 0)]):
             cutoff = today - relativedelta(months=rule_set.evidence_retention_months)
+            # sudo: see above
             appraisals = (
                 self.sudo()
                 .with_context(active_test=False)
@@ -330,6 +332,7 @@ class HrKpiAppraisal(models.Model):
                 concerned |= owners[attachment.res_model][attachment.res_id]
             attachments.unlink()
             purged += len(attachments)
+            # sudo: the log is written by the server only
             self.env["hr.kpi.access.log"].sudo().create(
                 [
                     {
@@ -401,6 +404,7 @@ class IrAttachment(models.Model):
             for model, rid in owners.values()
         } - {None, False}
         Appraisal = self.env["hr.kpi.appraisal"]
+        # sudo: drop the deleted ones, then check as the user
         appraisals = Appraisal.browse(appraisal_ids).sudo().exists().sudo(False)
         readable = set(appraisals._kpi_detail_readable().ids)
         return {

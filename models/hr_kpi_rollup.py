@@ -739,6 +739,7 @@ class HrKpiRollup(models.Model):
         today = fields.Date.context_today(self)
         delegations = Delegation.search(
             [
+                # sudo: see above
                 ("delegator_id", "in", self.sudo().decider_employee_id.ids),
                 *Delegation._kpi_in_force_domain(today),
             ]
