@@ -440,3 +440,67 @@ class IrAttachment(models.Model):
         return self.browse([i for i in ids if i not in forbidden])._as_query(
             ordered=bool(order)
         )
+
+
+class MailMessage(models.Model):
+    """The chatter of an appraisal tells its details (the tracked levels and
+    points, the return, appeal and reopening reasons): its messages are read
+    by the people who read the appraisal's details, and by the people they
+    were written by or sent to."""
+
+    _inherit = "mail.message"
+
+    @api.model
+    def _find_allowed_model_wise(self, doc_model, doc_dict):
+        allowed = super()._find_allowed_model_wise(doc_model, doc_dict)
+        if doc_model != "hr.kpi.appraisal" or self.env.su:
+            return allowed
+        readable = set(
+            self.env[doc_model].browse(list(doc_dict))._kpi_detail_readable().ids
+        )
+        return allowed & {
+            message_id
+            for doc_id, message_ids in doc_dict.items()
+            if doc_id in readable
+            for message_id in message_ids
+        }
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if operation != "read" or self.env.su:
+            return result
+        partner = self.env.user.partner_id
+        by_appraisal = {}
+        # sudo: which appraisal each message is about, and whether the user
+        # wrote it or received it
+        for message in self.sudo():
+            if (
+                message.model == "hr.kpi.appraisal"
+                and message.res_id
+                and message.author_id != partner
+                and partner not in message.partner_ids
+            ):
+                by_appraisal.setdefault(message.res_id, []).append(message.id)
+        if not by_appraisal:
+            return result
+        Appraisal = self.env["hr.kpi.appraisal"]
+        # sudo: drop the deleted ones, then check as the user
+        appraisals = Appraisal.browse(list(by_appraisal)).sudo().exists().sudo(False)
+        readable = set(appraisals._kpi_detail_readable().ids)
+        private = self.browse(
+            [
+                message_id
+                for appraisal_id, message_ids in by_appraisal.items()
+                if appraisal_id not in readable
+                for message_id in message_ids
+            ]
+        )
+        if not private:
+            return result
+        forbidden = private | (result[0] if result else self.browse())
+        return forbidden, lambda: AccessError(
+            self.env._(
+                "The messages of an appraisal are read only by the person, the "
+                "evaluator, the decider, the unit's focal point and HR."
+            )
+        )

@@ -248,6 +248,19 @@ class TestLaw2026Privacy(KpiCommon):
             Attachment.with_user(self.user_head).search(domain), attachment
         )
 
+    def test_the_chatter_is_read_by_the_people_concerned_only(self):
+        appraisal = self.scored(self.emp_staff)
+        appraisal.message_post(body="Return: the minutes are missing")
+        Message = self.env["mail.message"]
+        domain = [("model", "=", "hr.kpi.appraisal"), ("res_id", "=", appraisal.id)]
+        messages = Message.search(domain)
+        self.assertTrue(messages)
+        self.assertEqual(Message.with_user(self.user_head).search(domain), messages)
+        self.assertFalse(Message.with_user(self.user_chair).search(domain))
+        with self.assertRaises(AccessError):
+            messages.with_user(self.user_chair).read(["body"])
+        self.assertTrue(messages.with_user(self.user_staff).read(["body"]))
+
     # ---- the access log ------------------------------------------------
 
     def test_reads_of_hr_and_heads_are_logged(self):
