@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "author": "l10n_vn_hr_kpi developers",
     "website": "https://github.com/l10n-vn-hr-kpi/l10n_vn_hr_kpi",
-    "depends": ["hr", "mail"],
+    "depends": ["hr", "mail", "queue_job"],
     "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
     "data": [
         "security/l10n_vn_hr_kpi_groups.xml",
