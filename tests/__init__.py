@@ -35,3 +35,4 @@ from . import test_law2026_not_evaluated
 from . import test_law2026_correction
 from . import test_law2026_authority
 from . import test_kpi_period_open_jobs
+from . import test_kpi_unit_cost
