@@ -218,8 +218,8 @@ class HrKpiPeriod(models.Model):
         return self.rule_set_id
 
     def _kpi_check_no_open_run(self):
-        """A month is opened by one run at a time: a second opening while the
-        jobs of a run are in progress is refused."""
+        """One background run of a month at a time: opening or recomputing the
+        month while the jobs of a run are in progress is refused."""
         # sudo: whether a run is in progress, for a check (nothing is shown)
         running = (
             self.env["hr.kpi.period.open.run"]
@@ -231,8 +231,9 @@ class HrKpiPeriod(models.Model):
         if running:
             raise UserError(
                 self.env._(
-                    "The month is already being opened in the background: wait "
-                    "for the run to end, or cancel it, before opening it again."
+                    "A background run of this month (opening or recomputing it) "
+                    "is in progress: wait for it to end, or cancel it, before "
+                    "starting another."
                 )
             )
 
@@ -491,11 +492,9 @@ class HrKpiPeriod(models.Model):
         action["context"] = {"default_period_id": self.id}
         return action
 
-    def action_recompute_scores(self):
-        """Recompute every score of the periods' appraisals not yet decided
-        (after a correction of the rule set, of tasks imported in bulk...), by
-        batches: HR only. A decided appraisal is a snapshot: it is reopened,
-        or its published result corrected by a replacement decision."""
+    def _kpi_check_can_recompute(self):
+        """Recomputing the scores of a month is the HR officer's, on an open
+        period only."""
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
             raise AccessError(
                 self.env._("Only the HR officer may recompute the scores of a month.")
@@ -509,9 +508,25 @@ class HrKpiPeriod(models.Model):
                     ", ".join(closed.mapped("name")),
                 )
             )
+
+    def action_recompute_scores(self):
+        """Recompute every score of the periods' appraisals not yet decided
+        (after a correction of the rule set, of tasks imported in bulk...), by
+        batches: HR only. A decided appraisal is a snapshot: it is reopened,
+        or its published result corrected by a replacement decision. From the
+        company's threshold, as chained background jobs (one run per month)."""
+        self._kpi_check_can_recompute()
+        self._kpi_check_no_open_run()
         appraisals = self.env["hr.kpi.appraisal"].search(
             [("period_id", "in", self.ids), ("state", "not in", DECIDED_STATES)]
         )
+        if len(self) == 1:
+            threshold = self.company_id.kpi_open_job_threshold
+            if threshold and len(appraisals) >= threshold:
+                run = self.env["hr.kpi.period.open.run"]._kpi_start_recompute(
+                    self, appraisals
+                )
+                return run._kpi_action_open()
         count = appraisals._kpi_recompute_scores()
         return {
             "type": "ir.actions.client",

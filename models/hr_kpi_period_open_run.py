@@ -1,6 +1,8 @@
-"""Opening a month as background jobs (OCA queue_job), for the companies too
-large for one request: a *run* records the opening, one *unit* per department
-(or chunk of a large one) is one job on the channel root.kpi."""
+"""The month's heavy work as background jobs (OCA queue_job), for the
+companies too large for one request: a *run* records an opening of the month
+(one *unit* per department, or chunk of a large one, each one job in parallel)
+or a recompute of its scores (batches of 5,000 chained leaders-last), on the
+channel root.kpi."""
 
 import logging
 from collections import defaultdict
@@ -12,8 +14,11 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, split_every
 
+from odoo.addons.queue_job.delay import chain
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
+
+from .hr_kpi_rule_set import DECIDED_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -48,6 +53,12 @@ class HrKpiPeriodOpenRun(models.Model):
         string="Started by",
         readonly=True,
         help="Gets an activity when the run ends.",
+    )
+    kind = fields.Selection(
+        [("open", "Open the month"), ("recompute", "Recompute the scores")],
+        default="open",
+        required=True,
+        readonly=True,
     )
     state = fields.Selection(
         [("running", "Running"), ("done", "Done"), ("cancelled", "Cancelled")],
@@ -118,7 +129,10 @@ class HrKpiPeriodOpenRun(models.Model):
         cancel it (the wizard's check, server-side)."""
         self.check_access("read")
         for run in self:
-            self.env["hr.kpi.period.open"]._check_can_open(run.department_id)
+            if run.kind == "recompute":
+                run.period_id._kpi_check_can_recompute()
+            else:
+                self.env["hr.kpi.period.open"]._check_can_open(run.department_id)
 
     # ------------------------------------------------------------------
     # Start, retry, cancel
@@ -157,6 +171,36 @@ class HrKpiPeriodOpenRun(models.Model):
                 "subject_groups": ",".join(groups),
                 "user_id": self.env.uid,
                 "unit_ids": [fields.Command.create(vals) for vals in unit_vals],
+            }
+        )
+        run.unit_ids._kpi_enqueue()
+        if not run.unit_ids:
+            run._kpi_finish()
+        return run.with_env(self.env)
+
+    @api.model
+    def _kpi_start_recompute(self, period, appraisals):
+        """Record a run recomputing ``appraisals`` (of ``period``) and enqueue
+        one job per batch of 5,000, chained in the order of
+        ``_kpi_recompute_order`` (the staff before their leader, whose d reads
+        their levels): each job reads the levels the previous one committed.
+        The caller checked the rights and that no run is in progress."""
+        order = appraisals._kpi_recompute_order()
+        # sudo: rights checked by the caller; the run is written by the system
+        run = self.sudo().create(
+            {
+                "period_id": period.id,
+                "kind": "recompute",
+                "user_id": self.env.uid,
+                "unit_ids": [
+                    fields.Command.create(
+                        {
+                            "appraisal_ids": [fields.Command.set(batch)],
+                            "employee_count": len(batch),
+                        }
+                    )
+                    for batch in split_every(RUN_CHUNK_SIZE, order)
+                ],
             }
         )
         run.unit_ids._kpi_enqueue()
@@ -256,11 +300,19 @@ class HrKpiPeriodOpenRun(models.Model):
         """The run ended: tell whoever started it (an activity)."""
         for run in self:
             run.write({"state": "done", "date_done": fields.Datetime.now()})
-            if run.created_count > RUN_CHUNK_SIZE:
+            if run.kind == "open" and run.created_count > RUN_CHUNK_SIZE:
                 self.env["hr.kpi.appraisal"]._kpi_analyze_tables()
             if not run.user_id:
                 continue
-            if run.unit_failed_count:
+            if run.kind == "recompute":
+                summary = self.env._(
+                    "Scores of %(period)s recomputed: %(count)s appraisals, "
+                    "%(failed)s batches failed",
+                    period=run.period_id.name,
+                    count=run.created_count,
+                    failed=run.unit_failed_count,
+                )
+            elif run.unit_failed_count:
                 summary = self.env._(
                     "Month %(period)s opened with failures: %(failed)s of %(total)s "
                     "units failed",
@@ -298,6 +350,14 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         "employee_id",
         readonly=True,
     )
+    appraisal_ids = fields.Many2many(
+        "hr.kpi.appraisal",
+        "hr_kpi_period_open_run_unit_appraisal_rel",
+        "unit_id",
+        "appraisal_id",
+        readonly=True,
+        help="A recompute run: the appraisals of this batch, in their order.",
+    )
     employee_count = fields.Integer(string="Employees", readonly=True)
     state = fields.Selection(
         [
@@ -320,21 +380,59 @@ class HrKpiPeriodOpenRunUnit(models.Model):
 
     def _kpi_enqueue(self):
         """One job per unit. The job runs as the user who enqueues it, not as
-        superuser: it checks his right to open the unit again."""
+        superuser: it checks his right again. The units of an opening run in
+        parallel; the batches of a recompute one after the other (chained)."""
+        delayables, chained = [], []
         for unit in self:
-            job = (
-                unit.sudo(False)
-                .with_delay(
-                    description=self.env._(
-                        "Open the month %(period)s: %(unit)s",
-                        period=unit.period_id.name,
-                        unit=unit.department_id.display_name or "-",
-                    ),
-                    identity_key=identity_exact,
-                )
-                ._kpi_job_open()
+            description = self.env._(
+                "%(kind)s %(period)s: %(unit)s",
+                kind=dict(unit.run_id._fields["kind"]._description_selection(self.env))[
+                    unit.run_id.kind
+                ],
+                period=unit.period_id.name,
+                unit=unit.department_id.display_name or f"#{unit.id}",
             )
-            unit.job_uuid = job.uuid
+            delayable = unit.sudo(False).delayable(
+                description=description, identity_key=identity_exact
+            )
+            if unit.run_id.kind == "recompute":
+                delayables.append(delayable._kpi_job_recompute())
+                chained.append(delayables[-1])
+            else:
+                delayables.append(delayable._kpi_job_open())
+                delayables[-1].delay()
+        if chained:
+            chain(*chained).delay()
+        for unit, delayable in zip(self, delayables, strict=True):
+            unit.job_uuid = delayable._generated_job.uuid
+
+    def _kpi_job_recompute(self):
+        """The job of a recompute run: the scores of the batch's appraisals
+        not decided yet (a decided month is a snapshot), written where they
+        changed. Idempotent: run again, it writes nothing."""
+        self.ensure_one()
+        # sudo: the run's records are the system's; the right to recompute
+        # is checked below as the user who enqueued the job
+        unit = self.sudo()
+        run = unit.run_id
+        if unit.state != "pending" or run.state != "running":
+            return f"Nothing to do: batch {unit.state}, run {run.state}"
+        try:
+            with self.env.cr.savepoint():
+                run.period_id.with_env(self.env)._kpi_check_can_recompute()
+                appraisals = unit.appraisal_ids.filtered(
+                    lambda a: a.state not in DECIDED_STATES
+                )
+                count = appraisals._kpi_recompute_scores()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
+            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
+            # a batch's failure is recorded on the batch, the others go on
+            unit._kpi_record_failure(err)
+        else:
+            unit.write({"state": "done", "created_count": count, "error": False})
+        run._kpi_unit_finished()
+        return f"Batch {unit.id}: {unit.state}"
 
     def _kpi_job_open(self):
         """The job: create the unit's missing appraisals. Idempotent: run again,
@@ -390,9 +488,10 @@ class HrKpiPeriodOpenRunUnit(models.Model):
 
     def _kpi_record_failure(self, err):
         _logger.warning(
-            "KPI: opening the month failed for the unit %s (run %s): %s",
-            self.department_id.display_name,
+            "KPI: a job of the background run %s (%s) failed for %s: %s",
             self.run_id.id,
+            self.run_id.kind,
+            self.department_id.display_name or f"batch {self.id}",
             err,
         )
         message = err.args[0] if isinstance(err, UserError) and err.args else ""

@@ -243,7 +243,7 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
         run, _trap = self._start()
         for threshold in (2, 0):
             self.company.kpi_open_job_threshold = threshold
-            with self.assertRaisesRegex(UserError, "already being opened"):
+            with self.assertRaisesRegex(UserError, "is in progress"):
                 self._start()
         self.assertEqual(
             self.env["hr.kpi.period.open.run"].search(
