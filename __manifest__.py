@@ -53,6 +53,7 @@
         "security/hr_kpi_unit_summary_security.xml",
         "reports/hr_kpi_reports.xml",
         "reports/hr_kpi_report_templates.xml",
+        "reports/hr_kpi_report_correction.xml",
         "views/hr_kpi_report_wizard_views.xml",
         "security/hr_kpi_rollup_security.xml",
         "views/hr_kpi_rollup_views.xml",
@@ -66,6 +67,8 @@
         "security/hr_kpi_onestop_security.xml",
         "data/hr_kpi_onestop_data.xml",
         "views/hr_kpi_onestop_views.xml",
+        "security/hr_kpi_privacy_security.xml",
+        "views/hr_kpi_access_log_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

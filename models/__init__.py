@@ -49,3 +49,5 @@ from . import hr_kpi_inspection_finding
 from . import hr_kpi_demo_onestop
 from . import hr_kpi_demo_law2026
 from . import hr_kpi_demo_not_evaluated
+from . import hr_kpi_access_log
+from . import hr_kpi_privacy
