@@ -1,7 +1,9 @@
 """Issue #18: opening a month above the company's threshold as background jobs
 of OCA queue_job (one per unit), with queue_job's own test helpers."""
 
+import importlib.util
 from datetime import date
+from pathlib import Path
 from unittest.mock import patch
 
 from odoo import Command
@@ -22,6 +24,7 @@ if not hasattr(odoo_tests_common, "SETATTR_SOURCES"):
 from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: E402
 
 RUN_MODULE = "odoo.addons.l10n_vn_hr_kpi.models.hr_kpi_period_open_run"
+MIGRATION = Path(__file__).parent.parent / "migrations/18.0.1.3.0/post-40-jobs.py"
 
 
 @tagged("post_install", "-at_install")
@@ -102,6 +105,23 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
         self.assertEqual(run.progress, "0 / 4")
         # the period form lists the run
         self.assertEqual(self.period.with_user(self.user_hr).kpi_open_run_ids, run)
+
+    def test_migration_gives_the_default_threshold(self):
+        self.assertEqual(self.company_b.kpi_open_job_threshold, 5000, "default")
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                "UPDATE res_company SET kpi_open_job_threshold = NULL WHERE id = %s",
+                self.company_b.id,
+            )
+        )
+        spec = importlib.util.spec_from_file_location("post_40_jobs", MIGRATION)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertEqual(self.company_b.kpi_open_job_threshold, 5000)
+        self.assertEqual(self.company.kpi_open_job_threshold, 2, "a chosen one kept")
 
     def test_below_threshold_stays_inline(self):
         self.company.kpi_open_job_threshold = 6
