@@ -9,7 +9,9 @@
     "author": "l10n_vn_hr_kpi developers",
     "website": "https://github.com/l10n-vn-hr-kpi/l10n_vn_hr_kpi",
     "depends": ["hr", "mail"],
-    "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
+    "external_dependencies": {
+        "python": ["xlsxwriter", "openpyxl", "pyhanko", "pyhanko_certvalidator"]
+    },
     "data": [
         "security/l10n_vn_hr_kpi_groups.xml",
         "security/ir.model.access.csv",
@@ -63,6 +65,8 @@
         "security/hr_kpi_onestop_security.xml",
         "data/hr_kpi_onestop_data.xml",
         "views/hr_kpi_onestop_views.xml",
+        "security/hr_kpi_signature_security.xml",
+        "views/hr_kpi_signature_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
