@@ -52,14 +52,11 @@ class HrKpiSignedDocument(models.Model):
     form_kind = fields.Selection(FORM_KINDS, string="Form", required=True)
     unit_summary_id = fields.Many2one(
         "hr.kpi.unit.summary",
-        string="Unit summary",
         ondelete="restrict",
         index=True,
         check_company=True,
     )
-    appraisal_id = fields.Many2one(
-        "hr.kpi.appraisal", string="Appraisal", ondelete="restrict", index=True
-    )
+    appraisal_id = fields.Many2one("hr.kpi.appraisal", ondelete="restrict", index=True)
     period_id = fields.Many2one(
         "hr.kpi.period", required=True, ondelete="restrict", index=True
     )
@@ -157,11 +154,13 @@ class HrKpiSignedDocument(models.Model):
     # ------------------------------------------------------------------
 
     def unlink(self):
-        raise UserError(
-            self.env._(
-                "A signed form cannot be deleted: a newer version supersedes it."
+        if self:
+            raise UserError(
+                self.env._(
+                    "A signed form cannot be deleted: a newer version supersedes it."
+                )
             )
-        )
+        return super().unlink()
 
     # ------------------------------------------------------------------
     # preparing a form
@@ -695,6 +694,8 @@ class HrKpiSignature(models.Model):
             slot.display_name = f"{roles.get(slot.role)}: {slot.employee_id.name}"
 
     def unlink(self):
-        raise UserError(
-            self.env._("A signature field of a signed form cannot be deleted.")
-        )
+        if self:
+            raise UserError(
+                self.env._("A signature field of a signed form cannot be deleted.")
+            )
+        return super().unlink()

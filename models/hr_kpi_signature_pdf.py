@@ -92,7 +92,7 @@ def load_certificate(data):
         _type, _headers, data = pem.unarmor(data)
     try:
         cert = x509.Certificate.load(data)
-        cert.native  # noqa: B018 -- parse now: a bad file fails here
+        _parsed = cert.native  # parse now: a bad file fails here
     except (ValueError, TypeError) as error:
         raise SignatureError("bad_certificate") from error
     return cert
