@@ -12,10 +12,11 @@ field and what verification found in it.
 import base64
 import uuid
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from . import hr_kpi_signature_pdf as pdfsig
+from .hr_kpi_rule_set import DECIDED_STATES
 
 FORM_KINDS = [
     ("appraisal_sheet", "Evaluation sheet (phiếu)"),
@@ -31,6 +32,8 @@ ROLES = [
 ]
 # the title of each role in the forms' signature blocks
 ROLE_TITLES_VI = {
+    "self": "CÁ NHÂN TỰ ĐÁNH GIÁ",
+    "manager": "NGƯỜI QUẢN LÝ TRỰC TIẾP",
     "preparer": "NGƯỜI LẬP BIỂU",
     "head": "THỦ TRƯỞNG ĐƠN VỊ",
 }
@@ -57,6 +60,13 @@ class HrKpiSignedDocument(models.Model):
         check_company=True,
     )
     appraisal_id = fields.Many2one("hr.kpi.appraisal", ondelete="restrict", index=True)
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Employee",
+        ondelete="restrict",
+        index=True,
+        help="The employee of an evaluation sheet.",
+    )
     period_id = fields.Many2one(
         "hr.kpi.period", required=True, ondelete="restrict", index=True
     )
@@ -177,7 +187,12 @@ class HrKpiSignedDocument(models.Model):
     def _kpi_unit_summary_payload(self, summary):
         """The figures Mẫu 01A shows for the summary's unit and month, as plain
         data; refused while a result of the month is not decided."""
-        Report = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
+        # sudo: the form's figures, the same for every reader (rights checked
+        # by the caller)
+        Report = self.env["report.l10n_vn_hr_kpi.report_unit_summary"].with_user(
+            SUPERUSER_ID
+        )
+        summary = summary.with_user(SUPERUSER_ID)
         form = Report._get_form_data(summary.period_id, summary.department_id)
         if form["undecided"]:
             raise UserError(
@@ -243,33 +258,126 @@ class HrKpiSignedDocument(models.Model):
         return pdf
 
     @api.model
-    def _kpi_prepare_unit_summary(self, summary):
-        """Prepare Mẫu 01A of a unit summary for signing: a new version (the
-        previous one superseded), the PDF with its signature fields and
-        identity. Refused to who may not send the unit's summary."""
+    def _kpi_unit_summary_spec(self, summary):
+        """What Mẫu 01A of a unit summary is made of (rights checked)."""
         summary.ensure_one()
         summary.check_access("read")
         summary._check_unit_rights()
-        payload = self._kpi_unit_summary_payload(summary)
-        signatories = self._kpi_unit_summary_signatories(summary)
-        data_json = pdfsig.canonical_json(payload)
-        data_hash = pdfsig.sha256_hex(data_json)
-        # sudo: versions of the unit's form, read after the rights check
-        previous = self.sudo().search(
-            [
-                ("form_kind", "=", "unit_summary"),
-                ("unit_summary_id", "=", summary.id),
-                ("superseded_by_id", "=", False),
+        period, department = summary.period_id, summary.department_id
+        return {
+            "form_kind": "unit_summary",
+            "payload": self._kpi_unit_summary_payload(summary),
+            "signatories": self._kpi_unit_summary_signatories(summary),
+            "report": "l10n_vn_hr_kpi.action_report_unit_summary",
+            "res_ids": period.ids,
+            "data": {"period_id": period.id, "department_id": department.id},
+            "same_form": [("unit_summary_id", "=", summary.id)],
+            "values": {
+                "unit_summary_id": summary.id,
+                "period_id": period.id,
+                "department_id": department.id,
+                "company_id": summary.company_id.id,
+            },
+            "unit": department.name or "",
+            "period": period.name or "",
+        }
+
+    @api.model
+    def _kpi_appraisal_payload(self, appraisal):
+        """The figures the evaluation sheet shows, read as the superuser so
+        that every reader computes the same data (the caller checked the
+        access); refused before the month is decided."""
+        if appraisal.state not in DECIDED_STATES:
+            raise UserError(
+                self.env._(
+                    "%(appraisal)s is not decided yet; a form is signed on a "
+                    "frozen month.",
+                    appraisal=appraisal.display_name,
+                )
+            )
+        # sudo: the sheet's figures, the same for every reader (access checked
+        # by the caller)
+        Report = self.env["report.l10n_vn_hr_kpi.report_appraisal_sheet"].with_user(
+            SUPERUSER_ID
+        )
+        (form,) = Report._get_form_data(appraisal.with_user(SUPERUSER_ID))
+        drop = {"appraisal", "header", "signatures"}
+        payload = {key: value for key, value in form.items() if key not in drop}
+        payload.update(
+            appraisal_id=appraisal.id,
+            period_id=appraisal.period_id.id,
+            employee_id=appraisal.employee_id.id,
+        )
+        return payload
+
+    @api.model
+    def _kpi_appraisal_spec(self, appraisal):
+        """What the evaluation sheet of an appraisal is made of: signed by the
+        employee, the direct manager and the head; prepared by one of them or
+        HR."""
+        appraisal.ensure_one()
+        appraisal.check_access("read")
+        # sudo: the signatories of the sheet, read after the access check
+        record = appraisal.sudo()
+        signatories = [
+            ("self", record.employee_id),
+            ("manager", record.evaluator_employee_id),
+            ("head", record.decider_employee_id),
+        ]
+        signatories = [(role, e) for role, e in signatories if e]
+        user = self.env.user
+        if not user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer") and not any(
+            e in user.employee_ids for _role, e in signatories
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a signatory of the evaluation sheet or an HR officer "
+                    "prepares it for signing."
+                )
+            )
+        return {
+            "form_kind": "appraisal_sheet",
+            "payload": self._kpi_appraisal_payload(record),
+            "signatories": [(role, e.sudo(False)) for role, e in signatories],
+            "report": "l10n_vn_hr_kpi.action_report_appraisal_sheet",
+            "res_ids": appraisal.ids,
+            "data": None,
+            "same_form": [
+                ("employee_id", "=", record.employee_id.id),
+                ("period_id", "=", record.period_id.id),
             ],
-            order="version desc",
-            limit=1,
-        )
-        # sudo: the version number follows every earlier version of the form
-        last = self.sudo().search(
-            [("form_kind", "=", "unit_summary"), ("unit_summary_id", "=", summary.id)],
-            order="version desc",
-            limit=1,
-        )
+            "values": {
+                "appraisal_id": appraisal.id,
+                "employee_id": record.employee_id.id,
+                "period_id": record.period_id.id,
+                "department_id": record.department_id.id,
+                "company_id": record.company_id.id,
+            },
+            "unit": record.department_id.name or "",
+            "period": record.period_id.name or "",
+        }
+
+    @api.model
+    def _kpi_prepare_unit_summary(self, summary):
+        return self._kpi_prepare(self._kpi_unit_summary_spec(summary))
+
+    @api.model
+    def _kpi_prepare_appraisal(self, appraisal):
+        return self._kpi_prepare(self._kpi_appraisal_spec(appraisal))
+
+    @api.model
+    def _kpi_prepare(self, spec):
+        """Prepare a form for signing: a new version (the previous one
+        superseded), the PDF with its signature fields and identity. ``spec``
+        comes from a ``_kpi_*_spec`` method, which checked the rights."""
+        kind = spec["form_kind"]
+        signatories = spec["signatories"]
+        data_json = pdfsig.canonical_json(spec["payload"])
+        data_hash = pdfsig.sha256_hex(data_json)
+        same_form = [("form_kind", "=", kind), *spec["same_form"]]
+        # sudo: the versions of the form, read after the rights check
+        versions = self.sudo().search(same_form, order="version desc")
+        previous = versions.filtered(lambda d: not d.superseded_by_id)[:1]
         if previous and previous.data_hash == data_hash:
             raise UserError(
                 self.env._(
@@ -279,31 +387,25 @@ class HrKpiSignedDocument(models.Model):
                     version=previous.version,
                 )
             )
-        version = (last.version or 0) + 1
+        version = (versions[:1].version or 0) + 1
         reference = str(uuid.uuid4())
-        period = summary.period_id
-        department = summary.department_id
-        pdf = self._kpi_render_pdf(
-            "l10n_vn_hr_kpi.action_report_unit_summary",
-            period.ids,
-            {"period_id": period.id, "department_id": department.id},
-        )
+        pdf = self._kpi_render_pdf(spec["report"], spec["res_ids"], spec["data"])
         titles = [ROLE_TITLES_VI[role] for role, _employee in signatories]
-        boxes = pdfsig.signature_boxes(pdf, titles)
-        field_boxes = {
-            f"KPI_{role}": boxes[ROLE_TITLES_VI[role]] for role, _e in signatories
-        }
-        identity = {
-            "reference": reference,
-            "form": FORM_CODES_VI["unit_summary"],
-            "unit": department.name or "",
-            "period": period.name or "",
-            "version": version,
-            "data_sha256": data_hash,
-            "title": f"{FORM_CODES_VI['unit_summary']} – {department.name} – "
-            f"{period.name} – v{version}",
-        }
         try:
+            boxes = pdfsig.signature_boxes(pdf, titles)
+            field_boxes = {
+                f"KPI_{role}": boxes[ROLE_TITLES_VI[role]] for role, _e in signatories
+            }
+            identity = {
+                "reference": reference,
+                "form": FORM_CODES_VI[kind],
+                "unit": spec["unit"],
+                "period": spec["period"],
+                "version": version,
+                "data_sha256": data_hash,
+                "title": f"{FORM_CODES_VI[kind]} – {spec['unit']} – "
+                f"{spec['period']} – v{version}",
+            }
             prepared = pdfsig.prepare_pdf(pdf, identity, field_boxes)
         except pdfsig.SignatureError as error:
             raise UserError(self._kpi_reason(error.reason, **error.details)) from None
@@ -311,25 +413,20 @@ class HrKpiSignedDocument(models.Model):
         # user writes it directly
         document = self.sudo().create(
             {
-                "form_kind": "unit_summary",
-                "unit_summary_id": summary.id,
-                "period_id": period.id,
-                "department_id": department.id,
-                "company_id": summary.company_id.id,
+                **spec["values"],
+                "form_kind": kind,
                 "version": version,
                 "reference": reference,
                 "data_hash": data_hash,
                 "data_json": data_json,
                 "signature_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "sequence": index,
                             "role": role,
                             "field_name": f"KPI_{role}",
                             "employee_id": employee.id,
-                        },
+                        }
                     )
                     for index, (role, employee) in enumerate(signatories)
                 ],
@@ -443,6 +540,19 @@ class HrKpiSignedDocument(models.Model):
         for result in results:
             slot = slots.get(result["field"])
             cert = result["certificate"] or {}
+            if not slot and cert:
+                # a signing client that adds its own field: the signatory whose
+                # certificate signed it, if his field is still empty
+                slot = next(
+                    (
+                        s
+                        for s in slots.values()
+                        if s.state != "valid"
+                        and s not in values
+                        and s.employee_id._kpi_certificate_matches(cert)
+                    ),
+                    None,
+                )
             if not slot:
                 problems.append(
                     self._kpi_reason("unknown_field", field=result["field"])
@@ -519,15 +629,18 @@ class HrKpiSignedDocument(models.Model):
         """Whether the form's figures are still the month's (a correction after
         signing changes them)."""
         self.ensure_one()
-        if self.form_kind != "unit_summary":
-            return True
         # sudo: the figures recomputed to compare with the signed ones, whoever
         # reads the document (its access checked by the caller)
         as_root = self.with_user(SUPERUSER_ID)
         try:
-            payload = as_root._kpi_unit_summary_payload(
-                as_root.unit_summary_id.with_user(SUPERUSER_ID)
-            )
+            if self.form_kind == "unit_summary":
+                payload = as_root._kpi_unit_summary_payload(as_root.unit_summary_id)
+            elif self.form_kind == "appraisal_sheet":
+                payload = as_root._kpi_appraisal_payload(
+                    as_root.appraisal_id.with_context(active_test=False)
+                )
+            else:
+                return True
         except UserError:
             return False
         return pdfsig.sha256_hex(pdfsig.canonical_json(payload)) == self.data_hash

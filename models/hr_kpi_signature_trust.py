@@ -255,3 +255,19 @@ class HrKpiUnitSummary(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+
+class HrKpiAppraisal(models.Model):
+    _inherit = "hr.kpi.appraisal"
+
+    def action_prepare_signature(self):
+        """Prepare this month's evaluation sheet for signing and open it."""
+        self.ensure_one()
+        document = self.env["hr.kpi.signed.document"]._kpi_prepare_appraisal(self)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": document._name,
+            "res_id": document.id,
+            "view_mode": "form",
+            "target": "current",
+        }

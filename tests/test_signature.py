@@ -136,6 +136,8 @@ class TestSignature(KpiCommon, HttpCase):
         cls.p12_head, serial_head = cls.ca.issue("Head")
         cls.p12_hr, serial_hr = cls.ca.issue("HR officer")
         cls.p12_staff, serial_staff = cls.ca.issue("Staff")
+        cls.p12_leader, serial_leader = cls.ca.issue("Leader")
+        cls.emp_leader.kpi_cert_serial = serial_leader
         cls.p12_head_expired, _serial = cls.ca.issue("Head", start=-400, end=-10)
         cls.emp_head.kpi_cert_serial = serial_head
         cls.emp_hr.kpi_cert_serial = serial_hr
@@ -485,3 +487,35 @@ class TestSignature(KpiCommon, HttpCase):
             {"name": "Again", "certificate": base64.b64encode(self.ca.pem)}
         )
         self.assertEqual(authority.subject, "Common Name: KPI Test CA, Country: VN")
+
+    def test_evaluation_sheet_three_signatures(self):
+        """The phiếu: prepared by the employee, signed by him, his direct
+        manager and the head in turn; a stranger cannot prepare it."""
+        with self.assertRaises(AccessError):
+            self.Document.with_user(self.user_other_evaluator)._kpi_prepare_appraisal(
+                self.appraisal_staff.with_user(self.user_other_evaluator)
+            )
+        document = self.Document.with_user(self.user_staff)._kpi_prepare_appraisal(
+            self.appraisal_staff.with_user(self.user_staff)
+        )
+        self.assertEqual(
+            document.signature_ids.mapped("role"), ["self", "manager", "head"]
+        )
+        self.assertEqual(document.employee_id, self.emp_staff)
+        self.sign(document, "self", self.user_staff, self.p12_staff)
+        self.sign(document, "manager", self.user_leader, self.p12_leader)
+        self.sign(document, "head", self.user_head, self.p12_head)
+        self.assertEqual(set(document.signature_ids.mapped("state")), {"valid"})
+        self.assertEqual(document.state, "signed")
+        document.with_user(self.user_staff).action_verify()
+        self.assertEqual(document.state, "signed")
+        self.assertTrue(document.data_matches)
+
+    def test_client_own_field_matched_by_certificate(self):
+        """A signing client that adds its own signature field: the signature
+        goes to the signatory whose certificate made it."""
+        document = self.prepare()
+        signed = sign_elsewhere(self.current_pdf(document), "Signature1", self.p12_head)
+        document.with_user(self.user_hr)._kpi_upload(signed)
+        self.assertEqual(self.slot(document, "head").state, "valid")
+        self.assertEqual(self.slot(document, "preparer").state, "unsigned")
