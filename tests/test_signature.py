@@ -19,6 +19,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import SQL
 
 from ..models import hr_kpi_signature_pdf as pdfsig
 from .common import KpiCommon
@@ -407,7 +408,7 @@ class TestSignature(KpiCommon, HttpCase):
         self.assertFalse(wizard.passphrase or wizard.p12_file)
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT count(*) FROM hr_kpi_sign_wizard WHERE passphrase IS NOT NULL"
+            SQL("SELECT count(*) FROM hr_kpi_sign_wizard WHERE passphrase IS NOT NULL")
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "no passphrase kept")
         self.assertEqual(self.slot(document, "head").state, "valid")
@@ -519,3 +520,119 @@ class TestSignature(KpiCommon, HttpCase):
         document.with_user(self.user_hr)._kpi_upload(signed)
         self.assertEqual(self.slot(document, "head").state, "valid")
         self.assertEqual(self.slot(document, "preparer").state, "unsigned")
+
+    def test_rpc_cannot_forge_a_signature(self):
+        """Over the web client's RPC, the head and HR try to mark a field
+        signed, rewrite a form's hash, attach a forged file, record their own
+        certificate and send the summary unsigned: each call is refused and
+        the database is unchanged."""
+        document = self.prepare()
+        self.sign(document, "preparer", self.user_hr, self.p12_hr)
+        head = self.slot(document, "head")
+        self.env.flush_all()
+
+        def snapshot():
+            self.env.flush_all()
+            cr = self.env.cr
+            cr.execute(
+                SQL(
+                    "SELECT state, data_hash, superseded_by_id, attachment_id, version "
+                    "FROM hr_kpi_signed_document ORDER BY id"
+                )
+            )
+            documents = cr.fetchall()
+            cr.execute(
+                SQL(
+                    "SELECT state, signer_name, cert_serial FROM hr_kpi_signature "
+                    "ORDER BY id"
+                )
+            )
+            slots = cr.fetchall()
+            cr.execute(
+                SQL(
+                    "SELECT id, checksum, name FROM ir_attachment "
+                    "WHERE res_model = 'hr.kpi.signed.document' ORDER BY id"
+                )
+            )
+            files = cr.fetchall()
+            cr.execute(
+                SQL(
+                    "SELECT state FROM hr_kpi_unit_summary WHERE id = %s",
+                    self.summary.id,
+                )
+            )
+            sent = cr.fetchall()
+            cr.execute(
+                SQL(
+                    "SELECT kpi_cert_serial FROM hr_employee WHERE id = %s",
+                    self.emp_head.id,
+                )
+            )
+            return documents, slots, files, sent, cr.fetchall()
+
+        forged = base64.b64encode(b"%PDF-1.4 forged").decode()
+        attacks = [
+            ("hr.kpi.signature", "write", [[head.id], {"state": "valid"}]),
+            (
+                "hr.kpi.signed.document",
+                "write",
+                [[document.id], {"data_hash": "0" * 64, "state": "signed"}],
+            ),
+            (
+                "hr.kpi.signed.document",
+                "create",
+                [
+                    {
+                        "form_kind": "unit_summary",
+                        "period_id": self.period.id,
+                        "company_id": self.company.id,
+                        "reference": "forged",
+                        "data_hash": "0",
+                        "data_json": "{}",
+                    }
+                ],
+            ),
+            (
+                "ir.attachment",
+                "create",
+                [
+                    {
+                        "name": "forged.pdf",
+                        "datas": forged,
+                        "res_model": "hr.kpi.signed.document",
+                        "res_id": document.id,
+                    }
+                ],
+            ),
+            ("hr.kpi.signed.document", "_kpi_upload", [[document.id], forged]),
+            ("hr.kpi.signed.document", "unlink", [[document.id]]),
+            ("hr.employee", "write", [[self.emp_head.id], {"kpi_cert_serial": "1"}]),
+            ("hr.kpi.unit.summary", "write", [[self.summary.id], {"state": "sent"}]),
+            ("hr.kpi.unit.summary", "action_mark_sent", [[self.summary.id]]),
+        ]
+        refusals = {
+            "odoo.exceptions.AccessError",
+            "odoo.exceptions.UserError",
+            "odoo.exceptions.ValidationError",
+        }
+        for login in ("kpi_head", "kpi_hr"):
+            self.authenticate(login, login)
+            for model, method, args in attacks:
+                if login == "kpi_hr" and model == "hr.employee":
+                    continue  # HR records the certificates
+                with self.subTest(login=login, model=model, method=method):
+                    before = snapshot()
+                    with self.assertRaises(JsonRpcException) as caught:
+                        self.make_jsonrpc_request(
+                            "/web/dataset/call_kw",
+                            {
+                                "model": model,
+                                "method": method,
+                                "args": args,
+                                "kwargs": {},
+                            },
+                        )
+                    self.assertIn(caught.exception.args[0], refusals)
+                    self.env.invalidate_all()
+                    self.assertEqual(snapshot(), before)
+            self.logout()
