@@ -636,3 +636,90 @@ class TestSignature(KpiCommon, HttpCase):
                     self.env.invalidate_all()
                     self.assertEqual(snapshot(), before)
             self.logout()
+
+
+@tagged("post_install", "-at_install")
+class TestSignatureDemo(HttpCase):
+    """The issue's "done when" on the demo ward: the head of a unit signs the
+    month's Mẫu 01A in the browser with his demo certificate, marks the summary
+    sent, and the ward's HR sees it received."""
+
+    def test_demo_head_signs_and_sends(self):
+        env = self.env
+        company = env.ref("l10n_vn_hr_kpi.res_company_ward_demo")
+        authority = env["hr.kpi.trusted.ca"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(authority), 1)
+        self.assertIn("not trusted", authority.name)
+        department = env.ref("l10n_vn_hr_kpi.dept_ktht_demo")
+        head = env.ref("l10n_vn_hr_kpi.emp_tp_ktht_demo")
+        user_head = env.ref("l10n_vn_hr_kpi.user_truongphong_demo")
+        user_hr = env.ref("l10n_vn_hr_kpi.user_hr_demo")
+        self.assertTrue(head.kpi_cert_serial)
+        certificate = env["ir.attachment"].search(
+            [
+                ("res_model", "=", "hr.employee"),
+                ("res_id", "=", head.id),
+                ("name", "=like", "demo-certificate-%"),
+            ]
+        )
+        self.assertEqual(len(certificate), 1)
+        # the latest month of the ward whose results are all decided
+        Appraisal = env["hr.kpi.appraisal"]
+        period = next(
+            p
+            for p in env["hr.kpi.period"].search(
+                [("company_id", "=", company.id)], order="date_start desc"
+            )
+            if (
+                appraisals := Appraisal.search(
+                    [
+                        ("period_id", "=", p.id),
+                        ("department_id", "child_of", department.id),
+                    ]
+                )
+            )
+            and all(
+                a.state in ("decided", "published", "appeal_resolved", "locked")
+                or a.state == "not_evaluated"
+                for a in appraisals
+            )
+        )
+        summary = env["hr.kpi.unit.summary"].search(
+            [("period_id", "=", period.id), ("department_id", "=", department.id)]
+        ) or env["hr.kpi.unit.summary"].create(
+            {"period_id": period.id, "department_id": department.id}
+        )
+        self.assertEqual(summary.state, "draft")
+        with self.assertRaises(UserError):
+            summary.with_user(user_head).action_mark_sent()
+        document = (
+            env["hr.kpi.signed.document"]
+            .with_user(user_hr)
+            ._kpi_prepare_unit_summary(summary.with_user(user_hr))
+        )
+        slot = document.signature_ids.filtered(lambda s: s.role == "head")
+        self.assertEqual(slot.employee_id, head)
+        wizard = (
+            env["hr.kpi.sign.wizard"]
+            .with_user(user_head)
+            .create(
+                {
+                    "document_id": document.id,
+                    "method": "pkcs12",
+                    "signature_id": slot.id,
+                    "p12_file": certificate.datas,
+                    "passphrase": "demo",
+                }
+            )
+        )
+        action = wizard.action_sign()
+        self.assertEqual(action.get("res_id"), document.id, action)
+        self.assertEqual(slot.state, "valid")
+        summary.with_user(user_head).action_mark_sent()
+        received = (
+            env["hr.kpi.unit.summary"]
+            .with_user(user_hr)
+            .search([("state", "=", "sent"), ("period_id", "=", period.id)])
+        )
+        self.assertIn(summary, received)
+        self.assertEqual(summary.with_user(user_hr).signed_document_id, document)
