@@ -31,7 +31,7 @@ IDENTITY_KEYS = {
     "data_sha256": "/KPIDataSHA256",
 }
 # A4 landscape and portrait, in points
-BOX_WIDTH, BOX_HEIGHT = 170, 46
+BOX_WIDTH, BOX_HEIGHT = 170, 42
 
 
 class SignatureError(Exception):
@@ -130,7 +130,7 @@ def signature_boxes(pdf, titles):
         if title in found:
             x_mid, y_top = found[title]
             # the title and its hint line take ~2 lines; the name is ~48pt below
-            y2 = height - y_top - 28
+            y2 = height - y_top - 25
         else:
             x_mid, y2 = step * index, 40 + BOX_HEIGHT
         x1 = max(0, x_mid - BOX_WIDTH / 2)
