@@ -62,7 +62,6 @@ class HrKpiSignedDocument(models.Model):
     appraisal_id = fields.Many2one("hr.kpi.appraisal", ondelete="restrict", index=True)
     employee_id = fields.Many2one(
         "hr.employee",
-        string="Employee",
         ondelete="restrict",
         index=True,
         help="The employee of an evaluation sheet.",
