@@ -413,6 +413,24 @@ class TestSignature(KpiCommon, HttpCase):
         self.assertEqual(self.env.cr.fetchone()[0], 0, "no passphrase kept")
         self.assertEqual(self.slot(document, "head").state, "valid")
 
+    def test_pkcs11_only_with_a_server_token(self):
+        """Without a token library configured on the server, the token method
+        is not offered and cannot be forced."""
+        document = self.prepare()
+        Wizard = self.env["hr.kpi.sign.wizard"].with_user(self.user_head)
+        self.assertNotIn("pkcs11", dict(Wizard._selection_method()))
+        wizard = Wizard.new(
+            {
+                "document_id": document.id,
+                "method": "pkcs12",
+                "signature_id": self.slot(document, "head").id,
+            }
+        )
+        wizard.method = "pkcs11"
+        with self.assertRaisesRegex(UserError, "PKCS#11"):
+            wizard._kpi_run()
+        self.assertEqual(self.slot(document, "head").state, "unsigned")
+
     def test_signed_file_cannot_change(self):
         """Nobody changes or deletes a signed file or form: HR and an
         administrator, in Python and through the web client's RPC."""

@@ -54,13 +54,26 @@ class HrKpiSignWizard(models.TransientModel):
             methods.append(("pkcs11", self.env._("Sign with the server's token")))
         return methods
 
+    def _timestamp_url(self):
+        """The time-stamping service (RFC 3161) the administrator configured
+        (system parameter ``l10n_vn_hr_kpi.timestamp_url``): signatures are
+        then PAdES B-T instead of B-B."""
+        # sudo: a system parameter, read to sign
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("l10n_vn_hr_kpi.timestamp_url")
+        ) or None
+
     def _signer(self):
         self.ensure_one()
         if self.method == "pkcs12":
             if not self.p12_file:
                 raise UserError(self.env._("Give your certificate file (.p12/.pfx)."))
             return pdfsig.Pkcs12Signer(
-                base64.b64decode(self.p12_file), self.passphrase or ""
+                base64.b64decode(self.p12_file),
+                self.passphrase or "",
+                timestamp_url=self._timestamp_url(),
             )
         config = pkcs11_config()
         if not config:
@@ -70,6 +83,7 @@ class HrKpiSignWizard(models.TransientModel):
             config["token_label"],
             self.passphrase,
             config["key_label"],
+            timestamp_url=self._timestamp_url(),
         )
 
     def _kpi_run(self):
