@@ -52,6 +52,7 @@
         "security/hr_kpi_unit_summary_security.xml",
         "reports/hr_kpi_reports.xml",
         "reports/hr_kpi_report_templates.xml",
+        "reports/hr_kpi_report_correction.xml",
         "views/hr_kpi_report_wizard_views.xml",
         "security/hr_kpi_rollup_security.xml",
         "views/hr_kpi_rollup_views.xml",
