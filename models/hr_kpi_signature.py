@@ -37,6 +37,19 @@ ROLE_TITLES_VI = {
     "preparer": "NGƯỜI LẬP BIỂU",
     "head": "THỦ TRƯỞNG ĐƠN VỊ",
 }
+# the forms signed per employee: (report action, report model)
+APPRAISAL_FORMS = {
+    "appraisal_sheet": (
+        "l10n_vn_hr_kpi.action_report_appraisal_sheet",
+        "report.l10n_vn_hr_kpi.report_appraisal_sheet",
+    ),
+    "task_list": (
+        "l10n_vn_hr_kpi.action_report_task_list",
+        "report.l10n_vn_hr_kpi.report_task_list",
+    ),
+}
+# titles a form gives a role instead of ROLE_TITLES_VI's
+FORM_TITLES_VI = {"task_list": {"self": "NGƯỜI KÊ KHAI"}}
 FORM_CODES_VI = {
     "appraisal_sheet": "Phiếu đánh giá",
     "task_list": "Bảng kê",
@@ -282,8 +295,9 @@ class HrKpiSignedDocument(models.Model):
         }
 
     @api.model
-    def _kpi_appraisal_payload(self, appraisal):
-        """The figures the evaluation sheet shows, read as the superuser so
+    def _kpi_appraisal_payload(self, appraisal, kind="appraisal_sheet"):
+        """The figures the evaluation sheet (or the work list) shows, read as
+        the superuser so
         that every reader computes the same data (the caller checked the
         access); refused before the month is decided."""
         if appraisal.state not in DECIDED_STATES:
@@ -296,9 +310,7 @@ class HrKpiSignedDocument(models.Model):
             )
         # sudo: the sheet's figures, the same for every reader (access checked
         # by the caller)
-        Report = self.env["report.l10n_vn_hr_kpi.report_appraisal_sheet"].with_user(
-            SUPERUSER_ID
-        )
+        Report = self.env[APPRAISAL_FORMS[kind][1]].with_user(SUPERUSER_ID)
         (form,) = Report._get_form_data(appraisal.with_user(SUPERUSER_ID))
         drop = {"appraisal", "header", "signatures"}
         payload = {key: value for key, value in form.items() if key not in drop}
@@ -310,10 +322,10 @@ class HrKpiSignedDocument(models.Model):
         return payload
 
     @api.model
-    def _kpi_appraisal_spec(self, appraisal):
+    def _kpi_appraisal_spec(self, appraisal, kind="appraisal_sheet"):
         """What the evaluation sheet of an appraisal is made of: signed by the
-        employee, the direct manager and the head; prepared by one of them or
-        HR."""
+        employee, the direct manager and the head (the work list: by the
+        employee and the direct manager); prepared by one of them or HR."""
         appraisal.ensure_one()
         appraisal.check_access("read")
         # sudo: the signatories of the sheet, read after the access check
@@ -323,6 +335,8 @@ class HrKpiSignedDocument(models.Model):
             ("manager", record.evaluator_employee_id),
             ("head", record.decider_employee_id),
         ]
+        if kind == "task_list":
+            signatories = signatories[:2]
         signatories = [(role, e) for role, e in signatories if e]
         user = self.env.user
         if not user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer") and not any(
@@ -335,10 +349,11 @@ class HrKpiSignedDocument(models.Model):
                 )
             )
         return {
-            "form_kind": "appraisal_sheet",
-            "payload": self._kpi_appraisal_payload(record),
+            "form_kind": kind,
+            "payload": self._kpi_appraisal_payload(record, kind),
             "signatories": [(role, e.sudo(False)) for role, e in signatories],
-            "report": "l10n_vn_hr_kpi.action_report_appraisal_sheet",
+            "titles": FORM_TITLES_VI.get(kind, {}),
+            "report": APPRAISAL_FORMS[kind][0],
             "res_ids": appraisal.ids,
             "data": None,
             "same_form": [
@@ -361,8 +376,10 @@ class HrKpiSignedDocument(models.Model):
         return self._kpi_prepare(self._kpi_unit_summary_spec(summary))
 
     @api.model
-    def _kpi_prepare_appraisal(self, appraisal):
-        return self._kpi_prepare(self._kpi_appraisal_spec(appraisal))
+    def _kpi_prepare_appraisal(self, appraisal, kind="appraisal_sheet"):
+        if kind not in APPRAISAL_FORMS:
+            raise UserError(self.env._("This form is not signed per employee."))
+        return self._kpi_prepare(self._kpi_appraisal_spec(appraisal, kind))
 
     @api.model
     def _kpi_prepare(self, spec):
@@ -389,11 +406,12 @@ class HrKpiSignedDocument(models.Model):
         version = (versions[:1].version or 0) + 1
         reference = str(uuid.uuid4())
         pdf = self._kpi_render_pdf(spec["report"], spec["res_ids"], spec["data"])
-        titles = [ROLE_TITLES_VI[role] for role, _employee in signatories]
+        role_titles = dict(ROLE_TITLES_VI, **spec.get("titles", {}))
+        titles = [role_titles[role] for role, _employee in signatories]
         try:
             boxes = pdfsig.signature_boxes(pdf, titles)
             field_boxes = {
-                f"KPI_{role}": boxes[ROLE_TITLES_VI[role]] for role, _e in signatories
+                f"KPI_{role}": boxes[role_titles[role]] for role, _e in signatories
             }
             identity = {
                 "reference": reference,
@@ -634,9 +652,10 @@ class HrKpiSignedDocument(models.Model):
         try:
             if self.form_kind == "unit_summary":
                 payload = as_root._kpi_unit_summary_payload(as_root.unit_summary_id)
-            elif self.form_kind == "appraisal_sheet":
+            elif self.form_kind in APPRAISAL_FORMS:
                 payload = as_root._kpi_appraisal_payload(
-                    as_root.appraisal_id.with_context(active_test=False)
+                    as_root.appraisal_id.with_context(active_test=False),
+                    self.form_kind,
                 )
             else:
                 return True

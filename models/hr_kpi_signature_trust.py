@@ -261,9 +261,11 @@ class HrKpiAppraisal(models.Model):
     _inherit = "hr.kpi.appraisal"
 
     def action_prepare_signature(self):
-        """Prepare this month's evaluation sheet for signing and open it."""
+        """Prepare this month's evaluation sheet (or, with ``kpi_sign_form`` in the
+        button's context, its work list) for signing and open it."""
         self.ensure_one()
-        document = self.env["hr.kpi.signed.document"]._kpi_prepare_appraisal(self)
+        kind = self.env.context.get("kpi_sign_form") or "appraisal_sheet"
+        document = self.env["hr.kpi.signed.document"]._kpi_prepare_appraisal(self, kind)
         return {
             "type": "ir.actions.act_window",
             "res_model": document._name,

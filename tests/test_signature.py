@@ -530,6 +530,22 @@ class TestSignature(KpiCommon, HttpCase):
         self.assertEqual(document.state, "signed")
         self.assertTrue(document.data_matches)
 
+    def test_work_list_two_signatures(self):
+        """The bảng kê: the employee (người kê khai) and the direct manager."""
+        document = self.Document.with_user(self.user_leader)._kpi_prepare_appraisal(
+            self.appraisal_staff.with_user(self.user_leader), "task_list"
+        )
+        self.assertEqual(document.form_kind, "task_list")
+        self.assertEqual(document.signature_ids.mapped("role"), ["self", "manager"])
+        self.sign(document, "self", self.user_staff, self.p12_staff)
+        self.sign(document, "manager", self.user_leader, self.p12_leader)
+        self.assertEqual(document.state, "signed")
+        self.assertTrue(document.data_matches)
+        with self.assertRaises(UserError):
+            self.Document.with_user(self.user_hr)._kpi_prepare_appraisal(
+                self.appraisal_staff.with_user(self.user_hr), "unit_summary"
+            )
+
     def test_client_own_field_matched_by_certificate(self):
         """A signing client that adds its own signature field: the signature
         goes to the signatory whose certificate made it."""
