@@ -8,6 +8,8 @@
     "license": "LGPL-3",
     "author": "l10n_vn_hr_kpi developers",
     "website": "https://github.com/l10n-vn-hr-kpi/l10n_vn_hr_kpi",
+    "maintainers": ["l10n-vn-hr-kpi"],
+    "development_status": "Beta",
     "depends": ["hr", "mail"],
     "external_dependencies": {
         "python": ["xlsxwriter", "openpyxl", "pyhanko", "pyhanko_certvalidator"]
