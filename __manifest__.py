@@ -11,7 +11,9 @@
     "maintainers": ["l10n-vn-hr-kpi"],
     "development_status": "Beta",
     "depends": ["hr", "mail", "queue_job"],
-    "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
+    "external_dependencies": {
+        "python": ["xlsxwriter", "openpyxl", "pyhanko", "pyhanko_certvalidator"]
+    },
     "data": [
         "security/l10n_vn_hr_kpi_groups.xml",
         "security/ir.model.access.csv",
@@ -71,6 +73,8 @@
         "views/hr_kpi_onestop_views.xml",
         "security/hr_kpi_privacy_security.xml",
         "views/hr_kpi_access_log_views.xml",
+        "security/hr_kpi_signature_security.xml",
+        "views/hr_kpi_signature_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -85,6 +89,7 @@
         "demo/hr_kpi_onestop_demo.xml",
         "demo/hr_kpi_not_evaluated_demo.xml",
         "demo/hr_kpi_law2026_demo.xml",
+        "demo/hr_kpi_signature_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -51,3 +51,7 @@ from . import hr_kpi_demo_law2026
 from . import hr_kpi_demo_not_evaluated
 from . import hr_kpi_access_log
 from . import hr_kpi_privacy
+from . import hr_kpi_signature_pdf
+from . import hr_kpi_signature
+from . import hr_kpi_signature_trust
+from . import hr_kpi_signature_demo

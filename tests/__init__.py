@@ -38,3 +38,4 @@ from . import test_kpi_period_open_jobs
 from . import test_kpi_unit_cost
 from . import test_law2026_privacy
 from . import test_law2026_annual_authority
+from . import test_signature
