@@ -384,13 +384,15 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         parallel; the batches of a recompute one after the other (chained)."""
         delayables, chained = [], []
         for unit in self:
+            kinds = dict(unit.run_id._fields["kind"]._description_selection(self.env))
+            # computed outside the translated call: the .pot extractor
+            # evaluates the call's arguments
+            unit_name = unit.department_id.display_name or f"#{unit.id}"
             description = self.env._(
                 "%(kind)s %(period)s: %(unit)s",
-                kind=dict(unit.run_id._fields["kind"]._description_selection(self.env))[
-                    unit.run_id.kind
-                ],
+                kind=kinds[unit.run_id.kind],
                 period=unit.period_id.name,
-                unit=unit.department_id.display_name or f"#{unit.id}",
+                unit=unit_name,
             )
             delayable = unit.sudo(False).delayable(
                 description=description, identity_key=identity_exact
