@@ -1611,28 +1611,9 @@ class HrKpiAppraisal(models.Model):
         """The appraisals ``value`` (employees) may decide today under a
         delegation in force, and those they decided under one (the record
         rules and the "To Decide" queue of a deputy)."""
-        if operator == "=" and value:
-            operator, value = "in", [value]
-        if operator != "in":
-            raise UserError(
-                self.env._("The acting deputy can only be searched by employee.")
-            )
-        # sudo: the delegations in force, whoever searches (record rules)
-        Delegation = self.env["hr.kpi.delegation"].sudo()
-        delegations = Delegation.search(
-            [
-                ("deputy_id", "in", value),
-                *Delegation._kpi_in_force_domain(fields.Date.context_today(self)),
-            ]
+        in_force, value = self.env["hr.kpi.delegation"]._kpi_deputy_scope_domains(
+            operator, value, self
         )
-        in_force = []
-        for delegation in delegations:
-            domain = [("decider_employee_id", "=", delegation.delegator_id.id)]
-            if delegation.department_ids:
-                domain.append(
-                    ("department_id", "child_of", delegation.department_ids.ids)
-                )
-            in_force.append(domain)
         decided = [
             ("state", "in", DECIDED_STATES),
             ("decision_delegation_id.deputy_id", "in", value),

@@ -292,6 +292,36 @@ class HrKpiDelegation(models.Model):
             ("date_to", ">=", day),
         ]
 
+    @api.model
+    def _kpi_deputy_scope_domains(self, operator, value, model):
+        """The domains, on ``model`` (a record with ``decider_employee_id``
+        and ``department_id``: an appraisal or an annual result), of what the
+        deputies ``value`` decide today under a delegation in force: the
+        search of their ``acting_deputy_employee_id`` (record rules, queues).
+        Refuses any other search than by employees."""
+        if operator == "=" and value:
+            operator, value = "in", [value]
+        if operator != "in":
+            raise UserError(
+                self.env._("The acting deputy can only be searched by employee.")
+            )
+        # sudo: the delegations in force, whoever searches (record rules)
+        delegations = self.sudo().search(
+            [
+                ("deputy_id", "in", value),
+                *self._kpi_in_force_domain(fields.Date.context_today(model)),
+            ]
+        )
+        domains = []
+        for delegation in delegations:
+            domain = [("decider_employee_id", "=", delegation.delegator_id.id)]
+            if delegation.department_ids:
+                domain.append(
+                    ("department_id", "child_of", delegation.department_ids.ids)
+                )
+            domains.append(domain)
+        return domains, value
+
     def _kpi_covers(self, appraisal):
         """Whether this delegation (in force) lets its deputy decide
         ``appraisal`` (read in sudo by the caller): the delegator is the

@@ -34,67 +34,43 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
 
-# Fields of an appraisal that are details (the decided level, the state and
-# the dates of the steps are not). Extend _kpi_private_fields() to add some.
-APPRAISAL_PRIVATE_FIELDS = frozenset(
-    {
-        # the criterion lines and adjustments (their record rules hold the
-        # same readers)
-        "line_ids",
-        "adjustment_ids",
-        # scores
-        "kpi_assigned_quantity",
-        "kpi_done_quantity",
-        "kpi_quality_quantity",
-        "kpi_progress_quantity",
-        "kpi_quantity",
-        "kpi_quality",
-        "kpi_progress",
-        "kpi_percent",
-        "kpi_unit_result",
-        "kpi_organisation",
-        "kpi_cohesion",
-        "task_counted_count",
-        "task_delay_count",
-        "task_exceeded_count",
-        "task_perfect_count",
-        "task_unconfirmed_count",
-        "task_excess_quantity",
-        "general_self_score",
-        "general_evaluator_score",
-        "general_score",
-        "adjustment_bonus",
-        "adjustment_deduction",
-        "adjustment_score",
-        "task_score",
-        "total_score",
-        "veto_data",
-        "level_by_score",
-        "level_computed",
-        "level_reason_data",
-        "level_reasons",
-        "level_self",
-        "level_proposed",
-        "citizen_satisfied_count",
-        "citizen_neutral_count",
-        "citizen_unsatisfied_count",
-        "citizen_rating_count",
-        "citizen_satisfaction_rate",
-        # comments and reasons
-        "strengths",
-        "weaknesses",
-        "evaluator_comment",
-        "decider_comment",
-        "evaluator_private_note",
-        "return_reason",
-        "quota_justification",
-        "appeal_reason",
-        "appeal_answer",
-        "reopen_reason",
-        "not_evaluated_reason",
-        "not_evaluated_suggestion",
-    }
-)
+from .hr_kpi_appraisal import SCORE_FIELDS
+
+# Fields of an appraisal that are details (the decided level, the state, the
+# dates of the steps and the workflow flags are not): everything the engine
+# computes, and what the people concerned write. Extend _kpi_private_fields()
+# to add some.
+APPRAISAL_PRIVATE_FIELDS = (SCORE_FIELDS - {"zero_assignment", "needs_attention"}) | {
+    # the criterion lines and adjustments (their record rules hold the same
+    # readers)
+    "line_ids",
+    "adjustment_ids",
+    # the leader's points and what the month's figures explain
+    "kpi_organisation",
+    "kpi_cohesion",
+    "task_excess_quantity",
+    "level_reasons",
+    "level_self",
+    "level_proposed",
+    "citizen_satisfied_count",
+    "citizen_neutral_count",
+    "citizen_unsatisfied_count",
+    "citizen_rating_count",
+    "citizen_satisfaction_rate",
+    # comments and reasons
+    "strengths",
+    "weaknesses",
+    "evaluator_comment",
+    "decider_comment",
+    "evaluator_private_note",
+    "return_reason",
+    "quota_justification",
+    "appeal_reason",
+    "appeal_answer",
+    "reopen_reason",
+    "not_evaluated_reason",
+    "not_evaluated_suggestion",
+}
 
 ANALYSIS_PRIVATE_FIELDS = frozenset({"total_score", "kpi_percent"})
 

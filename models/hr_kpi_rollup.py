@@ -753,28 +753,9 @@ class HrKpiRollup(models.Model):
     def _search_acting_deputy_employee_id(self, operator, value):
         """The annual results ``value`` (employees) may decide today under a
         delegation in force (the record rules of a deputy)."""
-        if operator == "=" and value:
-            operator, value = "in", [value]
-        if operator != "in":
-            raise UserError(
-                self.env._("The acting deputy can only be searched by employee.")
-            )
-        # sudo: the delegations in force, whoever searches (record rules)
-        Delegation = self.env["hr.kpi.delegation"].sudo()
-        delegations = Delegation.search(
-            [
-                ("deputy_id", "in", value),
-                *Delegation._kpi_in_force_domain(fields.Date.context_today(self)),
-            ]
+        domains, _value = self.env["hr.kpi.delegation"]._kpi_deputy_scope_domains(
+            operator, value, self
         )
-        domains = []
-        for delegation in delegations:
-            domain = [("decider_employee_id", "=", delegation.delegator_id.id)]
-            if delegation.department_ids:
-                domain.append(
-                    ("department_id", "child_of", delegation.department_ids.ids)
-                )
-            domains.append(domain)
         return expression.OR(domains) if domains else expression.FALSE_DOMAIN
 
     def _kpi_delegation_covers(self, delegation):
