@@ -40,6 +40,7 @@
         "views/hr_department_views.xml",
         "views/hr_kpi_menus.xml",
         "views/hr_kpi_appraisal_workflow_views.xml",
+        "views/hr_kpi_appraisal_screens_views.xml",
         "data/hr_kpi_plan_cron_data.xml",
         "views/hr_kpi_plan_views.xml",
         "views/hr_kpi_task_plan_views.xml",
