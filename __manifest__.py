@@ -82,6 +82,7 @@
     "assets": {
         "web.assets_backend": [
             "l10n_vn_hr_kpi/static/src/dashboard/**/*",
+            "l10n_vn_hr_kpi/static/src/views/**/*",
         ],
         "web.assets_tests": [
             "l10n_vn_hr_kpi/static/tests/tours/**/*",

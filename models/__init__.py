@@ -50,3 +50,4 @@ from . import hr_kpi_demo_law2026
 from . import hr_kpi_demo_not_evaluated
 from . import hr_kpi_appraisal_screens
 from . import hr_kpi_task_screens
+from . import hr_kpi_appraisal_notify

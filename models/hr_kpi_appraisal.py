@@ -6,6 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index, make_index_name, split_every
 from odoo.tools.sql import drop_index
 
+from .hr_kpi_locale import fmt_number
 from .hr_kpi_not_evaluated import (
     NOT_EVALUATED,
     NOT_EVALUATED_FROM,
@@ -2126,7 +2127,7 @@ class HrKpiAppraisal(models.Model):
                     period=unit[:1].period_id.name,
                     count=result.count,
                     cap=result.cap,
-                    percent=result.percent,
+                    percent=fmt_number(self.env, result.percent),
                     denominator=result.denominator,
                     names=", ".join(result.over_cap.mapped("employee_id.name")),
                 )

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .hr_kpi_appraisal import LEVEL_RANK
+from .hr_kpi_locale import fmt_number
 
 # the boolean of the form -> a field of the set it opens (see
 # hr.kpi.appraisal._kpi_allowed_fields, the one guard)
@@ -26,13 +27,27 @@ MASS_STEPS = ("review", "publish", "lock")
 class HrKpiAppraisal(models.Model):
     _inherit = "hr.kpi.appraisal"
 
-    kpi_edit_self = fields.Boolean(compute="_compute_kpi_edit")
-    kpi_edit_review = fields.Boolean(compute="_compute_kpi_edit")
-    kpi_edit_decider = fields.Boolean(compute="_compute_kpi_edit")
-    kpi_edit_organisation = fields.Boolean(compute="_compute_kpi_edit")
-    kpi_edit_cohesion = fields.Boolean(compute="_compute_kpi_edit")
-    kpi_edit_config = fields.Boolean(compute="_compute_kpi_edit")
-    kpi_edit_collective = fields.Boolean(compute="_compute_kpi_edit")
+    kpi_edit_self = fields.Boolean(
+        string="Can edit the self-evaluation", compute="_compute_kpi_edit"
+    )
+    kpi_edit_review = fields.Boolean(
+        string="Can edit the review", compute="_compute_kpi_edit"
+    )
+    kpi_edit_decider = fields.Boolean(
+        string="Can edit the decider's comment", compute="_compute_kpi_edit"
+    )
+    kpi_edit_organisation = fields.Boolean(
+        string="Can edit the organisation score", compute="_compute_kpi_edit"
+    )
+    kpi_edit_cohesion = fields.Boolean(
+        string="Can edit the cohesion score", compute="_compute_kpi_edit"
+    )
+    kpi_edit_config = fields.Boolean(
+        string="Can edit the configuration", compute="_compute_kpi_edit"
+    )
+    kpi_edit_collective = fields.Boolean(
+        string="Can record the collective decision", compute="_compute_kpi_edit"
+    )
 
     @api.depends_context("uid")
     @api.depends("state", "employee_id", "evaluator_employee_id", "decider_employee_id")
@@ -214,7 +229,7 @@ class HrKpiAppraisal(models.Model):
                         "rated excellently completed (NĐ 335/2025 Điều 20 "
                         "khoản 5).%(comment)s",
                         to=self._kpi_level_label(final),
-                        percent=f"{self.rule_set_id.quota_percent:g}",
+                        percent=fmt_number(self.env, self.rule_set_id.quota_percent),
                         comment=f" {self.decider_comment}"
                         if self.decider_comment
                         else "",

@@ -9,9 +9,15 @@ from .hr_kpi_task import DECIDED_STATES
 class HrKpiTask(models.Model):
     _inherit = "hr.kpi.task"
 
-    kpi_edit_planning = fields.Boolean(compute="_compute_kpi_edit")
-    kpi_edit_progress = fields.Boolean(compute="_compute_kpi_edit")
-    kpi_edit_outcome = fields.Boolean(compute="_compute_kpi_edit")
+    kpi_edit_planning = fields.Boolean(
+        string="Can edit the assignment", compute="_compute_kpi_edit"
+    )
+    kpi_edit_progress = fields.Boolean(
+        string="Can report progress", compute="_compute_kpi_edit"
+    )
+    kpi_edit_outcome = fields.Boolean(
+        string="Can confirm the outcome", compute="_compute_kpi_edit"
+    )
 
     @api.depends_context("uid")
     @api.depends(

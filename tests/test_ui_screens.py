@@ -1,5 +1,7 @@
 """The screens of issue #19: what each person sees is what the server allows."""
 
+from datetime import date
+
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
@@ -7,6 +9,7 @@ from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from ..models.hr_kpi_appraisal import LEVEL_RANK
+from ..models.hr_kpi_locale import fmt_number
 from .common import KpiCommon
 
 IN_PROGRESS = ("draft", "self_submitted", "returned", "not_evaluated")
@@ -266,3 +269,121 @@ class TestUiScreens(KpiCommon):
             ._get_form_data(by_quota.with_user(self.user_staff))
         )
         self.assertNotIn("20", own["level_reasons"])
+
+    def test_02_totals_per_unit_of_measure(self):
+        self.product_std.uom_name = "hồ sơ"
+        self.product_k2.uom_name = "buổi"
+        self.make_task(self.emp_staff, quantity=12.0, name="Hồ sơ")
+        self.make_task(self.emp_staff, self.product_k2, quantity=3.0, name="Họp")
+        appraisal = self.make_appraisal(self.emp_staff)
+        (form,) = self.env["report.l10n_vn_hr_kpi.report_task_list"]._get_form_data(
+            appraisal
+        )
+        totals = form["totals"]
+        self.assertEqual(totals["count"], 2)
+        self.assertEqual(
+            {uom["uom"]: uom["quantity"] for uom in totals["by_uom"]},
+            {"hồ sơ": 12.0, "buổi": 3.0},
+        )
+        self.assertEqual(totals["quantity_by_uom"], "12 hồ sơ, 3 buổi")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("l10n_vn_hr_kpi.action_report_task_list", appraisal.ids)[
+                0
+            ]
+            .decode()
+        )
+        # never "15" work items from 12 files and 3 meetings
+        self.assertNotIn(">15<", html.replace(" ", ""))
+        self.assertIn("Tổng số công việc cần thực hiện trong kỳ: <b>2</b>", html)
+
+    # ---- finding 9: the reader's language ------------------------------------
+
+    def test_names_and_numbers_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_vn_hr_kpi"], ["vi_VN"], overwrite=True
+        )
+        env_vi = self.env(context=dict(self.env.context, lang="vi_VN"))
+        env_en = self.env(context=dict(self.env.context, lang="en_US"))
+        self.assertEqual(fmt_number(env_vi, 91.41), "91,41")
+        self.assertEqual(fmt_number(env_vi, 20.0), "20")
+        self.assertEqual(fmt_number(env_en, 91.41), "91.41")
+        # a weekly report created by the (English) system for a Vietnamese user
+        self.user_staff.lang = "vi_VN"
+        report = (
+            self.env["hr.kpi.weekly.report"]
+            .with_context(lang="en_US")
+            .create({"employee_id": self.emp_staff.id, "date_start": date(2026, 5, 18)})
+        )
+        self.assertTrue(report.name.startswith("Tuần 21/2026"), report.name)
+        # the to-do of the evaluator is named in his language
+        self.user_leader.lang = "vi_VN"
+        appraisal = self.scored(self.emp_staff).with_context(lang="en_US")
+        appraisal.with_user(self.user_staff).action_submit_self()
+        activity = appraisal.activity_ids.filtered(
+            lambda a: a.user_id == self.user_leader
+        )
+        self.assertEqual(activity.summary, "Đánh giá")
+
+    # ---- finding 1: each step reaches its person ----------------------------
+
+    def _told(self, appraisal, user):
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", appraisal._name),
+                ("res_id", "=", appraisal.id),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", user.partner_id.ids),
+            ]
+        )
+
+    def test_each_notification_reaches_its_person(self):
+        appraisal = self.scored(self.emp_staff)
+        as_staff = appraisal.with_user(self.user_staff)
+        as_leader = appraisal.with_user(self.user_leader)
+        as_head = appraisal.with_user(self.user_head)
+        as_staff.action_submit_self()
+        self.assertTrue(self._told(appraisal, self.user_leader), "to review")
+        as_leader._do_return("Add the report")
+        self.assertTrue(self._told(appraisal, self.user_staff), "returned")
+        as_staff.action_submit_self()
+        as_leader.write({"level_proposed": "good", "evaluator_comment": "x"})
+        as_leader.action_review()
+        self.assertTrue(self._told(appraisal, self.user_head), "to decide")
+        before = len(self._told(appraisal, self.user_leader))
+        as_head.action_decide()
+        self.assertGreater(len(self._told(appraisal, self.user_leader)), before)
+        before = len(self._told(appraisal, self.user_staff))
+        as_head.action_publish()
+        published = self._told(appraisal, self.user_staff)
+        self.assertGreater(len(published), before, "published")
+        self.assertIn(appraisal.display_name, published[:1].subject or "")
+        # nobody else hears of it
+        self.assertFalse(self._told(appraisal, self.user_staff2))
+
+    # ---- finding 6: who holds each excellent slot ---------------------------
+
+    def test_decision_screen_shows_the_slot_holders(self):
+        appraisals = self.env["hr.kpi.appraisal"]
+        for employee in (self.emp_staff, self.emp_staff2, self.emp_leader):
+            appraisals |= self.scored(employee)
+        appraisals.sudo().write({"state": "reviewed", "level_proposed": "excellent"})
+        self.assertEqual(set(appraisals.mapped("level_computed")), {"excellent"})
+        decision = (
+            self.env["hr.kpi.decision"]
+            .with_user(self.user_head)
+            .create({"period_id": self.period.id, "department_id": self.department.id})
+        )
+        self.assertTrue(decision.line_ids)
+        (result,) = self.env["hr.kpi.quota"]._check(
+            appraisals,
+            levels={line.appraisal_id.id: line.level for line in decision.line_ids},
+        )
+        held = decision.quota_holders.split("Held by:")[1]
+        for appraisal in result.excellent[: result.cap]:
+            self.assertIn(appraisal.employee_id.name, held)
+        for appraisal in result.excellent[result.cap :]:
+            self.assertNotIn(appraisal.employee_id.name + " (", held)
+        if not result.cap:
+            self.assertIn("nobody", held)

@@ -23,3 +23,4 @@ from . import hr_kpi_report_wizard
 from . import hr_kpi_rollup_year
 from . import hr_kpi_rollup_year_line
 from . import hr_kpi_onestop_import
+from . import hr_kpi_decision_screens
