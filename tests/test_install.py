@@ -1,5 +1,6 @@
 from itertools import pairwise
 
+from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 MODULE = "l10n_vn_hr_kpi"
@@ -19,7 +20,9 @@ class TestInstall(TransactionCase):
         module = self.env["ir.module.module"].search([("name", "=", MODULE)])
         self.assertEqual(module.state, "installed")
         self.assertTrue(module.application)
-        self.assertEqual(module.latest_version, "18.0.1.2.0")
+        # the installed version is the manifest's (no test pins a version)
+        self.assertEqual(module.latest_version, get_manifest(MODULE)["version"])
+        self.assertTrue(module.latest_version.startswith("18.0."))
 
     def test_role_groups_form_one_chain(self):
         """Each role implies the previous one, all under one category, so the
