@@ -44,6 +44,7 @@
         "data/hr_kpi_plan_cron_data.xml",
         "views/hr_kpi_plan_views.xml",
         "views/hr_kpi_task_plan_views.xml",
+        "views/hr_kpi_task_screens_views.xml",
         "views/hr_kpi_weekly_report_views.xml",
         "views/hr_kpi_okr_views.xml",
         "views/hr_kpi_unit_kpi_views.xml",

@@ -230,7 +230,7 @@ class HrKpiAppraisal(models.Model):
                         "khoản 5).%(comment)s",
                         to=self._kpi_level_label(final),
                         percent=fmt_number(self.env, self.rule_set_id.quota_percent),
-                        comment=f" {self.decider_comment}"
+                        comment=" " + self.decider_comment
                         if self.decider_comment
                         else "",
                         **{"from": self._kpi_level_label(above)},

@@ -5,12 +5,15 @@ from datetime import date
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools.safe_eval import safe_eval
 
 from ..models.hr_kpi_appraisal import LEVEL_RANK
 from ..models.hr_kpi_locale import fmt_number
 from .common import KpiCommon
+from .test_integrity_appraisal import ALL_KEYS
+from .test_integrity_rpc import REFUSALS
 
 IN_PROGRESS = ("draft", "self_submitted", "returned", "not_evaluated")
 DECIDED = ("reviewed", "decided", "published", "locked")
@@ -387,3 +390,65 @@ class TestUiScreens(KpiCommon):
             self.assertNotIn(appraisal.employee_id.name + " (", held)
         if not result.cap:
             self.assertIn("nobody", held)
+
+
+@tagged("post_install", "-at_install")
+class TestUiScreensRpc(HttpCase):
+    """The demo's evaluator and employee over /web/dataset/call_kw, with every
+    guard key of the addon in the context: a refused review or mass action
+    changes nothing (read back as superuser)."""
+
+    def _call(self, model, method, args):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": {"context": dict(ALL_KEYS)},
+            },
+        )
+
+    def _snapshot(self, appraisals):
+        appraisals.invalidate_recordset()
+        return appraisals.sudo().read(["state", "level_proposed", "level_final"])
+
+    def test_refusals_over_rpc_change_nothing(self):
+        Appraisal = self.env["hr.kpi.appraisal"]
+        mine = Appraisal.search(
+            [
+                ("evaluator_employee_id.user_id.login", "=", "phophong"),
+                ("state", "in", ("draft", "self_submitted")),
+                ("level_computed", "!=", "excellent"),
+            ],
+            limit=1,
+        )
+        self.assertTrue(mine, "the demo has a month for the deputy to review")
+        mine.sudo().write({"level_proposed": "excellent"})
+        self.authenticate("phophong", "phophong")
+        before = self._snapshot(mine)
+        with self.assertRaises(JsonRpcException) as caught:
+            self._call(mine._name, "action_review", [mine.ids])
+        self.assertEqual(str(caught.exception), "odoo.exceptions.UserError")
+        self.assertEqual(self._snapshot(mine), before)
+        # the mass review reports the refusal, and changes nothing either
+        result = self._call(mine._name, "action_mass_review", [mine.ids])
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertEqual(self._snapshot(mine), before)
+        # the employee cannot publish or lock anything through the lists
+        decided = Appraisal.search([("state", "=", "decided")], limit=2)
+        published = Appraisal.search([("state", "=", "published")], limit=2)
+        self.authenticate("nhanvien", "nhanvien")
+        for method, records in (
+            ("action_mass_publish", decided),
+            ("action_mass_lock", published),
+        ):
+            if not records:
+                continue
+            before = self._snapshot(records)
+            try:
+                result = self._call(records._name, method, [records.ids])
+                self.assertEqual(result["params"]["type"], "warning")
+            except JsonRpcException as error:
+                self.assertIn(str(error), REFUSALS)
+            self.assertEqual(self._snapshot(records), before)
