@@ -83,6 +83,9 @@
     "assets": {
         "web.assets_backend": [
             "l10n_vn_hr_kpi/static/src/dashboard/**/*",
+        ],
+        # the graph view is loaded lazily: its patch goes with it
+        "web.assets_backend_lazy": [
             "l10n_vn_hr_kpi/static/src/views/**/*",
         ],
         "web.assets_tests": [

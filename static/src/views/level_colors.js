@@ -23,7 +23,12 @@ function datasetLevel(dataset) {
         } catch {
             return undefined;
         }
-        levels.add(Array.isArray(raw) ? raw[raw.length - 1] : raw);
+        // [{department_id: [..]}, {level: "done"}]: the last group's value
+        let last = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+        if (last && typeof last === "object" && !Array.isArray(last)) {
+            last = Object.values(last)[0];
+        }
+        levels.add(last);
     }
     if (levels.size !== 1) {
         return undefined;
@@ -38,17 +43,21 @@ patch(GraphRenderer.prototype, {
         if (!(this.model.metaData.resModel || "").startsWith("hr.kpi.")) {
             return data;
         }
-        const levels = data.datasets.map(datasetLevel);
+        // the groups of the chart (the total line has no group)
+        const grouped = data.datasets.filter((dataset) => dataset.identifiers?.size);
+        const levels = grouped.map(datasetLevel);
         if (!levels.length || levels.some((level) => !level)) {
             return data;
         }
-        for (const [index, dataset] of data.datasets.entries()) {
+        for (const [index, dataset] of grouped.entries()) {
             dataset.backgroundColor = LEVEL_COLORS[levels[index]];
         }
+        const rank = (dataset) => {
+            const level = dataset.identifiers?.size && datasetLevel(dataset);
+            return level ? LEVEL_ORDER.indexOf(level) : LEVEL_ORDER.length;
+        };
         data.datasets.sort(
-            (a, b) =>
-                a.originIndex - b.originIndex ||
-                LEVEL_ORDER.indexOf(datasetLevel(a)) - LEVEL_ORDER.indexOf(datasetLevel(b))
+            (a, b) => (a.originIndex || 0) - (b.originIndex || 0) || rank(a) - rank(b)
         );
         return data;
     },
