@@ -79,6 +79,7 @@
         "demo/hr_kpi_onestop_demo.xml",
         "demo/hr_kpi_not_evaluated_demo.xml",
         "demo/hr_kpi_law2026_demo.xml",
+        "demo/hr_kpi_home_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -51,3 +51,4 @@ from . import hr_kpi_demo_not_evaluated
 from . import hr_kpi_appraisal_screens
 from . import hr_kpi_task_screens
 from . import hr_kpi_appraisal_notify
+from . import hr_kpi_home

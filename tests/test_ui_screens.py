@@ -452,3 +452,56 @@ class TestUiScreensRpc(HttpCase):
             except JsonRpcException as error:
                 self.assertIn(str(error), REFUSALS)
             self.assertEqual(self._snapshot(records), before)
+
+
+@tagged("post_install", "-at_install")
+class TestUiScreensHome(KpiCommon):
+    """Finding 1: each role lands on the screen of its part of the month."""
+
+    def _home(self, user):
+        return self.env["hr.kpi.appraisal"].with_user(user).action_kpi_home()
+
+    def _xmlid(self, action):
+        return (
+            self.env["ir.actions.act_window"]
+            .browse(action["id"])
+            .get_external_id()[action["id"]]
+        )
+
+    def test_home_per_role(self):
+        mine = self.make_appraisal(
+            self.emp_staff,
+            evaluator_employee_id=self.emp_leader.id,
+            decider_employee_id=self.emp_head.id,
+        )
+        # the employee: his month in progress, on its form
+        home = self._home(self.user_staff)
+        self.assertEqual((home["res_model"], home["res_id"]), (mine._name, mine.id))
+        # the evaluator: his reviews
+        self.assertEqual(
+            self._xmlid(self._home(self.user_leader)),
+            "l10n_vn_hr_kpi.hr_kpi_appraisal_action_to_review",
+        )
+        # the head: his decisions once something waits for him
+        mine.sudo().write({"state": "reviewed", "level_proposed": "done"})
+        self.assertEqual(
+            self._xmlid(self._home(self.user_head)),
+            "l10n_vn_hr_kpi.hr_kpi_appraisal_action_to_decide",
+        )
+        # the HR officer: the months
+        self.assertEqual(
+            self._xmlid(self._home(self.user_hr)), "l10n_vn_hr_kpi.hr_kpi_period_action"
+        )
+        # the employee with no month in progress: his appraisals
+        home = self._home(self.user_staff)
+        self.assertFalse(home.get("res_id"))
+        self.assertEqual(self._xmlid(home), "l10n_vn_hr_kpi.hr_kpi_appraisal_action_my")
+
+    def test_home_action_set_only_when_empty(self):
+        home = self.env.ref("l10n_vn_hr_kpi.hr_kpi_action_home")
+        chosen = self.env.ref("l10n_vn_hr_kpi.hr_kpi_appraisal_action_my")
+        self.user_staff.action_id = False
+        self.user_leader.action_id = chosen.id
+        self.env["res.users"]._kpi_set_home_actions()
+        self.assertEqual(self.user_staff.action_id.id, home.id)
+        self.assertEqual(self.user_leader.action_id.id, chosen.id)
