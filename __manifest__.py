@@ -65,6 +65,8 @@
         "security/hr_kpi_onestop_security.xml",
         "data/hr_kpi_onestop_data.xml",
         "views/hr_kpi_onestop_views.xml",
+        "security/hr_kpi_privacy_security.xml",
+        "views/hr_kpi_access_log_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

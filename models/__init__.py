@@ -48,6 +48,8 @@ from . import hr_kpi_inspection_finding
 from . import hr_kpi_demo_onestop
 from . import hr_kpi_demo_law2026
 from . import hr_kpi_demo_not_evaluated
+from . import hr_kpi_access_log
+from . import hr_kpi_privacy
 from . import hr_kpi_appraisal_screens
 from . import hr_kpi_task_screens
 from . import hr_kpi_appraisal_notify

@@ -18,6 +18,7 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .hr_kpi_not_evaluated import NOT_EVALUATED
@@ -104,6 +105,14 @@ class HrKpiRollup(models.Model):
         readonly=True,
         check_company=True,
         help="The decider of the last month evaluated.",
+    )
+    # the deputies who decide it today under a delegation in force (record
+    # rules: they read what they may decide)
+    acting_deputy_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Acting deputy",
+        compute="_compute_acting_deputy_employee_id",
+        search="_search_acting_deputy_employee_id",
     )
     rule_set_id = fields.Many2one(
         "hr.kpi.rule.set", readonly=True, ondelete="restrict", index=True
@@ -705,23 +714,117 @@ class HrKpiRollup(models.Model):
             return _("%(name)s is not classified for the year.", name=rollup.name)
         if rollup.employee_id.user_id == self.env.user:
             return _("Nobody can decide his or her own level.")
-        # an HR officer keeps the records and never decides: only the decider
-        # or the head of the unit (NĐ 335/2025 Điều 21)
+        # an HR officer keeps the records and never decides. Two rights, as
+        # for the months (NĐ 335/2025 Điều 10 and 21, NĐ 233/2026 Điều 13):
+        # the decider of the year (the decider of its last month: for a head
+        # of unit, the head of the managing agency) decides, or his deputy
+        # under a delegation in force; a head of a parent unit does not.
         if (
             rollup.decider_employee_id
             and rollup.decider_employee_id.user_id == self.env.user
         ):
             return False
-        head_units = {str(d) for d in self.env.user.kpi_head_department_ids.ids}
-        if rollup.department_id and head_units & set(
-            rollup.department_id.parent_path.split("/")[:-1]
-        ):
+        if rollup._kpi_my_delegation():
             return False
         return _(
-            "Only the head of the unit or the decider can decide the annual level "
-            "of %(name)s.",
+            "Only the decider of %(name)s (%(decider)s), or a deputy under a "
+            "delegation of his or hers in force, can decide the annual level.",
             name=rollup.employee_id.name,
+            decider=rollup.decider_employee_id.name or "—",
         )
+
+    def _compute_acting_deputy_employee_id(self):
+        # sudo: the delegations in force, shown on the result
+        Delegation = self.env["hr.kpi.delegation"].sudo()
+        today = fields.Date.context_today(self)
+        delegations = Delegation.search(
+            [
+                # sudo: see above
+                ("delegator_id", "in", self.sudo().decider_employee_id.ids),
+                *Delegation._kpi_in_force_domain(today),
+            ]
+        )
+        for rollup in self:
+            rollup.acting_deputy_employee_id = next(
+                (d.deputy_id for d in delegations if rollup._kpi_delegation_covers(d)),
+                False,
+            )
+
+    def _search_acting_deputy_employee_id(self, operator, value):
+        """The annual results ``value`` (employees) may decide today under a
+        delegation in force (the record rules of a deputy)."""
+        if operator == "=" and value:
+            operator, value = "in", [value]
+        if operator != "in":
+            raise UserError(
+                self.env._("The acting deputy can only be searched by employee.")
+            )
+        # sudo: the delegations in force, whoever searches (record rules)
+        Delegation = self.env["hr.kpi.delegation"].sudo()
+        delegations = Delegation.search(
+            [
+                ("deputy_id", "in", value),
+                *Delegation._kpi_in_force_domain(fields.Date.context_today(self)),
+            ]
+        )
+        domains = []
+        for delegation in delegations:
+            domain = [("decider_employee_id", "=", delegation.delegator_id.id)]
+            if delegation.department_ids:
+                domain.append(
+                    ("department_id", "child_of", delegation.department_ids.ids)
+                )
+            domains.append(domain)
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN
+
+    def _kpi_delegation_covers(self, delegation):
+        """Whether ``delegation`` (in force, from this result's decider) lets
+        its deputy decide this result: the unit is in its scope, the deputy is
+        not the employee, nor, for a head of unit, a member of his unit."""
+        self.ensure_one()
+        # sudo: the result's unit and employee, read to check the scope
+        rollup = self.sudo()
+        if delegation.delegator_id != rollup.decider_employee_id:
+            return False
+        if delegation.company_id != rollup.company_id:
+            return False
+        path = set((rollup.department_id.parent_path or "").split("/")[:-1])
+        if delegation.department_ids and not path & {
+            str(d) for d in delegation.department_ids.ids
+        }:
+            return False
+        deputy = delegation.deputy_id
+        if deputy == rollup.employee_id:
+            return False
+        heads_unit = rollup.department_id.manager_id == rollup.employee_id
+        return not (
+            heads_unit
+            and str(rollup.department_id.id)
+            in (deputy.department_id.parent_path or "").split("/")
+        )
+
+    def _kpi_my_delegation(self):
+        """The delegation in force today under which the current user decides
+        this annual result in its decider's place (in sudo), if any: from the
+        decider, covering the unit, never to the employee himself nor, for a
+        head of unit, to a member of his own unit."""
+        self.ensure_one()
+        # sudo: who the decider is and which delegations are in force
+        rollup = self.sudo()
+        Delegation = self.env["hr.kpi.delegation"].sudo()
+        if not rollup.decider_employee_id:
+            return Delegation
+        delegations = Delegation.search(
+            [
+                ("delegator_id", "=", rollup.decider_employee_id.id),
+                ("deputy_id.user_id", "=", self.env.uid),
+                *Delegation._kpi_in_force_domain(fields.Date.context_today(self)),
+            ]
+        )
+        for delegation in delegations:
+            if rollup._kpi_delegation_covers(delegation):
+                return delegation
+        return Delegation
 
     def _kpi_check_decide(self):
         self.check_access("read")

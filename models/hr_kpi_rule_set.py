@@ -21,6 +21,9 @@ FROZEN_WRITABLE_FIELDS = {
     # publication and analytics: they change no score nor decided level
     "publish_to_unit",
     "lenient_months",
+    # privacy: they change no score nor decided level
+    "publish_scores",
+    "evidence_retention_months",
     # the pilot becomes official: the rules stay the same
     "status",
 }
@@ -273,6 +276,15 @@ class HrKpiRuleSet(models.Model):
         "this many consecutive months is flagged on the dashboard (nể nang).",
     )
 
+    @api.constrains("evidence_retention_months")
+    def _check_evidence_retention_months(self):
+        if any(not 0 <= rs.evidence_retention_months <= 1200 for rs in self):
+            raise ValidationError(
+                self.env._(
+                    "The months to keep the evidence must be between 0 (keep) and 1200."
+                )
+            )
+
     @api.constrains("lenient_months")
     def _check_lenient_months(self):
         if any(rule_set.lenient_months < 1 for rule_set in self):
@@ -470,6 +482,13 @@ class HrKpiRuleSet(models.Model):
         string="Publish the scores to the unit",
         help="Colleagues of the unit read the published level in words only, "
         "unless this is set: then they also read the total score.",
+    )
+    evidence_retention_months = fields.Integer(
+        string="Keep the evidence (months)",
+        default=60,
+        help="The files attached to an appraisal, its tasks and adjustments are "
+        "deleted this many months after the end of the month evaluated, once the "
+        "result is locked. The appraisal and its scores stay. 0 keeps them.",
     )
 
     is_frozen = fields.Boolean(

@@ -34,4 +34,7 @@ from . import test_law2026_appeal
 from . import test_law2026_not_evaluated
 from . import test_law2026_correction
 from . import test_law2026_authority
+from . import test_law2026_privacy
+from . import test_law2026_annual_authority
 from . import test_ui_screens
+

@@ -161,10 +161,12 @@ class TestKpiAppeal(KpiCommon):
         self.assertNotIn(self.emp_leader, seen.employee_id, "not published")
         by_employee = {result.employee_id: result for result in seen}
         self.assertEqual(by_employee[self.emp_staff2].level, "done")
-        self.assertEqual(
-            by_employee[self.emp_staff2].total_score, colleague.total_score
-        )
-        # the level and score only: the colleague's appraisal stays private
+        # the level in words only (Luật 91/2025/QH15): the score is published
+        # to the unit only where the rule set says so
+        self.assertFalse(by_employee[self.emp_staff2].score_shown)
+        self.assertEqual(by_employee[self.emp_staff2].total_score, 0.0)
+        self.assertEqual(by_employee[self.emp_staff].total_score, mine.total_score)
+        # the colleague's appraisal stays private
         with self.assertRaises(AccessError):
             colleague.with_user(self.user_staff).read(["strengths"])
         # a user of another unit sees nothing of it

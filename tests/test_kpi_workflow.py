@@ -372,8 +372,9 @@ class TestKpiWorkflow(KpiCommon):
     def test_acting_deputy_in_and_out_of_range(self):
         """The leader decides for the head only under a delegation record in
         force today, with its document number."""
-        today = fields.Date.context_today(self.env.user)
         appraisal = self.scored(self.emp_staff)
+        # the deputy's today (his time zone), as the server computes it
+        today = fields.Date.context_today(appraisal.with_user(self.user_leader))
         self.to_state(appraisal, "reviewed", level_proposed="good")
         appraisal.evaluator_employee_id = self.emp_other_evaluator
         # the leader acts for the head, but the delegation is over
