@@ -37,4 +37,3 @@ from . import test_law2026_authority
 from . import test_law2026_privacy
 from . import test_law2026_annual_authority
 from . import test_ui_screens
-
