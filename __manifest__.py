@@ -86,6 +86,7 @@
     "assets": {
         "web.assets_backend": [
             "l10n_vn_hr_kpi/static/src/dashboard/**/*",
+            "l10n_vn_hr_kpi/static/src/scss/**/*",
         ],
         # the graph view is loaded lazily: its patch goes with it
         "web.assets_backend_lazy": [

@@ -132,7 +132,12 @@ class HrKpiAppraisal(models.Model):
                     getattr(appraisal, f"action_{step}")()
                 done.append(appraisal.display_name)
             except (UserError, AccessError) as error:
-                refused.append((appraisal.display_name, str(error.args[0])))
+                message = str(error.args[0])
+                # the guards name the person: no need to say it twice
+                # sudo: the name of an appraisal the user acted on
+                if appraisal.sudo().employee_id.name not in message:
+                    message = f"{appraisal.display_name}: {message}"
+                refused.append(message)
         return self._kpi_mass_report(done, refused)
 
     def _kpi_mass_report(self, done, refused):
@@ -144,10 +149,7 @@ class HrKpiAppraisal(models.Model):
             )
         if refused:
             lines.append(_("Refused (%(count)s):", count=len(refused)))
-            lines.extend(
-                f"• {error}" if name in error else f"• {name}: {error}"
-                for name, error in refused
-            )
+            lines.extend(f"• {message}" for message in refused)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -160,6 +162,8 @@ class HrKpiAppraisal(models.Model):
                 "message": "\n".join(lines),
                 "type": "warning" if refused else "success",
                 "sticky": bool(refused),
+                # one line per record (static/src/scss/kpi_screens.scss)
+                "className": "o_kpi_mass_report",
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
@@ -191,7 +195,7 @@ class HrKpiAppraisal(models.Model):
                     task.action_confirm_outcome()
                 done.append(name)
             except (UserError, AccessError) as error:
-                refused.append((name, str(error.args[0])))
+                refused.append(f"{name}: {error.args[0]}")
         return self._kpi_mass_report(done, refused)
 
     # ------------------------------------------------------------------
