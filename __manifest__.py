@@ -8,6 +8,8 @@
     "license": "LGPL-3",
     "author": "l10n_vn_hr_kpi developers",
     "website": "https://github.com/l10n-vn-hr-kpi/l10n_vn_hr_kpi",
+    "maintainers": ["l10n-vn-hr-kpi"],
+    "development_status": "Beta",
     "depends": ["hr", "mail"],
     "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
     "data": [
@@ -52,6 +54,7 @@
         "security/hr_kpi_unit_summary_security.xml",
         "reports/hr_kpi_reports.xml",
         "reports/hr_kpi_report_templates.xml",
+        "reports/hr_kpi_report_correction.xml",
         "views/hr_kpi_report_wizard_views.xml",
         "security/hr_kpi_rollup_security.xml",
         "views/hr_kpi_rollup_views.xml",

@@ -56,8 +56,9 @@ class HrKpiDemo(models.AbstractModel):
         threshold = {"good": 89.0, "done": 69.0, "fail": 49.0}[level]
         month.with_user(hr_user)._do_correct(
             level,
-            "Task 'Hồ sơ một cửa' counted twice in September: the second entry "
-            "is removed (inspection of 15/10/2026).",
+            # the demo ward's data is Vietnamese, as a ward's own would be
+            "Nhiệm vụ 'Hồ sơ một cửa' được tính hai lần trong tháng 9: bỏ lần "
+            "nhập thứ hai (theo kết luận kiểm tra ngày 15/10/2026).",
             "45/QĐ-UBND",
             date(2026, 10, 20),
             total_score=min(month.total_score, threshold),

@@ -155,6 +155,20 @@ class HrKpiPrivateMixin(models.AbstractModel):
             ._search(expression.AND([[("id", "in", ids)], domain]))
         )
 
+    def _kpi_check_detail_readable(self):
+        """Raise unless the current user reads the details of every record
+        (the individual forms print them)."""
+        hidden = self - self._kpi_detail_readable()
+        if hidden:
+            raise AccessError(
+                self.env._(
+                    "The details of %(names)s are read only by the person, the "
+                    "evaluator, the decider, the unit's focal point and HR "
+                    "(Luật 91/2025/QH15).",
+                    names=", ".join(hidden.sudo().mapped("display_name")),
+                )
+            )
+
     def _kpi_mentions_private(self, names):
         private = self._kpi_private_fields()
         return any(name.split(".")[0].split(":")[0] in private for name in names)

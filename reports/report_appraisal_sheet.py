@@ -36,6 +36,7 @@ class ReportAppraisalSheet(models.AbstractModel):
         """One dict per appraisal: header, identity, criteria, task block, total,
         comments, levels and signatures. Reads as the current user."""
         appraisals.check_access("read")
+        appraisals._kpi_check_detail_readable()
         lang = self._reasons_lang()
         appraisals = appraisals.with_context(lang=lang)
         # prefetch the lines and their criteria for the whole batch

@@ -47,6 +47,7 @@ class ReportTaskList(models.AbstractModel):
         """One dict per appraisal: the counted tasks whose deadline falls in the
         period, with the totals and the on-time and late rates."""
         appraisals.check_access("read")
+        appraisals._kpi_check_detail_readable()
         # sudo: whole scope read; access checked per appraisal
         tasks = (
             self.env["hr.kpi.task"]

@@ -544,6 +544,35 @@ class TestLaw2026Correction(CorrectionCommon):
         )
         self.assertIn(short, html_01a)
 
+    def test_the_correction_decision_prints_what_it_replaces(self):
+        original = self.published(self.emp_staff, "good")
+        new = self.correct(original, self.user_head, "done", score=60.0)
+        html = self._html("l10n_vn_hr_kpi.report_correction_decision", new.ids)
+        for text in (
+            "QUYẾT ĐỊNH",
+            "Mẫu số 15",
+            "15/QĐ-UBND",
+            self.emp_staff.name,
+            "Committee review of the month",
+            vn_number(original.total_score),
+            "60",
+            "Hoàn thành tốt nhiệm vụ",
+            "Hoàn thành nhiệm vụ",
+            "ngày 05 tháng 6 năm 2026",
+        ):
+            self.assertIn(text, html)
+        # a result never corrected has no decision to print
+        with self.assertRaises(UserError):
+            self._html("l10n_vn_hr_kpi.report_correction_decision", original.ids)
+        # it names the scores: only who reads the details prints it
+        Report = self.env["report.l10n_vn_hr_kpi.report_correction_decision"]
+        for user, allowed in ((self.user_staff, True), (self.user_head, True)):
+            with self.subTest(user=user.login):
+                values = Report.with_user(user)._get_report_values(new.ids)
+                self.assertEqual(bool(values["forms"]), allowed)
+        with self.assertRaises(AccessError):
+            Report.with_user(self.user_other_evaluator)._get_report_values(new.ids)
+
     def test_sheet_of_a_pilot_rule_set_says_so(self):
         appraisal = self.published(self.emp_staff, "good")
         Sheet = self.env["report.l10n_vn_hr_kpi.report_appraisal_sheet"]

@@ -195,6 +195,17 @@ class TestLaw2026Privacy(KpiCommon):
         self.assertTrue(
             appraisal.with_user(self.user_head).export_data(["total_score"])["datas"]
         )
+        # nor print the individual forms (phiếu, bảng kê)
+        for report in ("report_appraisal_sheet", "report_task_list"):
+            with self.subTest(report=report):
+                Report = self.env[f"report.l10n_vn_hr_kpi.{report}"]
+                with self.assertRaises(AccessError):
+                    Report.with_user(self.user_chair)._get_report_values(appraisal.ids)
+                self.assertTrue(
+                    Report.with_user(self.user_head)._get_report_values(appraisal.ids)[
+                        "forms"
+                    ]
+                )
         # nor the criterion lines directly
         self.assertFalse(
             self.env["hr.kpi.appraisal.line"]
