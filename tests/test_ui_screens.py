@@ -379,6 +379,11 @@ class TestUiScreens(KpiCommon):
             .create({"period_id": self.period.id, "department_id": self.department.id})
         )
         self.assertTrue(decision.line_ids)
+        # each row says why it is capped (the reasons of the rules)
+        arch = etree.fromstring(decision.get_view()["arch"])
+        self.assertTrue(
+            arch.xpath("//field[@name='line_ids']//field[@name='level_reasons']")
+        )
         (result,) = self.env["hr.kpi.quota"]._check(
             appraisals,
             levels={line.appraisal_id.id: line.level for line in decision.line_ids},
