@@ -3,6 +3,7 @@ from . import hr_kpi_rule_source
 from . import hr_kpi_criterion
 from . import hr_kpi_product
 from . import hr_kpi_period
+from . import hr_kpi_period_open_run
 from . import hr_kpi_task
 from . import hr_kpi_not_evaluated
 from . import hr_kpi_appraisal

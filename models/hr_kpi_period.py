@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import split_every
 
 from .hr_kpi_rule_set import DECIDED_STATES
 
@@ -75,6 +76,12 @@ class HrKpiPeriod(models.Model):
         "the day after.",
     )
     appraisal_ids = fields.One2many("hr.kpi.appraisal", "period_id")
+    kpi_open_run_ids = fields.One2many(
+        "hr.kpi.period.open.run",
+        "period_id",
+        string="Openings in the background",
+        groups="l10n_vn_hr_kpi.group_kpi_focal_point",
+    )
     appraisal_count = fields.Integer(compute="_compute_appraisal_count")
     # the current user's queues in the period (the Overview screen)
     kpi_my_self_count = fields.Integer(
@@ -209,6 +216,100 @@ class HrKpiPeriod(models.Model):
             if own.staff_category:
                 return own
         return self.rule_set_id
+
+    def _kpi_check_no_open_run(self):
+        """One background run of a month at a time: opening or recomputing the
+        month while the jobs of a run are in progress is refused."""
+        # sudo: whether a run is in progress, for a check (nothing is shown)
+        running = (
+            self.env["hr.kpi.period.open.run"]
+            .sudo()
+            .search_count(
+                [("period_id", "in", self.ids), ("state", "=", "running")], limit=1
+            )
+        )
+        if running:
+            raise UserError(
+                self.env._(
+                    "A background run of this month (opening or recomputing it) "
+                    "is in progress: wait for it to end, or cancel it, before "
+                    "starting another."
+                )
+            )
+
+    def _kpi_prepare_appraisal_vals(self, employee, config, rule_sets):
+        """Values of the appraisal of ``employee`` in this month from his
+        configuration in force. ``rule_sets``: a dict, staff category -> rule
+        set of the month, filled as the categories come (one search each)."""
+        self.ensure_one()
+        category = config.staff_category
+        if category not in rule_sets:
+            rule_sets[category] = self._kpi_rule_set_for(category)
+        vals = {
+            "employee_id": employee.id,
+            "period_id": self.id,
+            "department_id": config.department_id.id or employee.department_id.id,
+            "subject_group": config.subject_group,
+            "task_group": config.task_group or False,
+            "evaluator_employee_id": config.evaluator_id.id,
+            "decider_employee_id": config.decider_id.id,
+            "staff_category": config.staff_category,
+            "rule_set_id": (config.rule_set_id or rule_sets[category]).id,
+        }
+        if config.job_id:
+            vals["job_title"] = config.job_id.name
+        return vals
+
+    def _kpi_open_employees(self, employees, groups, batch_size):
+        """Create the missing appraisals of ``employees`` in this month from
+        their configuration in force (subject groups ``groups`` only), by
+        batches of ``batch_size``. Idempotent: an employee who already has an
+        appraisal of the month is counted, not created again. The caller checks
+        the rights (this runs as superuser on the whole scope).
+
+        :return: ``(created_count, existing_count, [(employee, reason)])`` for
+            the employees left out
+        """
+        self.ensure_one()
+        Appraisal = self.env["hr.kpi.appraisal"]
+        Config = self.env["hr.kpi.evaluation.config"]
+        in_force = Config._get_in_force(employees, self.date_start)
+        reasons = Config._check_evaluable(employees, self.date_start, in_force=in_force)
+        existing = {
+            employee.id
+            for [employee] in Appraisal._read_group(
+                [("period_id", "=", self.id), ("employee_id", "in", employees.ids)],
+                ["employee_id"],
+            )
+        }
+        vals_list, skipped, rule_sets = [], [], {}
+        for employee in employees:
+            if employee.id in existing:
+                continue
+            if employee in reasons:
+                skipped.append((employee, reasons[employee]))
+                continue
+            config = in_force[employee]
+            if config.subject_group not in groups:
+                continue
+            vals_list.append(
+                self._kpi_prepare_appraisal_vals(employee, config, rule_sets)
+            )
+        # no "created" message nor creator follower per appraisal: a month of a
+        # city is hundreds of thousands of appraisals
+        Appraisal = Appraisal.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        created_count = 0
+        for batch in split_every(batch_size, vals_list):
+            appraisals = Appraisal.create(batch)
+            self.env["hr.kpi.notifier"]._sync_activities(appraisals)
+            created_count += len(appraisals)
+            if len(vals_list) > batch_size:
+                # score and write this batch, then free the memory it used
+                self.env.flush_all()
+                self.env.invalidate_all()
+        return created_count, len(existing), skipped
 
     def _compute_appraisal_count(self):
         counts = dict(
@@ -391,11 +492,9 @@ class HrKpiPeriod(models.Model):
         action["context"] = {"default_period_id": self.id}
         return action
 
-    def action_recompute_scores(self):
-        """Recompute every score of the periods' appraisals not yet decided
-        (after a correction of the rule set, of tasks imported in bulk...), by
-        batches: HR only. A decided appraisal is a snapshot: it is reopened,
-        or its published result corrected by a replacement decision."""
+    def _kpi_check_can_recompute(self):
+        """Recomputing the scores of a month is the HR officer's, on an open
+        period only."""
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
             raise AccessError(
                 self.env._("Only the HR officer may recompute the scores of a month.")
@@ -409,9 +508,25 @@ class HrKpiPeriod(models.Model):
                     ", ".join(closed.mapped("name")),
                 )
             )
+
+    def action_recompute_scores(self):
+        """Recompute every score of the periods' appraisals not yet decided
+        (after a correction of the rule set, of tasks imported in bulk...), by
+        batches: HR only. A decided appraisal is a snapshot: it is reopened,
+        or its published result corrected by a replacement decision. From the
+        company's threshold, as chained background jobs (one run per month)."""
+        self._kpi_check_can_recompute()
+        self._kpi_check_no_open_run()
         appraisals = self.env["hr.kpi.appraisal"].search(
             [("period_id", "in", self.ids), ("state", "not in", DECIDED_STATES)]
         )
+        if len(self) == 1:
+            threshold = self.company_id.kpi_open_job_threshold
+            if threshold and len(appraisals) >= threshold:
+                run = self.env["hr.kpi.period.open.run"]._kpi_start_recompute(
+                    self, appraisals
+                )
+                return run._kpi_action_open()
         count = appraisals._kpi_recompute_scores()
         return {
             "type": "ir.actions.client",

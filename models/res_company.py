@@ -19,6 +19,14 @@ class ResCompany(models.Model):
         "the city by default.",
     )
 
+    kpi_open_job_threshold = fields.Integer(
+        string="Open a month in the background from",
+        default=5000,
+        help="From this many employees with an evaluation configuration in the "
+        "scope, opening a month runs as background jobs (one per unit, on the "
+        "queue's channel root.kpi) instead of in the request; 0 never does.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

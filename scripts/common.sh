@@ -21,6 +21,9 @@ else
     KPI_PG_OS_USER=${KPI_PG_OS_USER:-$(id -un)}
     KPI_PGDATA=${KPI_PGDATA:-$KPI_CACHE/pg15}
 fi
+# OCA addons (oca-requirements.txt) installed by setup.sh: pip --target puts
+# them under odoo/addons of this folder, which goes on the addons path.
+KPI_OCA_DIR=${KPI_OCA_DIR:-$KPI_CACHE/oca-addons}
 KPI_PG_ROLE=${KPI_PG_ROLE:-odoo}
 KPI_HTTP_PORT=${KPI_HTTP_PORT:-8069}
 KPI_DEMO_DB=${KPI_DEMO_DB:-kpi_demo}
@@ -63,7 +66,7 @@ pg_env() {
 }
 
 odoo_args() {
-    printf '%s\n' --addons-path="$ODOO_PATH/odoo/addons,$ODOO_PATH/addons,$KPI_ADDONS_LINK" \
+    printf '%s\n' --addons-path="$ODOO_PATH/odoo/addons,$ODOO_PATH/addons,$KPI_OCA_DIR/odoo/addons,$KPI_ADDONS_LINK" \
         --db_host="$KPI_DB_HOST" --db_port="$KPI_DB_PORT" --db_user="$KPI_DB_USER" \
         ${KPI_DB_PASSWORD:+--db_password="$KPI_DB_PASSWORD"}
 }

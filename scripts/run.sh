@@ -49,4 +49,9 @@ cat <<EOT
 
   Stop the server with Ctrl+C, PostgreSQL with: make stop
 EOT
-exec "${ODOO[@]}" -d "$KPI_DEMO_DB" --db-filter="^$KPI_DEMO_DB\$" --http-port="$KPI_HTTP_PORT" --max-cron-threads=1
+# OCA queue_job's runner (server-wide module) starts the background jobs of the
+# month (opening a month of a large company); root holds 2 jobs at once, of
+# which the KPI channel takes at most 1, so interactive requests keep threads.
+export ODOO_QUEUE_JOB_CHANNELS=${ODOO_QUEUE_JOB_CHANNELS:-root:2,root.kpi:1}
+exec "${ODOO[@]}" -d "$KPI_DEMO_DB" --db-filter="^$KPI_DEMO_DB\$" --http-port="$KPI_HTTP_PORT" --max-cron-threads=1 \
+    --load=base,web,queue_job

@@ -80,6 +80,29 @@ step_venv() {
     echo "$req_hash" > "$stamp"
 }
 
+step_oca() {
+    # OCA addons pinned in oca-requirements.txt, into $KPI_OCA_DIR. Skipped
+    # when that folder already holds exactly these pins.
+    local req="$KPI_ROOT/oca-requirements.txt" stamp="$KPI_OCA_DIR/.kpi-oca-requirements" want tmp
+    [ -f "$req" ] || return 0
+    want=$(grep -Ev '^[[:space:]]*(#|$)' "$req" | sort | md5sum | cut -c1-32)
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && [ -d "$KPI_OCA_DIR/odoo/addons" ]; then
+        return 0
+    fi
+    say "Installing the OCA addons of oca-requirements.txt into $KPI_OCA_DIR"
+    tmp="$KPI_OCA_DIR.tmp.$$"
+    rm -rf "$tmp"
+    # --no-deps: the wheels require odoo==18.0.*, which is the source tree
+    # itself; their Python dependencies come with Odoo's requirements.txt.
+    "$KPI_VENV/bin/python" -m pip install -q --no-deps --no-compile --target "$tmp" -r "$req" \
+        || { rm -rf "$tmp"; die "pip could not install the OCA addons of $req (see above)"; }
+    # Only the addons matter: the odoo/addons/* folders.
+    [ -d "$tmp/odoo/addons" ] || { rm -rf "$tmp"; die "the OCA wheels of $req held no odoo/addons folder"; }
+    rm -rf "$KPI_OCA_DIR"
+    mv "$tmp" "$KPI_OCA_DIR"
+    echo "$want" > "$stamp"
+}
+
 step_link() {
     mkdir -p "$KPI_ADDONS_LINK"
     if [ "$(readlink "$KPI_ADDONS_LINK/$KPI_MODULE" 2>/dev/null)" != "$KPI_ROOT" ]; then
@@ -90,5 +113,6 @@ step_link() {
 step_system
 step_odoo
 step_venv
+step_oca
 step_link
 "$KPI_ROOT/scripts/pg.sh" start

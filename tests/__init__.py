@@ -34,6 +34,8 @@ from . import test_law2026_appeal
 from . import test_law2026_not_evaluated
 from . import test_law2026_correction
 from . import test_law2026_authority
+from . import test_kpi_period_open_jobs
+from . import test_kpi_unit_cost
 from . import test_law2026_privacy
 from . import test_law2026_annual_authority
 from . import test_ui_screens

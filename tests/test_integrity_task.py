@@ -239,7 +239,11 @@ class TestIntegrityTask(IntegrityCommon):
         self.assertEqual(task.quantity, 1.0)
 
     def test_completion_date_bounds(self):
-        today = fields.Date.context_today(self.env["hr.kpi.task"])
+        # the users' day (their time zone), not the server's: no flake between
+        # 17:00 and midnight UTC
+        today = fields.Date.context_today(
+            self.env["hr.kpi.task"].with_user(self.user_leader)
+        )
         task = self.new_task(self.user_leader, deadline=today + timedelta(days=5))
         self.assertEqual(task.date_assigned, today)
         mine = task.with_user(self.user_staff)

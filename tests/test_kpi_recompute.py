@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -5,6 +7,7 @@ from odoo.tools import SQL
 from odoo.addons.l10n_vn_hr_kpi.models.hr_kpi_appraisal import SCORE_FIELDS
 
 from .common import KpiCommon
+from .test_kpi_period_open_jobs import RUN_MODULE, trap_jobs
 
 CHECKED = sorted(SCORE_FIELDS - {"level_reason_data", "veto_data"}) + [
     "level_reason_data",
@@ -162,3 +165,43 @@ class TestKpiRecompute(KpiCommon):
         expected[self.staff2.id] = True
         self.assertEqual(written, expected)
         self.assertEqual(self.staff2.task_score, 70.0)
+
+    def test_recompute_as_chained_jobs(self):
+        """Issue #18: from the company's threshold, recomputing a month runs
+        as chained background jobs (batches in the leaders-last order)."""
+        self._change_rules_behind_the_orm()
+        self._scramble_scores()
+        self.period.company_id.kpi_open_job_threshold = 1
+        with self.assertRaises(AccessError), trap_jobs() as trap:
+            self.period.with_user(self.user_head).action_recompute_scores()
+        trap.assert_jobs_count(0)
+        with patch(f"{RUN_MODULE}.RUN_CHUNK_SIZE", 2), trap_jobs() as trap:
+            action = self.period.with_user(self.user_hr).action_recompute_scores()
+        run = self.env["hr.kpi.period.open.run"].browse(action["res_id"])
+        self.assertEqual(run.kind, "recompute")
+        # 4 appraisals by 2, the staff before their leaders, chained
+        self.assertEqual(len(run.unit_ids), 2)
+        trap.assert_jobs_count(2)
+        first, second = (unit.job_uuid for unit in run.unit_ids)
+        jobs = {job.uuid: job for job in trap.enqueued_jobs}
+        self.assertIn(jobs[first], jobs[second].depends_on)
+        self.assertEqual(self.staff2.task_score, -1, "nothing before the jobs")
+        # a second recompute (or opening) while the run is in progress: refused
+        with self.assertRaisesRegex(UserError, "is in progress"):
+            self.period.with_user(self.user_hr).action_recompute_scores()
+        trap.perform_enqueued_jobs()
+        self.env.invalidate_all()
+        self.assertEqual(self.staff2.task_score, 60.0)
+        self.assertEqual(self.deputy.kpi_unit_result, 40.0)
+        self.assertEqual(self.staff.level_computed, "fail")
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.created_count, 4)
+        self.assertEqual(run.activity_ids.user_id, self.user_hr)
+        # performed again (requeued), it writes nothing
+        snapshot = self._snapshot()
+        run.unit_ids.write({"state": "pending"})
+        run.state = "running"
+        for job in jobs.values():
+            job.perform()
+        self.env.invalidate_all()
+        self.assertEqual(self._snapshot(), snapshot)

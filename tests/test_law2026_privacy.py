@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
@@ -293,8 +294,8 @@ class TestLaw2026Privacy(KpiCommon):
                 # the same read again soon after: no second line
                 appraisal.with_user(user).web_read({"state": {}})
                 self.assertEqual(len(self.logs(user, appraisal)), 1)
-        # the next day, a second line
-        with freeze_time(date.today() + timedelta(days=1)):
+        # an hour later, a second line
+        with freeze_time(fields.Datetime.now() + timedelta(hours=1)):
             appraisal.with_user(self.user_hr).read(["state"])
         self.assertEqual(len(self.logs(self.user_hr, appraisal)), 2)
         # an export is logged as such

@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import split_every
 
 from ..models.hr_kpi_rule_set import subject_group_selection
 
@@ -83,25 +82,42 @@ class HrKpiPeriodOpen(models.TransientModel):
     def _prepare_appraisal_vals(self, employee, config, rule_sets=None):
         """``rule_sets``: a dict, staff category -> rule set of the month,
         filled as the categories come (one search per category)."""
+        return self.period_id._kpi_prepare_appraisal_vals(
+            employee, config, {} if rule_sets is None else rule_sets
+        )
+
+    def _scope_domain(self):
+        domain = [("company_id", "=", self.period_id.company_id.id)]
+        if self.department_id:
+            domain.append(("department_id", "child_of", self.department_id.id))
+        return domain
+
+    def _configured_count(self):
+        """Employees of the scope with a configuration in force on the first
+        day of the month, in one query: above the company's threshold the
+        month opens as background jobs."""
         period = self.period_id
-        rule_sets = {} if rule_sets is None else rule_sets
-        category = config.staff_category
-        if category not in rule_sets:
-            rule_sets[category] = period._kpi_rule_set_for(category)
-        vals = {
-            "employee_id": employee.id,
-            "period_id": period.id,
-            "department_id": config.department_id.id or employee.department_id.id,
-            "subject_group": config.subject_group,
-            "task_group": config.task_group or False,
-            "evaluator_employee_id": config.evaluator_id.id,
-            "decider_employee_id": config.decider_id.id,
-            "staff_category": config.staff_category,
-            "rule_set_id": (config.rule_set_id or rule_sets[category]).id,
-        }
-        if config.job_id:
-            vals["job_title"] = config.job_id.name
-        return vals
+        domain = [
+            (f"employee_id.{fname}", operator, value)
+            for fname, operator, value in self._scope_domain()
+        ]
+        # sudo: rights checked by _check_can_open; it counts the whole unit
+        [[count]] = (
+            self.env["hr.kpi.evaluation.config"]
+            .sudo()
+            ._read_group(
+                [
+                    *domain,
+                    ("date_start", "<=", period.date_start),
+                    "|",
+                    ("date_end", "=", False),
+                    ("date_end", ">=", period.date_start),
+                ],
+                [],
+                ["employee_id:count_distinct"],
+            )
+        )
+        return count
 
     def action_open_month(self):
         self.ensure_one()
@@ -114,59 +130,26 @@ class HrKpiPeriodOpen(models.TransientModel):
         groups = self._selected_subject_groups()
         if not groups:
             raise UserError(self.env._("Choose at least one subject group."))
-        # rights checked above; the work is done for the whole unit
-        # sudo: rights checked by _check_can_open; it works on the whole unit
-        Appraisal = self.env["hr.kpi.appraisal"].sudo()
-        domain = [("company_id", "=", period.company_id.id)]
-        if self.department_id:
-            domain.append(("department_id", "child_of", self.department_id.id))
-        # sudo: rights checked by _check_can_open; it works on the whole unit
-        employees = self.env["hr.employee"].sudo().search(domain)
-        # sudo: rights checked by _check_can_open; it works on the whole unit
-        Config = self.env["hr.kpi.evaluation.config"].sudo()
-        in_force = Config._get_in_force(employees, period.date_start)
-        reasons = Config._check_evaluable(
-            employees, period.date_start, in_force=in_force
-        )
-        existing = {
-            employee.id
-            for [employee] in Appraisal._read_group(
-                [("period_id", "=", period.id), ("employee_id", "in", employees.ids)],
-                ["employee_id"],
+        period._kpi_check_no_open_run()
+        threshold = period.company_id.kpi_open_job_threshold
+        if threshold and self._configured_count() >= threshold:
+            run = self.env["hr.kpi.period.open.run"]._kpi_start(
+                period, self.department_id, groups
             )
-        }
-        vals_list, skipped, rule_sets = [], [], {}
-        for employee in employees:
-            if employee.id in existing:
-                continue
-            if employee in reasons:
-                skipped.append((employee, reasons[employee]))
-                continue
-            config = in_force[employee]
-            if config.subject_group not in groups:
-                continue
-            vals_list.append(self._prepare_appraisal_vals(employee, config, rule_sets))
-        # no "created" message nor creator follower per appraisal: a month of a
-        # city is hundreds of thousands of appraisals
-        Appraisal = Appraisal.with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True
+            return run._kpi_action_open()
+        # sudo: rights checked by _check_can_open; it works on the whole unit
+        employees = self.env["hr.employee"].sudo().search(self._scope_domain())
+        # sudo: rights checked by _check_can_open; it works on the whole unit
+        created_count, existing_count, skipped = period.sudo()._kpi_open_employees(
+            employees, groups, OPEN_BATCH_SIZE
         )
-        created_count = 0
-        for batch in split_every(OPEN_BATCH_SIZE, vals_list):
-            appraisals = Appraisal.create(batch)
-            self.env["hr.kpi.notifier"]._sync_activities(appraisals)
-            created_count += len(appraisals)
-            if len(vals_list) > OPEN_BATCH_SIZE:
-                # score and write this batch, then free the memory it used
-                self.env.flush_all()
-                self.env.invalidate_all()
         if created_count > OPEN_BATCH_SIZE:
-            Appraisal._kpi_analyze_tables()
+            self.env["hr.kpi.appraisal"]._kpi_analyze_tables()
         self.write(
             {
                 "state": "done",
                 "created_count": created_count,
-                "existing_count": len(existing),
+                "existing_count": existing_count,
                 "skipped_line_ids": [fields.Command.clear()]
                 + [
                     fields.Command.create(

@@ -1,0 +1,522 @@
+"""The month's heavy work as background jobs (OCA queue_job), for the
+companies too large for one request: a *run* records an opening of the month
+(one *unit* per department, or chunk of a large one, each one job in parallel)
+or a recompute of its scores (batches of 5,000 chained leaders-last), on the
+channel root.kpi."""
+
+import logging
+from collections import defaultdict
+
+from psycopg2 import errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL, split_every
+
+from odoo.addons.queue_job.delay import chain
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import identity_exact
+
+from .hr_kpi_rule_set import DECIDED_STATES
+
+_logger = logging.getLogger(__name__)
+
+# Employees per job at most: a unit larger than that is split (SPEC §10).
+RUN_CHUNK_SIZE = 5000
+
+
+class HrKpiPeriodOpenRun(models.Model):
+    """One opening of a month by background jobs."""
+
+    _name = "hr.kpi.period.open.run"
+    _description = "Month opening run (background jobs)"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    period_id = fields.Many2one(
+        "hr.kpi.period", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(related="period_id.company_id", store=True, index=True)
+    department_id = fields.Many2one(
+        "hr.department",
+        string="Unit",
+        readonly=True,
+        help="Empty: the whole company; otherwise the unit and its sub-units.",
+    )
+    subject_groups = fields.Char(
+        readonly=True, help="Subject groups opened, comma-separated keys."
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Started by",
+        readonly=True,
+        help="Gets an activity when the run ends.",
+    )
+    kind = fields.Selection(
+        [("open", "Open the month"), ("recompute", "Recompute the scores")],
+        default="open",
+        required=True,
+        readonly=True,
+    )
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("cancelled", "Cancelled")],
+        default="running",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
+    date_done = fields.Datetime(string="Ended on", readonly=True)
+    unit_ids = fields.One2many(
+        "hr.kpi.period.open.run.unit", "run_id", string="Units", readonly=True
+    )
+    failed_unit_ids = fields.One2many(
+        "hr.kpi.period.open.run.unit",
+        "run_id",
+        string="Failures",
+        domain=[("state", "=", "failed")],
+        readonly=True,
+    )
+    unit_count = fields.Integer(string="Unit count", compute="_compute_counts")
+    unit_done_count = fields.Integer(string="Units done", compute="_compute_counts")
+    unit_failed_count = fields.Integer(string="Units failed", compute="_compute_counts")
+    progress = fields.Char(compute="_compute_counts", help="Units done / total.")
+    created_count = fields.Integer(
+        string="Appraisals created", compute="_compute_counts"
+    )
+    existing_count = fields.Integer(string="Already there", compute="_compute_counts")
+    skipped_count = fields.Integer(string="Left out", compute="_compute_counts")
+
+    @api.depends("period_id", "department_id", "create_date")
+    def _compute_display_name(self):
+        for run in self:
+            scope = run.department_id.display_name or run.company_id.name or ""
+            run.display_name = f"{run.period_id.name or ''} — {scope}"
+
+    @api.depends("unit_ids.state", "unit_ids.created_count")
+    def _compute_counts(self):
+        rows = self.env["hr.kpi.period.open.run.unit"]._read_group(
+            [("run_id", "in", self.ids)],
+            ["run_id", "state"],
+            ["__count", "created_count:sum", "existing_count:sum", "skipped_count:sum"],
+        )
+        counts = defaultdict(lambda: defaultdict(int))
+        for run, state, count, created, existing, skipped in rows:
+            values = counts[run.id]
+            values["total"] += count
+            values[state] += count
+            values["created"] += created
+            values["existing"] += existing
+            values["skipped"] += skipped
+        for run in self:
+            values = counts[run.id]
+            run.unit_count = values["total"]
+            run.unit_done_count = values["done"]
+            run.unit_failed_count = values["failed"]
+            run.progress = f"{values['done']} / {values['total']}"
+            run.created_count = values["created"]
+            run.existing_count = values["existing"]
+            run.skipped_count = values["skipped"]
+
+    # ------------------------------------------------------------------
+    # Rights
+    # ------------------------------------------------------------------
+
+    def _kpi_check_rights(self):
+        """Who may open the month for the run's scope may start, retry or
+        cancel it (the wizard's check, server-side)."""
+        self.check_access("read")
+        for run in self:
+            if run.kind == "recompute":
+                run.period_id._kpi_check_can_recompute()
+            else:
+                self.env["hr.kpi.period.open"]._check_can_open(run.department_id)
+
+    # ------------------------------------------------------------------
+    # Start, retry, cancel
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kpi_start(self, period, department, groups):
+        """Record a run for ``period`` (``department`` and its sub-units, or
+        the whole company) and enqueue one job per unit. The caller checked
+        the rights (_check_can_open) and that no run is in progress."""
+        domain = [("company_id", "=", period.company_id.id)]
+        if department:
+            domain.append(("department_id", "child_of", department.id))
+        # sudo: rights checked by the wizard (_check_can_open) for this scope
+        by_unit = (
+            self.env["hr.employee"]
+            .sudo()
+            ._read_group(
+                domain, ["department_id"], ["id:array_agg"], order="department_id"
+            )
+        )
+        unit_vals = [
+            {
+                "department_id": unit.id,
+                "employee_ids": [fields.Command.set(sorted(chunk))],
+                "employee_count": len(chunk),
+            }
+            for unit, ids in by_unit
+            for chunk in split_every(RUN_CHUNK_SIZE, ids)
+        ]
+        # sudo: rights checked by the wizard; the run is written by the system
+        run = self.sudo().create(
+            {
+                "period_id": period.id,
+                "department_id": department.id,
+                "subject_groups": ",".join(groups),
+                "user_id": self.env.uid,
+                "unit_ids": [fields.Command.create(vals) for vals in unit_vals],
+            }
+        )
+        run.unit_ids._kpi_enqueue()
+        if not run.unit_ids:
+            run._kpi_finish()
+        return run.with_env(self.env)
+
+    @api.model
+    def _kpi_start_recompute(self, period, appraisals):
+        """Record a run recomputing ``appraisals`` (of ``period``) and enqueue
+        one job per batch of 5,000, chained in the order of
+        ``_kpi_recompute_order`` (the staff before their leader, whose d reads
+        their levels): each job reads the levels the previous one committed.
+        The caller checked the rights and that no run is in progress."""
+        order = appraisals._kpi_recompute_order()
+        # sudo: rights checked by the caller; the run is written by the system
+        run = self.sudo().create(
+            {
+                "period_id": period.id,
+                "kind": "recompute",
+                "user_id": self.env.uid,
+                "unit_ids": [
+                    fields.Command.create(
+                        {
+                            "appraisal_ids": [fields.Command.set(batch)],
+                            "employee_count": len(batch),
+                        }
+                    )
+                    for batch in split_every(RUN_CHUNK_SIZE, order)
+                ],
+            }
+        )
+        run.unit_ids._kpi_enqueue()
+        if not run.unit_ids:
+            run._kpi_finish()
+        return run.with_env(self.env)
+
+    def action_retry_failed(self):
+        """Enqueue again the units that failed (after the configuration was
+        fixed); what they already created is kept, only the missing is added."""
+        self.ensure_one()
+        self._kpi_check_rights()
+        if self.state == "cancelled":
+            raise UserError(self.env._("This run was cancelled: open the month again."))
+        # sudo: rights checked above (_kpi_check_rights)
+        run = self.sudo()
+        failed = run.unit_ids.filtered(lambda unit: unit.state == "failed")
+        if not failed:
+            raise UserError(self.env._("No unit of this run failed."))
+        if run.period_id.state != "open":
+            raise UserError(
+                self.env._(
+                    "The period %(period)s is closed.", period=run.period_id.name
+                )
+            )
+        failed.write({"state": "pending", "error": False})
+        run.write({"state": "running", "date_done": False})
+        failed._kpi_enqueue()
+        return True
+
+    def action_cancel(self):
+        """Stop the run: the jobs not started yet are cancelled; what the units
+        already done created stays (the month can be opened again)."""
+        self.ensure_one()
+        self._kpi_check_rights()
+        if self.state != "running":
+            raise UserError(self.env._("Only a running run can be cancelled."))
+        # sudo: rights checked above (_kpi_check_rights)
+        run = self.sudo()
+        pending = run.unit_ids.filtered(lambda unit: unit.state == "pending")
+        # sudo: the queue's jobs of this run, cancelled by the system
+        jobs = (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "uuid",
+                        "in",
+                        [uuid for uuid in pending.mapped("job_uuid") if uuid],
+                    ),
+                    ("state", "in", ("wait_dependencies", "pending", "enqueued")),
+                ]
+            )
+        )
+        jobs.button_cancelled()
+        pending.write({"state": "cancelled"})
+        run.write({"state": "cancelled", "date_done": fields.Datetime.now()})
+        return True
+
+    def _kpi_action_open(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+            "name": self.env._("Opening the month"),
+        }
+
+    # ------------------------------------------------------------------
+    # End of the run
+    # ------------------------------------------------------------------
+
+    def _kpi_unit_finished(self):
+        """Called by each job at its end: the last unit ends the run. The row
+        of the run is updated first, so that two jobs ending together are
+        serialized (the later one is retried and sees the other's unit)."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                "UPDATE %s SET write_date = (now() at time zone 'UTC') WHERE id = %s",
+                SQL.identifier(self._table),
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["write_date"])
+        [[pending]] = self.env["hr.kpi.period.open.run.unit"]._read_group(
+            [("run_id", "=", self.id), ("state", "=", "pending")], [], ["__count"]
+        )
+        if not pending and self.state == "running":
+            self._kpi_finish()
+
+    def _kpi_finish(self):
+        """The run ended: tell whoever started it (an activity)."""
+        for run in self:
+            run.write({"state": "done", "date_done": fields.Datetime.now()})
+            if run.kind == "open" and run.created_count > RUN_CHUNK_SIZE:
+                self.env["hr.kpi.appraisal"]._kpi_analyze_tables()
+            if not run.user_id:
+                continue
+            if run.kind == "recompute":
+                summary = self.env._(
+                    "Scores of %(period)s recomputed: %(count)s appraisals, "
+                    "%(failed)s batches failed",
+                    period=run.period_id.name,
+                    count=run.created_count,
+                    failed=run.unit_failed_count,
+                )
+            elif run.unit_failed_count:
+                summary = self.env._(
+                    "Month %(period)s opened with failures: %(failed)s of %(total)s "
+                    "units failed",
+                    period=run.period_id.name,
+                    failed=run.unit_failed_count,
+                    total=run.unit_count,
+                )
+            else:
+                summary = self.env._(
+                    "Month %(period)s opened: %(created)s appraisals created",
+                    period=run.period_id.name,
+                    created=run.created_count,
+                )
+            run.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=run.user_id.id, summary=summary
+            )
+
+
+class HrKpiPeriodOpenRunUnit(models.Model):
+    """One job of a run: the employees of one unit (or a chunk of it)."""
+
+    _name = "hr.kpi.period.open.run.unit"
+    _description = "Month opening run: one unit (one job)"
+    _order = "run_id, id"
+
+    run_id = fields.Many2one(
+        "hr.kpi.period.open.run", required=True, index=True, ondelete="cascade"
+    )
+    period_id = fields.Many2one(related="run_id.period_id")
+    department_id = fields.Many2one("hr.department", string="Unit", readonly=True)
+    employee_ids = fields.Many2many(
+        "hr.employee",
+        "hr_kpi_period_open_run_unit_employee_rel",
+        "unit_id",
+        "employee_id",
+        readonly=True,
+    )
+    appraisal_ids = fields.Many2many(
+        "hr.kpi.appraisal",
+        "hr_kpi_period_open_run_unit_appraisal_rel",
+        "unit_id",
+        "appraisal_id",
+        readonly=True,
+        help="A recompute run: the appraisals of this batch, in their order.",
+    )
+    employee_count = fields.Integer(string="Employees", readonly=True)
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    created_count = fields.Integer(string="Created", readonly=True)
+    existing_count = fields.Integer(string="Already there", readonly=True)
+    skipped_count = fields.Integer(string="Left out", readonly=True)
+    skipped_note = fields.Text(string="Left out (why)", readonly=True)
+    error = fields.Text(readonly=True)
+    job_uuid = fields.Char(string="Job", readonly=True, copy=False)
+
+    def _kpi_enqueue(self):
+        """One job per unit. The job runs as the user who enqueues it, not as
+        superuser: it checks his right again. The units of an opening run in
+        parallel; the batches of a recompute one after the other (chained)."""
+        delayables, chained = [], []
+        for unit in self:
+            description = self.env._(
+                "%(kind)s %(period)s: %(unit)s",
+                kind=dict(unit.run_id._fields["kind"]._description_selection(self.env))[
+                    unit.run_id.kind
+                ],
+                period=unit.period_id.name,
+                unit=unit.department_id.display_name or f"#{unit.id}",
+            )
+            delayable = unit.sudo(False).delayable(
+                description=description, identity_key=identity_exact
+            )
+            if unit.run_id.kind == "recompute":
+                delayables.append(delayable._kpi_job_recompute())
+                chained.append(delayables[-1])
+            else:
+                delayables.append(delayable._kpi_job_open())
+                delayables[-1].delay()
+        if chained:
+            chain(*chained).delay()
+        for unit, delayable in zip(self, delayables, strict=True):
+            unit.job_uuid = delayable._generated_job.uuid
+
+    def _kpi_job_recompute(self):
+        """The job of a recompute run: the scores of the batch's appraisals
+        not decided yet (a decided month is a snapshot), written where they
+        changed. Idempotent: run again, it writes nothing."""
+        self.ensure_one()
+        # sudo: the run's records are the system's; the right to recompute
+        # is checked below as the user who enqueued the job
+        unit = self.sudo()
+        run = unit.run_id
+        if unit.state != "pending" or run.state != "running":
+            return f"Nothing to do: batch {unit.state}, run {run.state}"
+        try:
+            with self.env.cr.savepoint():
+                run.period_id.with_env(self.env)._kpi_check_can_recompute()
+                appraisals = unit.appraisal_ids.filtered(
+                    lambda a: a.state not in DECIDED_STATES
+                )
+                count = appraisals._kpi_recompute_scores()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
+            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
+            # a batch's failure is recorded on the batch, the others go on
+            unit._kpi_record_failure(err)
+        else:
+            unit.write({"state": "done", "created_count": count, "error": False})
+        run._kpi_unit_finished()
+        return f"Batch {unit.id}: {unit.state}"
+
+    def _kpi_job_open(self):
+        """The job: create the unit's missing appraisals. Idempotent: run again,
+        it creates nothing that is there. A configuration that breaks the unit
+        fails this unit alone (its error is kept on the unit); a serialization
+        failure or a concurrent duplicate is retried by the queue."""
+        self.ensure_one()
+        # sudo: the run's records are the system's; the right to open the unit
+        # is checked below as the user who enqueued the job
+        unit = self.sudo()
+        run = unit.run_id
+        if unit.state != "pending" or run.state != "running":
+            return f"Nothing to do: unit {unit.state}, run {run.state}"
+        try:
+            with self.env.cr.savepoint():
+                self.env["hr.kpi.period.open"]._check_can_open(run.department_id)
+                period = run.period_id
+                if period.state != "open":
+                    raise UserError(
+                        self.env._(
+                            "The period %(period)s is closed.", period=period.name
+                        )
+                    )
+                created, existing, skipped = period._kpi_open_employees(
+                    unit.employee_ids, run.subject_groups.split(","), RUN_CHUNK_SIZE
+                )
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
+            # a serialization failure, a lock or a deadlock: the queue retries
+            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+        except errors.UniqueViolation as err:
+            # another job created the same appraisal: retried, it adds only
+            # what is missing
+            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
+            # a unit's failure is recorded on the unit, the others go on
+            unit._kpi_record_failure(err)
+        else:
+            unit.write(
+                {
+                    "state": "done",
+                    "created_count": created,
+                    "existing_count": existing,
+                    "skipped_count": len(skipped),
+                    "skipped_note": "\n".join(
+                        f"{employee.name}: {reason}" for employee, reason in skipped
+                    )
+                    or False,
+                    "error": False,
+                }
+            )
+        run._kpi_unit_finished()
+        return f"Unit {unit.department_id.display_name}: {unit.state}"
+
+    def _kpi_record_failure(self, err):
+        _logger.warning(
+            "KPI: a job of the background run %s (%s) failed for %s: %s",
+            self.run_id.id,
+            self.run_id.kind,
+            self.department_id.display_name or f"batch {self.id}",
+            err,
+        )
+        message = err.args[0] if isinstance(err, UserError) and err.args else ""
+        self.write(
+            {
+                "state": "failed",
+                "error": message or f"{type(err).__name__}: {err}",
+            }
+        )
+
+    def _kpi_job_failed(self, **fail_vals):
+        """queue_job's on_fail: the job failed for good (too many retries, a
+        crash outside the unit's work). The unit shows the error."""
+        # sudo: called by the queue's runner on the unit of its job
+        unit = self.sudo()
+        if unit.state != "pending":
+            return
+        unit.write(
+            {
+                "state": "failed",
+                "error": fail_vals.get("exc_message") or fail_vals.get("exc_name"),
+            }
+        )
+        unit.run_id._kpi_unit_finished()
+
+    def _kpi_job_related_action(self):
+        """queue_job's related action: the run of the job."""
+        return self.run_id._kpi_action_open()
