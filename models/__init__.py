@@ -53,5 +53,4 @@ from . import hr_kpi_access_log
 from . import hr_kpi_privacy
 from . import hr_kpi_appraisal_screens
 from . import hr_kpi_task_screens
-from . import hr_kpi_appraisal_notify
 from . import hr_kpi_home
