@@ -47,9 +47,11 @@
         "views/hr_department_views.xml",
         "views/hr_kpi_menus.xml",
         "views/hr_kpi_appraisal_workflow_views.xml",
+        "views/hr_kpi_appraisal_screens_views.xml",
         "data/hr_kpi_plan_cron_data.xml",
         "views/hr_kpi_plan_views.xml",
         "views/hr_kpi_task_plan_views.xml",
+        "views/hr_kpi_task_screens_views.xml",
         "views/hr_kpi_weekly_report_views.xml",
         "views/hr_kpi_okr_views.xml",
         "views/hr_kpi_unit_kpi_views.xml",
@@ -90,10 +92,16 @@
         "demo/hr_kpi_not_evaluated_demo.xml",
         "demo/hr_kpi_law2026_demo.xml",
         "demo/hr_kpi_signature_demo.xml",
+        "demo/hr_kpi_home_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "l10n_vn_hr_kpi/static/src/dashboard/**/*",
+            "l10n_vn_hr_kpi/static/src/scss/**/*",
+        ],
+        # the graph view is loaded lazily: its patch goes with it
+        "web.assets_backend_lazy": [
+            "l10n_vn_hr_kpi/static/src/views/**/*",
         ],
         "web.assets_tests": [
             "l10n_vn_hr_kpi/static/tests/tours/**/*",

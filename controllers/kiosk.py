@@ -45,7 +45,9 @@ class KpiKioskController(http.Controller):
             raise NotFound()
         return counter
 
-    def _kiosk_render(self, counter, token, state="form", error=None, comment=""):
+    def _kiosk_render(
+        self, counter, token, state="form", error=None, comment="", wait_seconds=0
+    ):
         employee = counter.employee_id
         values = {
             "kiosk_token": token,
@@ -57,6 +59,7 @@ class KpiKioskController(http.Controller):
             "employee_unit": employee.department_id.name or "",
             "state": state,
             "error": error,
+            "wait_seconds": wait_seconds,
             "comment": comment,
             "comment_max_length": COMMENT_MAX_LENGTH,
             "reload_seconds": THANKS_RELOAD_SECONDS,
@@ -130,8 +133,13 @@ class KpiKioskController(http.Controller):
             return self._kiosk_render(counter, token, error="official_changed")
         limit_error = counter._kiosk_limit_error()
         if limit_error:
+            # how long to wait, so that the citizen knows when to try again
             return self._kiosk_render(
-                counter, token, error=limit_error, comment=comment
+                counter,
+                token,
+                error=limit_error,
+                comment=comment,
+                wait_seconds=counter._kiosk_wait_seconds(limit_error),
             )
         counter._kiosk_create_rating(rating, comment)
         return self._kiosk_render(counter, token, state="thanks")

@@ -55,3 +55,6 @@ from . import hr_kpi_signature_pdf
 from . import hr_kpi_signature
 from . import hr_kpi_signature_trust
 from . import hr_kpi_signature_demo
+from . import hr_kpi_appraisal_screens
+from . import hr_kpi_task_screens
+from . import hr_kpi_home

@@ -6,6 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index, make_index_name, split_every
 from odoo.tools.sql import drop_index
 
+from .hr_kpi_locale import fmt_number
 from .hr_kpi_not_evaluated import (
     NOT_EVALUATED,
     NOT_EVALUATED_FROM,
@@ -2107,7 +2108,7 @@ class HrKpiAppraisal(models.Model):
                     period=unit[:1].period_id.name,
                     count=result.count,
                     cap=result.cap,
-                    percent=result.percent,
+                    percent=fmt_number(self.env, result.percent),
                     denominator=result.denominator,
                     names=", ".join(result.over_cap.mapped("employee_id.name")),
                 )
@@ -2504,29 +2505,7 @@ class HrKpiAppraisal(models.Model):
                         appraisal=appraisal.display_name,
                     )
                 )
-            allowed = set()
-            if appraisal._get_step_error("submit_self") is False or (
-                appraisal.state in ("draft", "returned") and appraisal._kpi_is_self()
-            ):
-                allowed |= SELF_FIELDS
-            if appraisal._kpi_can_score_review():
-                allowed |= EVALUATOR_FIELDS
-            if appraisal._kpi_can_score_final():
-                allowed |= DECIDER_FIELDS
-            if (
-                appraisal.state not in DECIDED_STATES
-                and is_hr
-                and not appraisal._kpi_is_self()
-            ):
-                # the configuration of an open month: HR only, tracked
-                allowed |= CONFIG_FIELDS
-                if appraisal._kpi_hr_may_record_collective():
-                    allowed |= COLLECTIVE_FIELDS
-            if appraisal._kpi_head_by_superior():
-                # a head's đ and e: the managing agency's, nobody else's
-                allowed -= LEADER_FIELDS
-                if appraisal._kpi_can_score_leader():
-                    allowed |= LEADER_FIELDS
+            allowed = appraisal._kpi_allowed_fields(is_hr)
             refused = fnames - allowed - FREE_FIELDS
             if refused:
                 raise AccessError(
@@ -2542,6 +2521,36 @@ class HrKpiAppraisal(models.Model):
                         ),
                     )
                 )
+
+    def _kpi_allowed_fields(self, is_hr=None):
+        """The fields the current user may edit on this appraisal now (outside
+        the transitions): the one guard of _kpi_check_field_rights, which the
+        form also reads to show the others read-only (kpi_edit_*)."""
+        self.ensure_one()
+        if self.state == "locked":
+            return set()
+        if is_hr is None:
+            is_hr = self._kpi_is_hr_officer()
+        allowed = set()
+        if self._get_step_error("submit_self") is False or (
+            self.state in ("draft", "returned") and self._kpi_is_self()
+        ):
+            allowed |= SELF_FIELDS
+        if self._kpi_can_score_review():
+            allowed |= EVALUATOR_FIELDS
+        if self._kpi_can_score_final():
+            allowed |= DECIDER_FIELDS
+        if self.state not in DECIDED_STATES and is_hr and not self._kpi_is_self():
+            # the configuration of an open month: HR only, tracked
+            allowed |= CONFIG_FIELDS
+            if self._kpi_hr_may_record_collective():
+                allowed |= COLLECTIVE_FIELDS
+        if self._kpi_head_by_superior():
+            # a head's đ and e: the managing agency's, nobody else's
+            allowed -= LEADER_FIELDS
+            if self._kpi_can_score_leader():
+                allowed |= LEADER_FIELDS
+        return allowed
 
     def _kpi_can_score_review(self):
         """Whether the current user scores as the evaluator now."""

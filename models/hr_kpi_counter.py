@@ -6,6 +6,7 @@ readable by HR only and rotatable), the official currently serving at it, and
 the rate-limit parameters the kiosk applies before storing a rating."""
 
 import hmac
+import math
 import secrets
 
 from odoo import api, fields, models
@@ -357,6 +358,33 @@ class HrKpiCounter(models.Model):
         if recent >= self.max_ratings_per_minute:
             return "rate_limit"
         return False
+
+    def _kiosk_wait_seconds(self, error):
+        """How many seconds the citizen waits before the kiosk takes a rating
+        again after ``error`` (``'cooldown'`` or ``'rate_limit'``): when the
+        rating that blocks it leaves its window. At least 1."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        Rating = self.env["hr.kpi.citizen.rating"]
+        if error == "cooldown":
+            window = self.cooldown_seconds
+            blocking = Rating.search(
+                [("counter_id", "=", self.id)], order="rated_at desc", limit=1
+            )
+        else:
+            window = 60
+            since = fields.Datetime.subtract(now, seconds=60)
+            recent = Rating.search(
+                [("counter_id", "=", self.id), ("rated_at", ">", since)],
+                order="rated_at desc",
+                limit=self.max_ratings_per_minute,
+            )
+            # the oldest of the last allowed ratings frees the first place
+            blocking = recent[-1:]
+        if not blocking:
+            return 1
+        elapsed = (now - blocking.rated_at).total_seconds()
+        return max(1, math.ceil(window - elapsed))
 
     def _kiosk_create_rating(self, rating, comment):
         """Store one citizen rating of the official now at the counter."""

@@ -18,6 +18,7 @@ from odoo import api, models
 from odoo.tools import SQL, float_round
 
 from .hr_kpi_employee_event import VETO_ARTICLES
+from .hr_kpi_locale import fmt_number
 from .hr_kpi_not_evaluated import NOT_EVALUATED
 from .hr_kpi_rule_set import LEVELS_DESC
 
@@ -940,7 +941,11 @@ class HrKpiEngine(models.AbstractModel):
                 "article": reason.get("article", ""),
                 "ref": reason.get("ref", ""),
                 "date": reason.get("date", ""),
-                **{k: v for k, v in (reason.get("values") or {}).items()},
+                # the figures in the reader's language (decimal comma)
+                **{
+                    k: fmt_number(self.env, v)
+                    for k, v in (reason.get("values") or {}).items()
+                },
             }
             code = reason.get("code")
             if code == "qd366_excellent":

@@ -72,11 +72,19 @@ class HrKpiNotifier(models.AbstractModel):
     def _expected_activities(self, appraisals):
         """``{appraisal id: (user, deadline, step label)}`` for the appraisals
         whose current step has a responsible user."""
-        labels = {
-            "employee": self.env._("Self-evaluation"),
-            "evaluator": self.env._("Review"),
-            "decider": self.env._("Decision"),
-        }
+        labels_by_lang = {}
+
+        def label(actor, lang):
+            """The step's name in the language of the person who acts."""
+            if lang not in labels_by_lang:
+                _ = self.with_context(lang=lang).env._
+                labels_by_lang[lang] = {
+                    "employee": _("Self-evaluation"),
+                    "evaluator": _("Review"),
+                    "decider": _("Decision"),
+                }
+            return labels_by_lang[lang][actor]
+
         today = fields.Date.context_today(self)
         steps = {appraisal: self._get_step(appraisal) for appraisal in appraisals}
         deciding = appraisals.filtered(lambda a: steps[a][0] == "decider")
@@ -97,7 +105,11 @@ class HrKpiNotifier(models.AbstractModel):
                 or appraisal.period_id.date_end
                 or today
             )
-            expected[appraisal.id] = (user, deadline, labels[actor])
+            expected[appraisal.id] = (
+                user,
+                deadline,
+                label(actor, user.lang or self.env.lang),
+            )
         return expected
 
     @api.model

@@ -200,13 +200,22 @@ class HrKpiPlan(models.Model):
 
     @api.depends("plan_type", "date_start", "employee_id", "department_id")
     def _compute_name(self):
-        labels = dict(self._fields["plan_type"]._description_selection(self.env))
         for plan in self:
             if not plan.date_start:
                 continue
+            # stored once: in the language of its owner (the employee's, else
+            # the agency's)
+            # sudo: the language of the owner, not shown
+            lang = (
+                plan.employee_id.sudo().user_id.lang
+                or plan.company_id.sudo().partner_id.lang
+                or self.env.lang
+            )
+            env = plan.with_context(lang=lang).env
+            labels = dict(self._fields["plan_type"]._description_selection(env))
             if plan.plan_type == "personal_weekly":
                 year, week, _day = plan.date_start.isocalendar()
-                when = self.env._("week %(week)s/%(year)s", week=week, year=year)
+                when = env._("week %(week)s/%(year)s", week=week, year=year)
             elif plan.plan_type == "unit_annual":
                 when = str(plan.date_start.year)
             else:

@@ -531,6 +531,17 @@ class HrKpiTask(models.Model):
                 self.env._("A task goes into its assignee's own plan only.")
             )
 
+    def _kpi_assignee_fields(self):
+        """What the assignee may write on this task of his or her own (the guard
+        of _check_write_rights; the form reads it through kpi_edit_*)."""
+        self.ensure_one()
+        allowed = set(PROGRESS_FIELDS)
+        if not self.assignment_confirmed:
+            # a self-declared task stays editable until the assigner confirms
+            # it; the assigner is set by the server
+            allowed |= PLANNING_FIELDS - {"employee_id", "assigner_id"}
+        return allowed
+
     def _check_write_rights(self, vals):
         if self.env.su:
             return
@@ -554,16 +565,18 @@ class HrKpiTask(models.Model):
                         name=task.name,
                     )
                 )
-            allowed = set(PROGRESS_FIELDS) | {
+            allowed = task._kpi_assignee_fields() | {
                 f for f in keys if f.startswith(("message_", "activity_"))
             }
-            if not task.assignment_confirmed:
-                # a self-declared task stays editable until the assigner confirms
-                # it; the assigner is set by the server
-                allowed |= PLANNING_FIELDS - {"employee_id", "assigner_id"}
             forbidden = keys - allowed
             if forbidden:
-                names = ", ".join(sorted(self._fields[f].string for f in forbidden))
+                # the labels in the user's language, never the technical names
+                names = ", ".join(
+                    sorted(
+                        self._fields[f].get_description(self.env)["string"]
+                        for f in forbidden
+                    )
+                )
                 raise AccessError(
                     self.env._(
                         "Task %(name)s: the assignee reports progress only; "

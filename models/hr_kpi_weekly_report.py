@@ -153,7 +153,15 @@ class HrKpiWeeklyReport(models.Model):
     @api.depends("employee_id", "iso_week", "iso_year")
     def _compute_name(self):
         for report in self:
-            report.name = self.env._(
+            # stored once: in the language of the person it is about
+            # sudo: the language of the employee's user, not shown
+            employee = report.employee_id.sudo()
+            lang = (
+                employee.user_id.lang
+                or employee.company_id.partner_id.lang
+                or self.env.lang
+            )
+            report.name = report.with_context(lang=lang).env._(
                 "Week %(week)s/%(year)s – %(employee)s",
                 week=report.iso_week,
                 year=report.iso_year,

@@ -357,23 +357,55 @@ class KpiXlsxBuilder:
                 sheet.write_number(row, col, task[key], f["num"])
             row += 1
         totals = form["totals"]
+        # quantities add up within one unit of measure only
+        for uom in totals["by_uom"]:
+            write_text(sheet, row, 0, "", f["td"])
+            write_text(sheet, row, 1, "Cộng theo đơn vị tính", f["td_bold"])
+            write_text(sheet, row, 2, uom["uom"], f["td_center"])
+            for col, key in enumerate(keys, start=3):
+                if key == "converted":
+                    write_text(sheet, row, col, "", f["td"])
+                else:
+                    sheet.write_number(row, col, uom[key], f["num_bold"])
+            row += 1
         write_text(sheet, row, 0, "", f["td"])
-        write_text(sheet, row, 1, "Tổng cộng", f["td_bold"])
+        write_text(sheet, row, 1, "Tổng cộng (quy đổi ra sản phẩm chuẩn)", f["td_bold"])
         write_text(sheet, row, 2, "", f["td"])
         for col, key in enumerate(keys, start=3):
-            sheet.write_number(row, col, totals[key], f["num_bold"])
+            if key == "converted":
+                sheet.write_number(row, col, totals[key], f["num_bold"])
+            else:
+                write_text(sheet, row, col, "", f["td"])
         row += 2
-        for label, value in (
-            ("1. Tổng số công việc cần thực hiện trong kỳ", totals["quantity"]),
-            ("2. Tổng số công việc chưa hoàn thành", totals["not_completed"]),
-            ("3. Tổng số công việc đã hoàn thành", totals["completed"]),
-            ("4. Tổng số công việc hoàn thành đạt tiến độ", totals["on_time"]),
-            ("   Tỷ lệ hoàn thành đạt tiến độ (%)", totals["on_time_rate"]),
-            ("5. Tổng số công việc hoàn thành chậm tiến độ", totals["late"]),
-            ("   Tỷ lệ hoàn thành chậm tiến độ (%)", totals["late_rate"]),
+        for label, value, detail in (
+            (
+                "1. Tổng số công việc cần thực hiện trong kỳ",
+                totals["count"],
+                totals["quantity_by_uom"],
+            ),
+            (
+                "2. Tổng số công việc chưa hoàn thành",
+                totals["count_not_completed"],
+                totals["not_completed_by_uom"],
+            ),
+            (
+                "3. Tổng số công việc đã hoàn thành",
+                totals["count_completed"],
+                totals["completed_by_uom"],
+            ),
+            (
+                "4. Tổng số công việc hoàn thành đạt tiến độ",
+                totals["count_on_time"],
+                "",
+            ),
+            ("   Tỷ lệ hoàn thành đạt tiến độ (%)", totals["on_time_rate"], ""),
+            ("5. Tổng số công việc hoàn thành chậm tiến độ", totals["count_late"], ""),
+            ("   Tỷ lệ hoàn thành chậm tiến độ (%)", totals["late_rate"], ""),
         ):
             merge_text(sheet, row, 0, row, 4, label, f["text"])
             sheet.write_number(row, 5, value, f["num_bold"])
+            if detail:
+                merge_text(sheet, row, 6, row, last, f"({detail})", f["text"])
             row += 1
         row = self._signatures(sheet, row + 1, last, form["signatures"])
         sheet.print_area(0, 0, row, last)

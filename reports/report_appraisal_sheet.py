@@ -125,7 +125,13 @@ class ReportAppraisalSheet(models.AbstractModel):
                         if appraisal._is_appraiser()
                         else appraisal.result_level
                     ),
-                    "level_reasons": appraisal.level_reasons or "",
+                    # every lowering, the decision's once the reader sees it
+                    "level_reasons": appraisal._kpi_lowering_reasons(
+                        # sudo: only for an appraiser of this appraisal (checked)
+                        appraisal.sudo().level_final
+                        if appraisal._is_appraiser()
+                        else appraisal.result_level
+                    ),
                     # a corrected result, or one replaced by a correction
                     "version_notes": self._version_notes(appraisal),
                     "status_note": self._rule_set_status_note(rule_set),

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .hr_kpi_report_form import paginate, percent, text_lines, vn_month
+from .hr_kpi_report_form import paginate, percent, text_lines, vn_month, vn_number
 
 # (column number, label) of the work table, as numbered on the form
 TASK_COLUMNS = (
@@ -15,6 +15,8 @@ TASK_COLUMNS = (
     ("9", "Hoàn thành chậm tiến độ"),
 )
 NUMBER_KEYS = ("quantity", "converted", "completed", "not_completed", "on_time", "late")
+# the quantities that are only added up within one unit of measure
+UOM_KEYS = ("quantity", "completed", "not_completed", "on_time", "late")
 
 
 class ReportTaskList(models.AbstractModel):
@@ -64,12 +66,7 @@ class ReportTaskList(models.AbstractModel):
                 tasks.get(appraisal.sudo(), self.env["hr.kpi.task"]), start=1
             ):
                 rows.append(dict(self._task_row(task), number=number))
-            totals = {key: sum(row[key] for row in rows) for key in NUMBER_KEYS}
-            totals.update(
-                count=len(rows),
-                on_time_rate=percent(totals["on_time"], totals["completed"]),
-                late_rate=percent(totals["late"], totals["completed"]),
-            )
+            totals = self._totals(rows)
             forms.append(
                 {
                     "appraisal": appraisal,
@@ -95,6 +92,41 @@ class ReportTaskList(models.AbstractModel):
                 }
             )
         return forms
+
+    @api.model
+    def _totals(self, rows):
+        """The totals of the work list: the number of tasks (done, not done,
+        on time, late) and the quantities per unit of measure, never one sum
+        of different units; the converted quantity (standard products) is the
+        only quantity added up across units."""
+        totals = {key: sum(row[key] for row in rows) for key in NUMBER_KEYS}
+        by_uom = {}
+        for row in rows:
+            uom = by_uom.setdefault(
+                row["uom"], {"uom": row["uom"], **dict.fromkeys(UOM_KEYS, 0.0)}
+            )
+            for key in UOM_KEYS:
+                uom[key] += row[key]
+        done = [row for row in rows if row["not_completed"] <= 0]
+        late = sum(1 for row in done if row["late"])
+        totals.update(
+            count=len(rows),
+            count_not_completed=len(rows) - len(done),
+            count_completed=len(done),
+            count_on_time=len(done) - late,
+            count_late=late,
+            on_time_rate=percent(len(done) - late, len(done)),
+            late_rate=percent(late, len(done)),
+            by_uom=list(by_uom.values()),
+        )
+        for key in UOM_KEYS:
+            # "12 hồ sơ, 3 buổi": what the count means in each unit
+            totals[f"{key}_by_uom"] = ", ".join(
+                f"{vn_number(uom[key])} {uom['uom']}".strip()
+                for uom in totals["by_uom"]
+                if uom[key]
+            )
+        return totals
 
     @api.model
     def _row_lines(self, row):

@@ -196,7 +196,9 @@ class ReportUnitSummary(models.AbstractModel):
                     "level": level or "",
                     "level_letter": LEVEL_LETTERS.get(level, ""),
                     "level_label": LEVEL_LABELS_VI.get(level, ""),
-                    "reasons": "" if not_evaluated else appraisal.level_reasons or "",
+                    "reasons": ""
+                    if not_evaluated
+                    else appraisal._kpi_lowering_reasons(level if decided else False),
                     "note": "; ".join(notes),
                     "not_evaluated": not_evaluated,
                 }

@@ -4,6 +4,7 @@ access of citizens, officials and HR, the counter actions, the monthly counts
 and the browser tour."""
 
 import json
+import re
 import secrets
 from datetime import date, datetime, timedelta
 
@@ -259,7 +260,10 @@ class TestKpiKiosk(HttpCase):
         response = self._rate("neutral")
         self.assertEqual(response.status_code, 429)
         self.assertIn('data-error="cooldown"', response.text)
-        self.assertIn("chờ giây lát", response.text)
+        # the citizen is told how long to wait (issue #19): at most the cooldown
+        wait = re.search(r'o_kpi_kiosk_wait">(\d+)</b> giây', response.text)
+        self.assertTrue(wait, "the refusal does not say how long to wait")
+        self.assertTrue(1 <= int(wait.group(1)) <= 60)
         self.assertEqual(self._ratings().mapped("rating"), ["satisfied"])
         # another counter has its own cooldown
         self.counter2.employee_id = self.official2
@@ -277,6 +281,9 @@ class TestKpiKiosk(HttpCase):
         self.assertEqual(len(self._ratings()), 3)
         response = self._rate()
         self.assertIn('data-error="rate_limit"', response.text)
+        wait = re.search(r'o_kpi_kiosk_wait">(\d+)</b> giây', response.text)
+        self.assertTrue(wait, "the refusal does not say how long to wait")
+        self.assertTrue(1 <= int(wait.group(1)) <= 60)
         # ratings older than a minute no longer count
         self.env.cr.execute(
             SQL(

@@ -250,12 +250,15 @@ class TestKpiReports(KpiCommon, HttpCase):
             "Báo cáo tháng",
             "Hồ sơ một cửa",
             "(9)",
-            "Tổng số công việc cần thực hiện trong kỳ: 8",
+            # tasks counted as tasks (issue #19): 4 tasks, never a sum of
+            # different units; the quantities per unit of measure beside
+            "Tổng số công việc cần thực hiện trong kỳ: 4",
             "Tổng số công việc chưa hoàn thành: 1",
-            "Tổng số công việc đã hoàn thành: 7",
-            # 6 on time, 1 late (the report) of 7 done
-            "Tổng số công việc hoàn thành đạt tiến độ: 6; tỷ lệ: 85,71%",
-            "Tổng số công việc hoàn thành chậm tiến độ: 1; tỷ lệ: 14,29%",
+            "Tổng số công việc đã hoàn thành: 3",
+            # 2 on time, 1 late (the report) of 3 done
+            "Tổng số công việc hoàn thành đạt tiến độ: 2; tỷ lệ: 66,67%",
+            "Tổng số công việc hoàn thành chậm tiến độ: 1; tỷ lệ: 33,33%",
+            "Cộng theo đơn vị tính",
             "NGƯỜI KÊ KHAI",
         ):
             self.assertIn(expected, text)
@@ -273,7 +276,7 @@ class TestKpiReports(KpiCommon, HttpCase):
         )
         (values,) = cells.values()
         self.assertIn("Báo cáo tháng", values)
-        for number in (8, 10, 7, 6, 85.71, 14.29):
+        for number in (10, 4, 3, 2, 66.67, 33.33):
             self.assertIn(number, values)
 
     def test_unit_summary_pdf_xlsx_counts_and_quota(self):

@@ -297,9 +297,10 @@ class TestLaw2026RuleSets(KpiCommon):
         self.assertAlmostEqual(unit.kpi_quantity, 65.0)
         self.assertEqual(head.level_computed, "fail")
         self.assertEqual(deputy.level_computed, "good")
-        self.assertIn("65.0", head.level_reasons)
+        # the figures in the reader's number format (issue #19): "65 %"
+        self.assertIn("65 %", head.level_reasons)
         self.assertIn("Điều 15 khoản 3 điểm b", head.level_reasons)
-        self.assertIn("70.0", deputy.level_reasons)
+        self.assertIn("70 %", deputy.level_reasons)
         # switchable per rule set
         self.rs_nd233.write({"unit_plan_rule": False, "head_capped_by_unit": False})
         (head | deputy)._kpi_recompute_scores()

@@ -24,3 +24,4 @@ from . import hr_kpi_rollup_year
 from . import hr_kpi_rollup_year_line
 from . import hr_kpi_onestop_import
 from . import hr_kpi_sign
+from . import hr_kpi_decision_screens

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.hr_kpi_locale import fmt_number
+
 
 class HrKpiDecision(models.TransientModel):
     """The head's decision screen: a unit's month with the self, evaluator
@@ -112,7 +114,7 @@ class HrKpiDecision(models.TransientModel):
                     group=result.task_group or self.env._("Whole unit"),
                     count=result.count,
                     cap=result.cap,
-                    percent=result.percent,
+                    percent=fmt_number(self.env, result.percent),
                     denominator=result.denominator,
                     status=""
                     if result.holds
