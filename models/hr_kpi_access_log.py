@@ -57,7 +57,7 @@ class HrKpiAccessLog(models.Model):
     )
 
     def init(self):
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 "CREATE INDEX IF NOT EXISTS hr_kpi_access_log_dedup_index "
                 "ON %s (user_id, res_model, res_id, date)",

@@ -261,10 +261,15 @@ class HrKpiAppraisal(models.Model):
     _inherit = "hr.kpi.appraisal"
 
     def action_prepare_signature(self):
-        """Prepare this month's evaluation sheet (or, with ``kpi_sign_form`` in the
-        button's context, its work list) for signing and open it."""
+        """Prepare this month's evaluation sheet for signing and open it."""
+        return self._kpi_open_prepared("appraisal_sheet")
+
+    def action_prepare_signature_task_list(self):
+        """Prepare this month's work list (bảng kê) for signing and open it."""
+        return self._kpi_open_prepared("task_list")
+
+    def _kpi_open_prepared(self, kind):
         self.ensure_one()
-        kind = self.env.context.get("kpi_sign_form") or "appraisal_sheet"
         document = self.env["hr.kpi.signed.document"]._kpi_prepare_appraisal(self, kind)
         return {
             "type": "ir.actions.act_window",

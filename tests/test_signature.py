@@ -530,6 +530,17 @@ class TestSignature(KpiCommon, HttpCase):
         self.assertEqual(document.state, "signed")
         self.assertTrue(document.data_matches)
 
+    def test_the_buttons_choose_the_form_not_the_context(self):
+        """Each button prepares its own form; no context key chooses it."""
+        as_leader = self.appraisal_staff.with_user(self.user_leader)
+        action = as_leader.with_context(
+            kpi_sign_form="task_list"
+        ).action_prepare_signature()
+        sheet = self.Document.browse(action["res_id"])
+        self.assertEqual(sheet.form_kind, "appraisal_sheet")
+        action = as_leader.action_prepare_signature_task_list()
+        self.assertEqual(self.Document.browse(action["res_id"]).form_kind, "task_list")
+
     def test_work_list_two_signatures(self):
         """The bảng kê: the employee (người kê khai) and the direct manager."""
         document = self.Document.with_user(self.user_leader)._kpi_prepare_appraisal(
