@@ -189,6 +189,8 @@ class HrKpiAppraisal(models.Model):
         )
         done, refused = [], []
         for task in tasks:
+            # sudo: the task's name in the report, for a task of an appraisal
+            # the user acts on (each confirmation checks his right below)
             name = f"{task.sudo().employee_id.name} – {task.sudo().name}"
             try:
                 with self.env.cr.savepoint():

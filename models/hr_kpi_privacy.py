@@ -141,6 +141,7 @@ class HrKpiPrivateMixin(models.AbstractModel):
                     "The details of %(names)s are read only by the person, the "
                     "evaluator, the decider, the unit's focal point and HR "
                     "(Luật 91/2025/QH15).",
+                    # sudo: the names of records the user reads (their header)
                     names=", ".join(hidden.sudo().mapped("display_name")),
                 )
             )

@@ -624,6 +624,7 @@ class HrKpiSignedDocument(models.Model):
                     "reason": False,
                 }
             )
+        # sudo: the state of the document follows all its signatures
         states = set(self.sudo().signature_ids.mapped("state"))
         if "invalid" in states:
             state = "invalid"
