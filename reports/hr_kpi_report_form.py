@@ -225,6 +225,20 @@ class HrKpiReportForm(models.AbstractModel):
         return "vi_VN" if lang and lang.active else self.env.context.get("lang")
 
     @api.model
+    def _kpi_appraisal_report_values(self, docids, data=None):
+        """The values of a form printed per appraisal (phiếu, bảng kê, Mẫu 15):
+        its ``_get_form_data`` on the appraisals, at the date ``data`` gives."""
+        appraisals = self.env["hr.kpi.appraisal"].browse(docids)
+        date = fields.Date.to_date((data or {}).get("date"))
+        return {
+            "doc_ids": docids,
+            "doc_model": "hr.kpi.appraisal",
+            "docs": appraisals,
+            "forms": self._get_form_data(appraisals, date),
+            **self._helpers(),
+        }
+
+    @api.model
     def _helpers(self):
         """Functions the QWeb templates call."""
         return {"vn_number": vn_number, "level_text": level_text}

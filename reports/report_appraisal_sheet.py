@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 from ..models.hr_kpi_rule_set import LEADER_SUBJECT_GROUPS
 from .hr_kpi_report_form import level_text, vn_month
@@ -155,12 +155,4 @@ class ReportAppraisalSheet(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        appraisals = self.env["hr.kpi.appraisal"].browse(docids)
-        date = fields.Date.to_date((data or {}).get("date"))
-        return {
-            "doc_ids": docids,
-            "doc_model": "hr.kpi.appraisal",
-            "docs": appraisals,
-            "forms": self._get_form_data(appraisals, date),
-            **self._helpers(),
-        }
+        return self._kpi_appraisal_report_values(docids, data)

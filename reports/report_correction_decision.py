@@ -4,7 +4,7 @@ decision (issue #17 point 6) issues. Printed from the corrected version of a
 month's result; it names the result it replaces, the corrected level and
 score, the reason, and who signs."""
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from .hr_kpi_report_form import level_text, vn_date, vn_month, vn_number
@@ -101,12 +101,4 @@ class ReportCorrectionDecision(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        appraisals = self.env["hr.kpi.appraisal"].browse(docids)
-        date = fields.Date.to_date((data or {}).get("date"))
-        return {
-            "doc_ids": docids,
-            "doc_model": "hr.kpi.appraisal",
-            "docs": appraisals,
-            "forms": self._get_form_data(appraisals, date),
-            **self._helpers(),
-        }
+        return self._kpi_appraisal_report_values(docids, data)

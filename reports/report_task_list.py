@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 from .hr_kpi_report_form import paginate, percent, text_lines, vn_month, vn_number
 
@@ -134,15 +134,7 @@ class ReportTaskList(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        appraisals = self.env["hr.kpi.appraisal"].browse(docids)
-        date = fields.Date.to_date((data or {}).get("date"))
-        forms = self._get_form_data(appraisals, date)
-        for form in forms:
+        values = self._kpi_appraisal_report_values(docids, data)
+        for form in values["forms"]:
             form["pages"] = paginate(form["rows"], self._row_lines, 22, 34)
-        return {
-            "doc_ids": docids,
-            "doc_model": "hr.kpi.appraisal",
-            "docs": appraisals,
-            "forms": forms,
-            **self._helpers(),
-        }
+        return values
