@@ -16,6 +16,7 @@ from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from . import hr_kpi_signature_pdf as pdfsig
+from .hr_kpi_not_evaluated import NOT_EVALUATED
 from .hr_kpi_rule_set import DECIDED_STATES
 
 FORM_KINDS = [
@@ -49,7 +50,10 @@ APPRAISAL_FORMS = {
     ),
 }
 # titles a form gives a role instead of ROLE_TITLES_VI's
-FORM_TITLES_VI = {"task_list": {"self": "NGƯỜI KÊ KHAI"}}
+FORM_TITLES_VI = {
+    "task_list": {"self": "NGƯỜI KÊ KHAI"},
+    "agency_summary": {"head": "THỦ TRƯỞNG CƠ QUAN"},
+}
 FORM_CODES_VI = {
     "appraisal_sheet": "Phiếu đánh giá",
     "task_list": "Bảng kê",
@@ -295,6 +299,132 @@ class HrKpiSignedDocument(models.Model):
         }
 
     @api.model
+    def _kpi_agency_summary_payload(self, period, department):
+        """The figures Mẫu 02A shows for the agency (``department``, or the
+        whole company without one) and month: the levels and the quota per
+        unit. The sending of the units' 01A (which changes from day to day
+        until the deadline) is printed but not signed. Refused while a result
+        of the month is not decided."""
+        # sudo: the form's figures, the same for every reader (rights checked
+        # by the caller)
+        Appraisal = self.env["hr.kpi.appraisal"].with_user(SUPERUSER_ID)
+        domain = [("period_id", "=", period.id)]
+        if department:
+            domain.append(("department_id", "child_of", department.id))
+        undecided = Appraisal.search_count(
+            [*domain, ("state", "not in", (*DECIDED_STATES, NOT_EVALUATED))]
+        )
+        name = department.name or period.company_id.name
+        if undecided:
+            raise UserError(
+                self.env._(
+                    "%(agency)s: %(count)s results of the month are not decided "
+                    "yet; a form is signed on a frozen month.",
+                    agency=name,
+                    count=undecided,
+                )
+            )
+        Report = self.env["report.l10n_vn_hr_kpi.report_agency_summary"].with_user(
+            SUPERUSER_ID
+        )
+        form = Report._get_form_data(
+            period.with_user(SUPERUSER_ID), department.with_user(SUPERUSER_ID)
+        )
+        signed_row = (
+            "number",
+            "unit",
+            "count",
+            "not_evaluated",
+            "levels",
+            "quota_excellent",
+            "quota_cap",
+            "quota_holds",
+        )
+        return {
+            "form_code": form["form_code"],
+            "period_label": form["period_label"],
+            "unit": form["unit"],
+            "rows": [{key: row[key] for key in signed_row} for row in form["rows"]],
+            "total": form["total"],
+            "total_levels": form["total_levels"],
+            "quota_over": form["quota_over"],
+            "head": form["head"],
+            "period_id": period.id,
+            "department_id": department.id,
+            "company": period.company_id.name,
+        }
+
+    @api.model
+    def _kpi_agency_summary_spec(self, period, department=None):
+        """What Mẫu 02A of an agency (the whole company without a unit) is
+        made of: prepared by an HR officer or the agency's head, signed by the
+        preparer and the head of the agency (thủ trưởng cơ quan)."""
+        period.ensure_one()
+        department = department or self.env["hr.department"]
+        period.check_access("read")
+        # sudo: the agency's head, read for the signatory list
+        appraisals = self.env["hr.kpi.appraisal"].sudo().search(
+            [("period_id", "=", period.id)]
+            + ([("department_id", "child_of", department.id)] if department else []),
+            limit=1,
+        )
+        Unit = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
+        head = Unit._head_employee_of(period.company_id, department, appraisals)
+        user = self.env.user
+        is_hr = user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer")
+        if not is_hr and not (head and head in user.employee_ids):
+            raise AccessError(
+                self.env._(
+                    "Only an HR officer or the head of the agency prepares its "
+                    "summary (Mẫu 02A) for signing."
+                )
+            )
+        if not head:
+            raise UserError(
+                self.env._(
+                    "%(unit)s has no head to sign its summary.",
+                    unit=department.name or period.company_id.name,
+                )
+            )
+        preparer = (
+            user.employee_ids.filtered(lambda e: e.company_id == period.company_id)[
+                :1
+            ]
+            or user.employee_id
+        )
+        if not preparer:
+            raise UserError(
+                self.env._(
+                    "You have no employee record: the preparer of a form is an "
+                    "employee."
+                )
+            )
+        return {
+            "form_kind": "agency_summary",
+            "payload": self._kpi_agency_summary_payload(period, department),
+            "signatories": [("preparer", preparer), ("head", head.sudo(False))],
+            "titles": FORM_TITLES_VI["agency_summary"],
+            "report": "l10n_vn_hr_kpi.action_report_agency_summary",
+            "res_ids": period.ids,
+            "data": {"period_id": period.id, "department_id": department.id},
+            "same_form": [
+                ("period_id", "=", period.id),
+                ("department_id", "=", department.id),
+            ],
+            "values": {
+                "period_id": period.id,
+                "department_id": department.id,
+                "company_id": period.company_id.id,
+            },
+            "unit": department.name or period.company_id.name or "",
+            "period": period.name or "",
+        }
+
+    @api.model
+    def _kpi_prepare_agency_summary(self, period, department=None):
+        return self._kpi_prepare(self._kpi_agency_summary_spec(period, department))
+
+    @api.model
     def _kpi_appraisal_payload(self, appraisal, kind="appraisal_sheet"):
         """The figures the evaluation sheet (or the work list) shows, read as
         the superuser so
@@ -529,6 +659,10 @@ class HrKpiSignedDocument(models.Model):
                 "version or data)."
             ),
             "data_changed": _("The signed figures are no longer the month's figures."),
+            "bad_timestamp": _(
+                "The time stamp of the signature is not valid or its authority is "
+                "not trusted by HR."
+            ),
         }
         return texts[reason] % details if details else texts[reason]
 
@@ -600,6 +734,7 @@ class HrKpiSignedDocument(models.Model):
                 "cert_subject": cert.get("subject") or "",
                 "cert_serial": cert.get("serial") or "",
                 "signing_time": result.get("signing_time"),
+                "timestamped": bool(result.get("timestamp_ok")),
                 "reason": self._kpi_reason(problem, **details) if problem else False,
             }
         return values, problems
@@ -621,6 +756,7 @@ class HrKpiSignedDocument(models.Model):
                     "cert_subject": False,
                     "cert_serial": False,
                     "signing_time": False,
+                    "timestamped": False,
                     "reason": False,
                 }
             )
@@ -653,6 +789,10 @@ class HrKpiSignedDocument(models.Model):
         try:
             if self.form_kind == "unit_summary":
                 payload = as_root._kpi_unit_summary_payload(as_root.unit_summary_id)
+            elif self.form_kind == "agency_summary":
+                payload = as_root._kpi_agency_summary_payload(
+                    as_root.period_id, as_root.department_id
+                )
             elif self.form_kind in APPRAISAL_FORMS:
                 payload = as_root._kpi_appraisal_payload(
                     as_root.appraisal_id.with_context(active_test=False),
@@ -737,9 +877,15 @@ class HrKpiSignedDocument(models.Model):
         signed than before."""
         self.ensure_one()
         self._kpi_check_can_add()
+        # the agency's văn thư (an HR officer) records its 02A signed elsewhere
+        agency_hr = self.form_kind == "agency_summary" and self.env.user.has_group(
+            "l10n_vn_hr_kpi.group_kpi_hr_officer"
+        )
         if self.unit_summary_id:
             self.unit_summary_id._check_unit_rights()
-        elif not self.signature_ids.employee_id & self.env.user.employee_ids:
+        elif not agency_hr and not (
+            self.signature_ids.employee_id & self.env.user.employee_ids
+        ):
             raise AccessError(
                 self.env._("Only a signatory of the form uploads its signed file.")
             )
@@ -816,7 +962,16 @@ class HrKpiSignature(models.Model):
     signer_name = fields.Char(string="Signed by")
     cert_subject = fields.Char(string="Certificate subject")
     cert_serial = fields.Char(string="Certificate serial")
-    signing_time = fields.Datetime(string="Signed on")
+    signing_time = fields.Datetime(
+        string="Signed on",
+        help="The time of the time-stamping authority when the signature is "
+        "time-stamped, else the signer's own clock.",
+    )
+    timestamped = fields.Boolean(
+        string="Time-stamped (PAdES B-T)",
+        help="A time-stamping authority trusted by HR vouches for the signing "
+        "time.",
+    )
     reason = fields.Char(string="Why invalid")
 
     @api.depends("role", "employee_id")

@@ -7,6 +7,12 @@ the employee for the demo users to sign with in the browser.
 
 Called from ``demo/hr_kpi_signature_demo.xml``; does nothing without the ward.
 Never use these keys for anything real: the private keys sit in the database.
+
+The ward's last decided month of the Kinh tế - Hạ tầng - Đô thị unit ships
+with its Mẫu 01A signed (preparer, then head) and sent. The PDF is rendered by
+wkhtmltopdf, which fetches the form's style sheets from the running server, so
+the signing is a background job that the job runner performs once the demo
+server is up rather than a step of the installation.
 """
 
 import base64
@@ -14,7 +20,10 @@ from datetime import datetime, timedelta
 
 from odoo import api, models
 
+from . import hr_kpi_signature_pdf as pdfsig
 from .hr_kpi_demo import DEMO_WARD_NAME
+from .hr_kpi_not_evaluated import NOT_EVALUATED
+from .hr_kpi_rule_set import DECIDED_STATES
 
 DEMO_CA_NAME = "KPI DEMO CA - demo, not trusted"
 DEMO_PASSPHRASE = b"demo"
@@ -136,3 +145,69 @@ class HrKpiDemo(models.AbstractModel):
                 }
             )
         env["ir.attachment"].create(attachments)
+        self.with_delay(
+            channel="root.kpi",
+            description="Demo: sign and send a month's Mẫu 01A",
+        )._kpi_demo_sign_and_send(company.id)
+
+    @api.model
+    def _kpi_demo_decided_periods(self, department):
+        """The periods whose every result in ``department`` (and below) is
+        decided or not evaluated, the latest first."""
+        done = (*DECIDED_STATES, NOT_EVALUATED)
+        Appraisal = self.env["hr.kpi.appraisal"]
+        groups = Appraisal._read_group(
+            [("department_id", "child_of", department.id)],
+            ["period_id", "state"],
+        )
+        open_periods = {period for period, state in groups if state not in done}
+        periods = {period for period, _state in groups} - open_periods
+        return sorted(periods, key=lambda p: p.date_start, reverse=True)
+
+    @api.model
+    def _kpi_demo_sign_and_send(self, company_id):
+        """Prepare the unit's Mẫu 01A of its last decided month, sign it as
+        the HR officer (preparer) then the head with their demo certificates,
+        and mark it sent (idempotent: nothing more once it is sent)."""
+        # sudo: demo data, the actors' own steps are run as each of them below
+        env = self.sudo().env
+        company = env["res.company"].browse(company_id).exists()
+        department = env.ref("l10n_vn_hr_kpi.dept_ktht_demo", raise_if_not_found=False)
+        hr_user = env.ref("l10n_vn_hr_kpi.user_hr_demo", raise_if_not_found=False)
+        if not (company and department and hr_user):
+            return False
+        periods = self.sudo()._kpi_demo_decided_periods(department)
+        if not periods:
+            return False
+        Summary = env["hr.kpi.unit.summary"]
+        domain = [("period_id", "=", periods[0].id), ("department_id", "=", department.id)]
+        summary = Summary.search(domain) or Summary.create(
+            {"period_id": periods[0].id, "department_id": department.id}
+        )
+        if summary.state == "sent":
+            return True
+        document = summary.signed_document_id
+        if not (document and document._kpi_data_matches()):
+            document = (
+                env["hr.kpi.signed.document"]
+                .with_user(hr_user)
+                ._kpi_prepare_unit_summary(summary.with_user(hr_user))
+            )
+        for slot in document.sudo().signature_ids.filtered(
+            lambda s: s.state != "valid"
+        ):
+            user = slot.employee_id.user_id
+            p12 = env["ir.attachment"].search(
+                [
+                    ("res_model", "=", "hr.employee"),
+                    ("res_id", "=", slot.employee_id.id),
+                    ("name", "=like", "demo-certificate-%"),
+                ],
+                limit=1,
+            )
+            signer = pdfsig.Pkcs12Signer(p12.raw, DEMO_PASSPHRASE.decode())
+            document.with_user(user)._kpi_sign_with(signer, slot.with_user(user))
+        head_user = (department.kpi_decider_id or department.manager_id).user_id or hr_user
+        summary.with_user(head_user).action_mark_sent()
+        return True
+

@@ -313,19 +313,33 @@ class Pkcs11Signer(PyhankoSigner):
 
     def __init__(self, library, token_label, pin, key_label, timestamp_url=None):
         try:
+            from pyhanko.config.pkcs11 import TokenCriteria  # noqa: PLC0415
             from pyhanko.sign import pkcs11  # noqa: PLC0415
         except ImportError as error:
             raise SignatureError("no_pkcs11") from error
         try:
             session = pkcs11.open_pkcs11_session(
-                library, token_label=token_label, user_pin=pin
+                library,
+                user_pin=pin,
+                token_criteria=TokenCriteria(label=token_label or None),
             )
+        except Exception as error:
+            raise SignatureError("pkcs11_failed", error=str(error)) from error
+        try:
             signer = pkcs11.PKCS11Signer(
                 session, cert_label=key_label, key_label=key_label
             )
         except Exception as error:
+            session.close()
             raise SignatureError("pkcs11_failed", error=str(error)) from error
+        self.session = session
         super().__init__(signer, timestamp_url=timestamp_url)
+
+    def sign(self, pdf, field_name):
+        try:
+            return super().sign(pdf, field_name)
+        finally:
+            self.session.close()
 
 
 class UploadedSigner(KpiSigner):
@@ -399,6 +413,18 @@ def verify_pdf(pdf, trust_roots):
             result["intact"] = bool(status.intact and status.valid)
             result["docmdp_ok"] = bool(status.docmdp_ok)
             result["trusted"] = bool(status.trusted)
+            # PAdES B-T: a time-stamping authority's token on the signature
+            # gives the signing time instead of the signer's own clock
+            stamp = status.timestamp_validity
+            if stamp is not None:
+                result["timestamp_ok"] = bool(
+                    stamp.intact and stamp.valid and stamp.trusted
+                )
+                result["timestamp"] = stamp.timestamp.astimezone(
+                    timezone.utc
+                ).replace(tzinfo=None)
+                if result["timestamp_ok"]:
+                    result["signing_time"] = result["timestamp"]
             result["identity"] = read_identity(pdf, sig.signed_revision)
         except Exception as error:  # a damaged signature is a result, not a crash
             _logger.info("signature %s unreadable: %s", sig.field_name, error)
@@ -410,6 +436,8 @@ def verify_pdf(pdf, trust_roots):
             result["problem"] = "altered"
         elif not result["docmdp_ok"]:
             result["problem"] = "modified_after"
+        elif "timestamp" in result and not result["timestamp_ok"]:
+            result["problem"] = "bad_timestamp"
         elif cert_info and when and when > cert_info["not_after"]:
             result["problem"] = "expired"
         elif cert_info and when and when < cert_info["not_before"]:

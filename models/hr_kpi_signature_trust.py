@@ -278,3 +278,22 @@ class HrKpiAppraisal(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+
+class HrKpiPeriod(models.Model):
+    _inherit = "hr.kpi.period"
+
+    def action_prepare_signature_agency_summary(self):
+        """Prepare the month's Mẫu 02A of the company for signing and open
+        it."""
+        self.ensure_one()
+        document = self.env["hr.kpi.signed.document"]._kpi_prepare_agency_summary(
+            self
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": document._name,
+            "res_id": document.id,
+            "view_mode": "form",
+            "target": "current",
+        }

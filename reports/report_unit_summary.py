@@ -125,6 +125,12 @@ class ReportUnitSummary(models.AbstractModel):
 
     @api.model
     def _head_of(self, company, department, appraisals):
+        return self._head_employee_of(company, department, appraisals).name or ""
+
+    @api.model
+    def _head_employee_of(self, company, department, appraisals):
+        """The head who signs the form of ``department`` (the agency, the
+        root unit of the appraisals, without one)."""
         # sudo: names printed in the header and signatures
         department = department.sudo()
         if not department and appraisals:
@@ -132,8 +138,7 @@ class ReportUnitSummary(models.AbstractModel):
             root_id = int(appraisals[:1].sudo().department_id.parent_path.split("/")[0])
             # sudo: the agency (root unit) printed in the header
             department = self.env["hr.department"].sudo().browse(root_id)
-        head = department.kpi_decider_id or department.manager_id
-        return head.name or ""
+        return department.kpi_decider_id or department.manager_id
 
     @api.model
     def _summary_level(self, appraisal):

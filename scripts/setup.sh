@@ -28,7 +28,7 @@ step_system() {
     apt_install libpq-dev libldap2-dev libsasl2-dev build-essential \
         postgresql postgresql-client \
         wkhtmltopdf fonts-noto-core fonts-dejavu-core fontconfig \
-        chromium poppler-utils gettext
+        chromium poppler-utils gettext softhsm2
 }
 
 step_odoo() {

@@ -76,6 +76,36 @@ class TestKpiRuleSet(KpiCommon):
         )
         self.assertEqual(self.rs_nd335.summary_day, 12)
 
+    def test_hanoi_summaries_due_on_the_30th(self):
+        """Hà Nội's rule set has the units send their summaries by the 30th
+        (the last day of a shorter month), says where that comes from, and
+        the deadline follows when the administrator changes it."""
+        self.assertEqual(self.rs_hn11.summary_day, 30)
+        source = self.rs_hn11.source_ids.filtered(
+            lambda s: s.field_id.name == "summary_day"
+        )
+        self.assertEqual(source.confidence, "secondary")
+        rule_set = self.rs_hn11.copy({"company_id": self.company.id, "code": "HN_T"})
+        Period = self.env["hr.kpi.period"]
+        march, january = Period.create(
+            [
+                {"company_id": self.company.id, "date_start": date(2027, 3, 1)},
+                {"company_id": self.company.id, "date_start": date(2027, 1, 1)},
+            ]
+        )
+        (march | january).rule_set_id = rule_set
+        self.assertEqual(march.date_summary, date(2027, 4, 30))
+        self.assertEqual(january.date_summary, date(2027, 2, 28))
+        summary = self.env["hr.kpi.unit.summary"].create(
+            {"period_id": march.id, "department_id": self.department.id}
+        )
+        self.assertEqual(summary.date_deadline, date(2027, 4, 30))
+        self.assertFalse(summary._kpi_is_late(date(2027, 4, 30)))
+        self.assertTrue(summary._kpi_is_late(date(2027, 5, 1)))
+        rule_set.summary_day = 25
+        self.assertEqual(march.date_summary, date(2027, 4, 25))
+        self.assertEqual(summary.date_deadline, date(2027, 4, 25))
+
     def test_frozen_once_decided_then_superseded(self):
         rule_set = self.rs_nd335.copy({"code": "TEST_FREEZE"})
         self.assertEqual(len(rule_set.criterion_ids), len(self.rs_nd335.criterion_ids))

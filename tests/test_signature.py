@@ -4,9 +4,16 @@ sent. A test certification authority and its certificates are made here with
 HttpCase: it fetches the report assets from the test server)."""
 
 import base64
+import http.server
 import io
+import json
+import os
+import shutil
+import subprocess
 import tempfile
-from datetime import date, datetime, timedelta
+import threading
+from datetime import date, datetime, timedelta, timezone
+from unittest.mock import patch
 
 from cryptography import x509
 from cryptography.hazmat.backends import default_backend
@@ -19,7 +26,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 from ..models import hr_kpi_signature_pdf as pdfsig
 from .common import KpiCommon
@@ -98,6 +105,71 @@ class TestCa:
             serialization.BestAvailableEncryption(PASSPHRASE.encode()),
         )
         return p12, f"{cert.serial_number:X}"
+
+
+class LocalTsa:
+    """An RFC 3161 time-stamping authority on a local port for the tests:
+    pyHanko's DummyTimeStamper behind an HTTP server, its certificate issued
+    by ``ca`` for time stamping, answering with the time ``fixed``."""
+
+    def __init__(self, ca, fixed):
+        from asn1crypto import keys as asn1_keys
+        from asn1crypto import tsp
+        from asn1crypto import x509 as asn1_x509
+        from pyhanko.sign.timestamps import DummyTimeStamper
+
+        key = _key()
+        now = datetime.utcnow()
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name("KPI Test TSA"))
+            .issuer_name(ca.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=30))
+            .not_valid_after(now + timedelta(days=365))
+            .add_extension(
+                x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]),
+                True,
+            )
+            .sign(ca.key, hashes.SHA256(), default_backend())
+        )
+        stamper = DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(
+                cert.public_bytes(serialization.Encoding.DER)
+            ),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(
+                key.private_bytes(
+                    serialization.Encoding.DER,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            ),
+            fixed_dt=fixed,
+        )
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                request = tsp.TimeStampReq.load(body)
+                answer = stamper.request_tsa_response(request).dump()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def sign_elsewhere(pdf, field_name, p12):
@@ -329,6 +401,100 @@ class TestSignature(KpiCommon, HttpCase):
         self.assertEqual(first.status_note, "Superseded by version 2")
         self.assertEqual(self.summary.signed_document_id, second)
 
+    def test_agency_summary_02a_counter_signed(self):
+        """Mẫu 02A of the company: prepared by HR (never by a staff member, nor
+        before the month is decided), counter-signed by the preparer and the
+        head of the agency; a unit sending its 01A afterwards leaves the signed
+        figures as they are, a correction supersedes them."""
+        period_hr = self.period.with_user(self.user_hr)
+        Document = self.Document.with_user(self.user_hr)
+        with self.assertRaises(AccessError):
+            self.Document.with_user(self.user_staff)._kpi_prepare_agency_summary(
+                self.period.with_user(self.user_staff)
+            )
+        self.appraisal_staff2.write({"state": "reviewed"})
+        with self.assertRaisesRegex(UserError, "1 results of the month are not"):
+            Document._kpi_prepare_agency_summary(period_hr)
+        self.appraisal_staff2.write({"state": "published"})
+        self.assertFalse(self.Document.search([("form_kind", "=", "agency_summary")]))
+        action = period_hr.action_prepare_signature_agency_summary()
+        document = self.Document.browse(action["res_id"])
+        self.assertEqual(document.form_kind, "agency_summary")
+        self.assertFalse(document.department_id, "the whole company")
+        self.assertEqual(document.signature_ids.mapped("role"), ["preparer", "head"])
+        self.assertEqual(self.slot(document, "preparer").employee_id, self.emp_hr)
+        self.assertEqual(self.slot(document, "head").employee_id, self.emp_head)
+        data = json.loads(document.data_json)
+        self.assertEqual(data["form_code"], "Mẫu số 02A")
+        self.assertEqual([row["count"] for row in data["rows"]], [3])
+        self.assertNotIn("sent", data["rows"][0], "the sending is not signed")
+        identity = pdfsig.read_identity(self.current_pdf(document))
+        self.assertEqual(identity["data_sha256"], document.data_hash)
+        self.assertEqual(identity["form"], "Mẫu 02A")
+        self.sign(document, "preparer", self.user_hr, self.p12_hr)
+        self.sign(document, "head", self.user_head, self.p12_head)
+        self.assertEqual(document.state, "signed")
+        self.assertEqual(set(document.signature_ids.mapped("state")), {"valid"})
+        self.company.kpi_signature_required = False
+        self.summary.with_user(self.user_hr).action_mark_sent()
+        document.action_verify()
+        self.assertTrue(document.data_matches)
+        self.assertEqual(document.state, "signed")
+        self.appraisal_staff.with_user(self.user_head)._do_correct(
+            "done", "Committee review", "16/QĐ-UBND", document_date=date(2026, 6, 5)
+        )
+        document.action_verify()
+        self.assertFalse(document.data_matches)
+        second = Document._kpi_prepare_agency_summary(period_hr)
+        self.assertEqual((second.version, document.superseded_by_id), (2, second))
+
+    def test_time_stamped_signature_b_t(self):
+        """With a time-stamping service set by the administrator the signature
+        is PAdES B-T: the signing time is the authority's, not the signer's
+        clock; a time stamp from an authority HR does not trust is refused."""
+        fixed = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(
+            minutes=7
+        )
+        tsa = LocalTsa(self.ca, fixed)
+        self.addCleanup(tsa.close)
+        # sudo: the administrator's setting, set by the test
+        self.env["ir.config_parameter"].sudo().set_param(
+            "l10n_vn_hr_kpi.timestamp_url", tsa.url
+        )
+        document = self.prepare()
+        slot = self.slot(document, "head")
+        wizard = (
+            self.env["hr.kpi.sign.wizard"]
+            .with_user(self.user_head)
+            .create(
+                {
+                    "document_id": document.id,
+                    "method": "pkcs12",
+                    "signature_id": slot.id,
+                    "p12_file": base64.b64encode(self.p12_head),
+                    "passphrase": PASSPHRASE,
+                }
+            )
+        )
+        action = wizard.action_sign()
+        self.assertEqual(action.get("res_id"), document.id, action)
+        self.assertEqual(slot.state, "valid")
+        self.assertTrue(slot.timestamped)
+        self.assertEqual(slot.signing_time, fixed.replace(tzinfo=None))
+        document.action_verify()
+        self.assertEqual((slot.state, slot.timestamped), ("valid", True))
+        # the preparer's signature stamped by an authority nobody trusts
+        untrusted = LocalTsa(TestCa("Unknown TSA CA"), fixed)
+        self.addCleanup(untrusted.close)
+        count = self.file_count(document)
+        signer = pdfsig.Pkcs12Signer(self.p12_hr, PASSPHRASE, untrusted.url)
+        with self.assertRaisesRegex(UserError, "time stamp"):
+            document.with_user(self.user_hr)._kpi_sign_with(
+                signer, self.slot(document, "preparer")
+            )
+        self.assertEqual(self.file_count(document), count)
+        self.assertEqual(self.slot(document, "preparer").state, "unsigned")
+
     def test_expired_certificate_invalid_with_reason(self):
         document = self.prepare()
         signed = sign_elsewhere(
@@ -430,6 +596,105 @@ class TestSignature(KpiCommon, HttpCase):
         with self.assertRaisesRegex(UserError, "PKCS#11"):
             wizard._kpi_run()
         self.assertEqual(self.slot(document, "head").state, "unsigned")
+
+    def test_pkcs11_token_signs(self):
+        """The server's PKCS#11 token (a SoftHSM token made here, holding the
+        head's key and certificate): the token method is offered, the PIN
+        signs the head's field, the signature verifies, the PIN is not kept;
+        a wrong PIN is refused with nothing stored."""
+        library = "/usr/lib/softhsm/libsofthsm2.so"
+        if not os.path.exists(library) or not shutil.which("softhsm2-util"):
+            self.skipTest("SoftHSM (Debian softhsm2) is not installed")
+        try:
+            import pkcs11
+        except ImportError:
+            self.skipTest("python-pkcs11 is not installed")
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder, True)
+        os.mkdir(os.path.join(folder, "tokens"))
+        conf = os.path.join(folder, "softhsm2.conf")
+        with open(conf, "w") as handle:
+            handle.write(f"directories.tokendir = {folder}/tokens\n")
+        environ = dict(os.environ, SOFTHSM2_CONF=conf)
+        softhsm_conf = patch.dict(os.environ, {"SOFTHSM2_CONF": conf})
+        softhsm_conf.start()
+        self.addCleanup(softhsm_conf.stop)
+        label = f"KPI{os.getpid()}"
+        key, cert, _others = pkcs12.load_key_and_certificates(
+            self.p12_head, PASSPHRASE.encode(), default_backend()
+        )
+        key_file = os.path.join(folder, "head.pem")
+        with open(key_file, "wb") as handle:
+            handle.write(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+        util = ["softhsm2-util", "--pin", "1234"]
+        subprocess.run(
+            [*util, "--init-token", "--free", "--label", label, "--so-pin", "5678"],
+            env=environ,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [*util, "--import", key_file, "--token", label, "--label", "head"]
+            + ["--id", "01"],
+            env=environ,
+            check=True,
+            capture_output=True,
+        )
+        token = pkcs11.lib(library).get_token(token_label=label)
+        with token.open(rw=True, user_pin="1234") as session:
+            session.create_object(
+                {
+                    pkcs11.Attribute.CLASS: pkcs11.ObjectClass.CERTIFICATE,
+                    pkcs11.Attribute.CERTIFICATE_TYPE: pkcs11.CertificateType.X_509,
+                    pkcs11.Attribute.TOKEN: True,
+                    pkcs11.Attribute.LABEL: "head",
+                    pkcs11.Attribute.ID: b"\x01",
+                    pkcs11.Attribute.SUBJECT: cert.subject.public_bytes(
+                        default_backend()
+                    ),
+                    pkcs11.Attribute.VALUE: cert.public_bytes(
+                        serialization.Encoding.DER
+                    ),
+                }
+            )
+        server = {
+            "kpi_pkcs11_lib": library,
+            "kpi_pkcs11_token": label,
+            "kpi_pkcs11_key": "head",
+        }
+        document = self.prepare()
+        slot = self.slot(document, "head")
+        Wizard = self.env["hr.kpi.sign.wizard"].with_user(self.user_head)
+        with patch.dict(config.options, server):
+            self.assertIn("pkcs11", dict(Wizard._selection_method()))
+            values = {
+                "document_id": document.id,
+                "method": "pkcs11",
+                "signature_id": slot.id,
+            }
+            wrong = Wizard.create(dict(values, passphrase="0000"))
+            action = wrong.action_sign()
+            self.assertEqual(action["params"]["type"], "danger")
+            self.assertIn("PKCS#11", action["params"]["message"])
+            self.assertFalse(wrong.passphrase)
+            self.assertEqual(slot.state, "unsigned")
+            wizard = Wizard.create(dict(values, passphrase="1234"))
+            action = wizard.action_sign()
+        self.assertEqual(action.get("res_id"), document.id, action)
+        self.assertFalse(wizard.passphrase, "the PIN is not kept")
+        self.assertEqual((slot.state, slot.signer_name), ("valid", "Head"))
+        results = pdfsig.verify_pdf(
+            self.current_pdf(document), [pdfsig.load_certificate(self.ca.pem)]
+        )
+        self.assertEqual(
+            [(r["field"], r["problem"]) for r in results], [("KPI_head", "")]
+        )
 
     def test_signed_file_cannot_change(self):
         """Nobody changes or deletes a signed file or form: HR and an
@@ -708,27 +973,33 @@ class TestSignatureDemo(HttpCase):
             ]
         )
         self.assertEqual(len(certificate), 1)
-        # the latest month of the ward whose results are all decided
-        Appraisal = env["hr.kpi.appraisal"]
-        period = next(
-            p
-            for p in env["hr.kpi.period"].search(
-                [("company_id", "=", company.id)], order="date_start desc"
-            )
-            if (
-                appraisals := Appraisal.search(
-                    [
-                        ("period_id", "=", p.id),
-                        ("department_id", "child_of", department.id),
-                    ]
-                )
-            )
-            and all(
-                a.state in ("decided", "published", "appeal_resolved", "locked")
-                or a.state == "not_evaluated"
-                for a in appraisals
-            )
+        # the demo ships the unit's last decided month signed and sent, by a
+        # job the job runner performs once the server is up
+        job = env["queue.job"].search(
+            [("method_name", "=", "_kpi_demo_sign_and_send")]
         )
+        self.assertEqual(len(job), 1)
+        from odoo.addons.queue_job.job import Job
+
+        Job.load(env, job.uuid).perform()
+        periods = env["hr.kpi.demo"]._kpi_demo_decided_periods(department)
+        self.assertGreaterEqual(len(periods), 2)
+        shipped = env["hr.kpi.unit.summary"].search(
+            [("period_id", "=", periods[0].id), ("department_id", "=", department.id)]
+        )
+        self.assertEqual(shipped.state, "sent")
+        shipped_form = shipped.with_user(user_hr).signed_document_id
+        shipped_form.with_user(user_hr).action_verify()
+        self.assertEqual(shipped_form.state, "signed")
+        self.assertEqual(
+            shipped_form.signature_ids.mapped("role"), ["preparer", "head"]
+        )
+        self.assertTrue(shipped_form.data_matches)
+        forms = env["hr.kpi.signed.document"].search_count([])
+        Job.load(env, job.uuid).perform()
+        self.assertEqual(env["hr.kpi.signed.document"].search_count([]), forms)
+        # the head signs the month before in the browser's way
+        period = periods[1]
         summary = env["hr.kpi.unit.summary"].search(
             [("period_id", "=", period.id), ("department_id", "=", department.id)]
         ) or env["hr.kpi.unit.summary"].create(
