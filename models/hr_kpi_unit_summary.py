@@ -132,6 +132,29 @@ class HrKpiUnitSummary(models.Model):
         self.write({"state": "draft", "date_sent": False, "sent_by_id": False})
         return True
 
+    @api.model
+    def action_open_received(self):
+        """The summaries of the open months and the last twelve, with a line
+        for each unit that sent nothing (so that the late ones show); HR
+        officers only."""
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            raise AccessError(
+                self.env._("Only an HR officer reads the received summaries.")
+            )
+        today = fields.Date.context_today(self)
+        periods = self.env["hr.kpi.period"].search(
+            [
+                ("company_id", "in", self.env.companies.ids),
+                "|",
+                ("state", "=", "open"),
+                ("date_start", ">=", today - relativedelta(months=12)),
+            ]
+        )
+        periods._kpi_create_missing_summaries()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_unit_summary_action_received"
+        )
+
     def action_print(self):
         """Open the report wizard on the unit summary of the unit and period."""
         self.ensure_one()
@@ -227,15 +250,27 @@ class HrKpiPeriod(models.Model):
     def action_open_kpi_summaries(self):
         """The unit summaries of the period, created for the units missing one."""
         self.ensure_one()
-        status = self._kpi_summary_status()[self.id]
-        missing = [d for d, (summary, _late) in status.items() if not summary]
-        if missing and self.env["hr.kpi.unit.summary"].has_access("create"):
-            self.env["hr.kpi.unit.summary"].create(
-                [{"period_id": self.id, "department_id": d.id} for d in missing]
-            )
+        self._kpi_create_missing_summaries()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "l10n_vn_hr_kpi.hr_kpi_unit_summary_action"
         )
         action["domain"] = [("period_id", "=", self.id)]
         action["context"] = {"default_period_id": self.id}
         return action
+
+    def _kpi_create_missing_summaries(self):
+        """A draft summary for each unit with appraisals in the periods that
+        has none yet, so that the units that sent nothing are listed (late)."""
+        Summary = self.env["hr.kpi.unit.summary"]
+        if not Summary.has_access("create"):
+            return Summary
+        status = self._kpi_summary_status()
+        return Summary.create(
+            [
+                {"period_id": period.id, "department_id": department.id}
+                for period in self
+                for department, (summary, _late) in status[period.id].items()
+                if not summary
+            ]
+        )
+

@@ -495,6 +495,29 @@ class TestSignature(KpiCommon, HttpCase):
         self.assertEqual(self.file_count(document), count)
         self.assertEqual(self.slot(document, "preparer").state, "unsigned")
 
+    def test_received_lists_units_that_sent_nothing(self):
+        """HR's Received Summaries lists every unit with results in the month,
+        the ones that never opened their summary included (late after the
+        deadline); other roles cannot open it."""
+        other = self.env["hr.department"].create(
+            {"name": "Silent unit", "company_id": self.company.id}
+        )
+        self.emp_staff2.department_id = other
+        self.appraisal_staff2.department_id = other
+        Summary = self.env["hr.kpi.unit.summary"]
+        self.assertFalse(Summary.search([("department_id", "=", other.id)]))
+        with self.assertRaises(AccessError):
+            Summary.with_user(self.user_head).action_open_received()
+        action = Summary.with_user(self.user_hr).action_open_received()
+        self.assertEqual(action["res_model"], "hr.kpi.unit.summary")
+        silent = Summary.search([("department_id", "=", other.id)])
+        self.assertEqual((silent.period_id, silent.state), (self.period, "draft"))
+        deadline = self.period.date_summary
+        self.assertFalse(silent._kpi_is_late(deadline))
+        self.assertTrue(silent._kpi_is_late(deadline + timedelta(days=1)))
+        Summary.with_user(self.user_hr).action_open_received()
+        self.assertEqual(Summary.search_count([("department_id", "=", other.id)]), 1)
+
     def test_expired_certificate_invalid_with_reason(self):
         document = self.prepare()
         signed = sign_elsewhere(
