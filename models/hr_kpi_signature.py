@@ -363,10 +363,16 @@ class HrKpiSignedDocument(models.Model):
         department = department or self.env["hr.department"]
         period.check_access("read")
         # sudo: the agency's head, read for the signatory list
-        appraisals = self.env["hr.kpi.appraisal"].sudo().search(
-            [("period_id", "=", period.id)]
-            + ([("department_id", "child_of", department.id)] if department else []),
-            limit=1,
+        appraisals = (
+            self.env["hr.kpi.appraisal"]
+            .sudo()
+            .search(
+                [("period_id", "=", period.id)]
+                + (
+                    [("department_id", "child_of", department.id)] if department else []
+                ),
+                limit=1,
+            )
         )
         Unit = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
         head = Unit._head_employee_of(period.company_id, department, appraisals)
@@ -387,9 +393,7 @@ class HrKpiSignedDocument(models.Model):
                 )
             )
         preparer = (
-            user.employee_ids.filtered(lambda e: e.company_id == period.company_id)[
-                :1
-            ]
+            user.employee_ids.filtered(lambda e: e.company_id == period.company_id)[:1]
             or user.employee_id
         )
         if not preparer:
@@ -969,8 +973,7 @@ class HrKpiSignature(models.Model):
     )
     timestamped = fields.Boolean(
         string="Time-stamped (PAdES B-T)",
-        help="A time-stamping authority trusted by HR vouches for the signing "
-        "time.",
+        help="A time-stamping authority trusted by HR vouches for the signing time.",
     )
     reason = fields.Char(string="Why invalid")
 

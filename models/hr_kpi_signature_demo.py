@@ -180,7 +180,10 @@ class HrKpiDemo(models.AbstractModel):
         if not periods:
             return False
         Summary = env["hr.kpi.unit.summary"]
-        domain = [("period_id", "=", periods[0].id), ("department_id", "=", department.id)]
+        domain = [
+            ("period_id", "=", periods[0].id),
+            ("department_id", "=", department.id),
+        ]
         summary = Summary.search(domain) or Summary.create(
             {"period_id": periods[0].id, "department_id": department.id}
         )
@@ -207,7 +210,8 @@ class HrKpiDemo(models.AbstractModel):
             )
             signer = pdfsig.Pkcs12Signer(p12.raw, DEMO_PASSPHRASE.decode())
             document.with_user(user)._kpi_sign_with(signer, slot.with_user(user))
-        head_user = (department.kpi_decider_id or department.manager_id).user_id or hr_user
+        head_user = (
+            department.kpi_decider_id or department.manager_id
+        ).user_id or hr_user
         summary.with_user(head_user).action_mark_sent()
         return True
-

@@ -420,9 +420,9 @@ def verify_pdf(pdf, trust_roots):
                 result["timestamp_ok"] = bool(
                     stamp.intact and stamp.valid and stamp.trusted
                 )
-                result["timestamp"] = stamp.timestamp.astimezone(
-                    timezone.utc
-                ).replace(tzinfo=None)
+                result["timestamp"] = stamp.timestamp.astimezone(timezone.utc).replace(
+                    tzinfo=None
+                )
                 if result["timestamp_ok"]:
                     result["signing_time"] = result["timestamp"]
             result["identity"] = read_identity(pdf, sig.signed_revision)

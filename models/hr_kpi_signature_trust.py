@@ -287,9 +287,7 @@ class HrKpiPeriod(models.Model):
         """Prepare the month's Mẫu 02A of the company for signing and open
         it."""
         self.ensure_one()
-        document = self.env["hr.kpi.signed.document"]._kpi_prepare_agency_summary(
-            self
-        )
+        document = self.env["hr.kpi.signed.document"]._kpi_prepare_agency_summary(self)
         return {
             "type": "ir.actions.act_window",
             "res_model": document._name,

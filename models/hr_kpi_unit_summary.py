@@ -273,4 +273,3 @@ class HrKpiPeriod(models.Model):
                 if not summary
             ]
         )
-

@@ -452,9 +452,7 @@ class TestSignature(KpiCommon, HttpCase):
         """With a time-stamping service set by the administrator the signature
         is PAdES B-T: the signing time is the authority's, not the signer's
         clock; a time stamp from an authority HR does not trust is refused."""
-        fixed = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(
-            minutes=7
-        )
+        fixed = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=7)
         tsa = LocalTsa(self.ca, fixed)
         self.addCleanup(tsa.close)
         # sudo: the administrator's setting, set by the test
@@ -998,9 +996,7 @@ class TestSignatureDemo(HttpCase):
         self.assertEqual(len(certificate), 1)
         # the demo ships the unit's last decided month signed and sent, by a
         # job the job runner performs once the server is up
-        job = env["queue.job"].search(
-            [("method_name", "=", "_kpi_demo_sign_and_send")]
-        )
+        job = env["queue.job"].search([("method_name", "=", "_kpi_demo_sign_and_send")])
         self.assertEqual(len(job), 1)
         from odoo.addons.queue_job.job import Job
 
