@@ -194,6 +194,7 @@ class HrKpiDemo(models.AbstractModel):
             document = (
                 env["hr.kpi.signed.document"]
                 .with_user(hr_user)
+                .with_context(lang=hr_user.lang)
                 ._kpi_prepare_unit_summary(summary.with_user(hr_user))
             )
         for slot in document.sudo().signature_ids.filtered(
@@ -209,9 +210,12 @@ class HrKpiDemo(models.AbstractModel):
                 limit=1,
             )
             signer = pdfsig.Pkcs12Signer(p12.raw, DEMO_PASSPHRASE.decode())
-            document.with_user(user)._kpi_sign_with(signer, slot.with_user(user))
+            as_user = document.with_user(user).with_context(lang=user.lang)
+            as_user._kpi_sign_with(signer, slot.with_user(user))
         head_user = (
             department.kpi_decider_id or department.manager_id
         ).user_id or hr_user
-        summary.with_user(head_user).action_mark_sent()
+        summary.with_user(head_user).with_context(
+            lang=head_user.lang
+        ).action_mark_sent()
         return True

@@ -1034,19 +1034,25 @@ class TestSignatureDemo(HttpCase):
         )
         slot = document.signature_ids.filtered(lambda s: s.role == "head")
         self.assertEqual(slot.employee_id, head)
-        wizard = (
-            env["hr.kpi.sign.wizard"]
-            .with_user(user_head)
-            .create(
-                {
-                    "document_id": document.id,
-                    "method": "pkcs12",
-                    "signature_id": slot.id,
-                    "p12_file": certificate.datas,
-                    "passphrase": "demo",
-                }
-            )
+        # the wizard offers the head his own demo certificate, nobody else's
+        Wizard = env["hr.kpi.sign.wizard"]
+        offered = Wizard.with_user(user_head).default_get(["p12_file", "method"])
+        self.assertEqual(offered["p12_file"], certificate.datas)
+        self.assertEqual(offered["method"], "pkcs12")
+        nobody = new_test_user(
+            env, login="kpi_demo_other", groups="l10n_vn_hr_kpi.group_kpi_head"
         )
+        self.assertFalse(
+            Wizard.with_user(nobody).default_get(["p12_file"]).get("p12_file")
+        )
+        wizard = Wizard.with_user(user_head).create(
+            {
+                "document_id": document.id,
+                "signature_id": slot.id,
+                "passphrase": "demo",
+            }
+        )
+        self.assertEqual(wizard.p12_file, certificate.datas)
         action = wizard.action_sign()
         self.assertEqual(action.get("res_id"), document.id, action)
         self.assertEqual(slot.state, "valid")
