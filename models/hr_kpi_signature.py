@@ -933,6 +933,17 @@ class HrKpiSignedDocument(models.Model):
         )
         return True
 
+    def _kpi_action_open(self):
+        """The action showing this prepared form."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
     def action_open_sign(self):
         self.ensure_one()
         return {

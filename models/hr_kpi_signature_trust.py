@@ -248,13 +248,7 @@ class HrKpiUnitSummary(models.Model):
         """Prepare this month's Mẫu 01A for signing and open it."""
         self.ensure_one()
         document = self.env["hr.kpi.signed.document"]._kpi_prepare_unit_summary(self)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": document._name,
-            "res_id": document.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return document._kpi_action_open()
 
 
 class HrKpiAppraisal(models.Model):
@@ -271,13 +265,7 @@ class HrKpiAppraisal(models.Model):
     def _kpi_open_prepared(self, kind):
         self.ensure_one()
         document = self.env["hr.kpi.signed.document"]._kpi_prepare_appraisal(self, kind)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": document._name,
-            "res_id": document.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return document._kpi_action_open()
 
 
 class HrKpiPeriod(models.Model):
@@ -288,10 +276,4 @@ class HrKpiPeriod(models.Model):
         it."""
         self.ensure_one()
         document = self.env["hr.kpi.signed.document"]._kpi_prepare_agency_summary(self)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": document._name,
-            "res_id": document.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return document._kpi_action_open()
