@@ -12,6 +12,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
+from ..const import PUBLISHED_STATES
 from .common import KpiCommon
 
 ROLES = (
@@ -189,7 +190,7 @@ class TestKpiAccessRightsCommon(KpiCommon):
         """Put the appraisal at ``state`` (fixture, as superuser)."""
         appraisal = appraisal or self.appraisal
         vals = dict(self.STATE_VALUES[state], state=state)
-        if state in ("published", "appeal_open", "appeal_resolved", "locked"):
+        if state in PUBLISHED_STATES:
             vals["published_date"] = fields.Date.today()
         # sudo: a fixture; the steps themselves are tested as each user
         appraisal.sudo().write(vals)
