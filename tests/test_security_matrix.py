@@ -3,6 +3,7 @@ grants (``scripts/security_matrix.py``), each ACL id names the model and the
 role it grants, and the table agrees with what Odoo enforces for each role."""
 
 import importlib.util
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -95,3 +96,29 @@ class TestSecurityMatrix(TransactionCase):
                             ),
                             letter in by_group[group],
                         )
+
+
+@tagged("at_install", "-post_install")
+class TestSecurityRulesLayout(TransactionCase):
+    """The record rules read as a list per model: in each security file the
+    rules of one model are together, and each says in a comment line who it
+    is for."""
+
+    RECORD = re.compile(r"(<!--[^\n]*?-->\s*)?<record\b[^>]*>.*?</record>", re.S)
+
+    def test_rules_grouped_per_model_with_a_comment(self):
+        for path in sorted((ADDON / "security").glob("*_security.xml")):
+            text = path.read_text()
+            seen = []
+            for match in self.RECORD.finditer(text):
+                record = match.group(0)
+                if 'model="ir.rule"' not in record:
+                    continue
+                model = re.search(r'name="model_id" ref="([^"]+)"', record).group(1)
+                with self.subTest(file=path.name, model=model):
+                    self.assertTrue(
+                        match.group(1), f"{path.name}: a rule of {model} has no comment"
+                    )
+                    if seen and seen[-1] != model:
+                        self.assertNotIn(model, seen, f"{path.name}: {model} split")
+                    seen.append(model)
