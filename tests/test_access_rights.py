@@ -223,7 +223,7 @@ class TestKpiAccessRightsCommon(KpiCommon):
                     self.assertIsNotNone(error, f"{role} should be refused")
 
     def as_user(self, record, user):
-        return record.with_user(user).with_context(DISABLED_MAIL_CONTEXT)
+        return record.with_user(user).with_context(**DISABLED_MAIL_CONTEXT)
 
     def scores(self, appraisal=None):
         """The score and level columns of the appraisal, from the database."""
@@ -576,7 +576,7 @@ class TestKpiAccessRightsTask(TestKpiAccessRightsCommon):
             return (
                 self.env["hr.kpi.task"]
                 .with_user(user)
-                .with_context(DISABLED_MAIL_CONTEXT)
+                .with_context(**DISABLED_MAIL_CONTEXT)
                 .create(
                     {
                         "name": "New task",
@@ -740,7 +740,7 @@ class TestKpiAccessRightsAdjustment(TestKpiAccessRightsCommon):
             return (
                 self.env["hr.kpi.adjustment"]
                 .with_user(user)
-                .with_context(DISABLED_MAIL_CONTEXT)
+                .with_context(**DISABLED_MAIL_CONTEXT)
                 .create(
                     {
                         "appraisal_id": self.appraisal.id,
@@ -830,7 +830,7 @@ class TestKpiAccessRightsEvent(TestKpiAccessRightsCommon):
             return (
                 self.env["hr.kpi.employee.event"]
                 .with_user(user)
-                .with_context(DISABLED_MAIL_CONTEXT)
+                .with_context(**DISABLED_MAIL_CONTEXT)
                 .create(
                     {
                         "employee_id": self.emp_staff.id,
@@ -878,7 +878,7 @@ class TestKpiAccessRightsConfig(TestKpiAccessRightsCommon):
             return (
                 self.env["hr.kpi.evaluation.config"]
                 .with_user(user)
-                .with_context(DISABLED_MAIL_CONTEXT)
+                .with_context(**DISABLED_MAIL_CONTEXT)
                 .create(
                     {
                         "employee_id": self.emp_staff2.id,
