@@ -10,7 +10,7 @@
     "website": "https://github.com/l10n-vn-hr-kpi/l10n_vn_hr_kpi",
     "maintainers": ["l10n-vn-hr-kpi"],
     "development_status": "Beta",
-    "depends": ["hr", "mail", "queue_job"],
+    "depends": ["hr", "mail", "queue_job", "report_xlsx"],
     "external_dependencies": {
         "python": ["xlsxwriter", "openpyxl", "pyhanko", "pyhanko_certvalidator"]
     },
@@ -58,6 +58,7 @@
         "views/hr_kpi_plan_menus.xml",
         "security/hr_kpi_unit_summary_security.xml",
         "reports/hr_kpi_reports.xml",
+        "reports/hr_kpi_reports_xlsx.xml",
         "reports/hr_kpi_report_templates.xml",
         "reports/hr_kpi_report_correction.xml",
         "views/hr_kpi_report_wizard_views.xml",

@@ -1,9 +1,6 @@
 from odoo import fields, models
 
-from .hr_kpi_rule_set import level_selection, subject_group_selection
-
-# States in which the decided level is known to the employee.
-PUBLISHED_STATES = ("published", "appeal_open", "appeal_resolved", "locked")
+from ..const import PUBLISHED_STATES, level_selection, subject_group_selection
 
 
 class HrEmployee(models.Model):

@@ -6,21 +6,21 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index, make_index_name, split_every
 from odoo.tools.sql import drop_index
 
-from .hr_kpi_locale import fmt_number
-from .hr_kpi_not_evaluated import (
-    NOT_EVALUATED,
-    NOT_EVALUATED_FROM,
-    not_evaluated_reason_selection,
-)
-from .hr_kpi_rollup import ROLLUP_MONTH_STATES
-from .hr_kpi_rule_set import (
+from ..const import (
     DECIDED_STATES,
     LEADER_SUBJECT_GROUPS,
+    LEVEL_RANK,
+    NOT_EVALUATED,
+    NOT_EVALUATED_FROM,
+    PUBLISHED_STATES,
+    ROLLUP_MONTH_STATES,
     level_selection,
     staff_category_of,
     staff_category_selection,
     subject_group_selection,
 )
+from .hr_kpi_locale import fmt_number
+from .hr_kpi_not_evaluated import not_evaluated_reason_selection
 
 TASK_BLOCK_FIELDS = (
     "kpi_assigned_quantity",
@@ -72,7 +72,6 @@ LINK_FIELDS = frozenset({"leader_appraisal_id"})
 SELF_FIELDS = frozenset({"level_self", "strengths", "weaknesses", "line_ids"})
 
 # ---- workflow ---------------------------------------------------------------
-PUBLISHED_STATES = ("published", "appeal_open", "appeal_resolved", "locked")
 STEPS = (
     "submit_self",
     "review",
@@ -87,7 +86,6 @@ STEPS = (
     "evaluate_month",
     "correct",
 )
-LEVEL_RANK = {"fail": 0, "done": 1, "good": 2, "excellent": 3}
 # Written only by the action_* methods.
 WORKFLOW_FIELDS = frozenset(
     {

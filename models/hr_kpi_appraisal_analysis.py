@@ -1,9 +1,13 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .hr_kpi_appraisal import PUBLISHED_STATES
-from .hr_kpi_not_evaluated import NOT_EVALUATED
-from .hr_kpi_rule_set import DECIDED_STATES, level_selection, subject_group_selection
+from ..const import (
+    DECIDED_STATES,
+    NOT_EVALUATED,
+    PUBLISHED_STATES,
+    level_selection,
+    subject_group_selection,
+)
 
 GOOD_OR_BETTER = ("good", "excellent")
 

@@ -6,7 +6,7 @@ per-record guards and report per record."""
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .hr_kpi_appraisal import LEVEL_RANK
+from ..const import LEVEL_RANK
 from .hr_kpi_locale import fmt_number
 
 # the boolean of the form -> a field of the set it opens (see

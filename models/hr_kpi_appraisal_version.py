@@ -32,11 +32,11 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
+from ..const import LEVEL_RANK
 from .hr_kpi_appraisal import (
     CONFIG_FIELDS,
     DECIDER_FIELDS,
     EVALUATOR_FIELDS,
-    LEVEL_RANK,
     SCORE_FIELDS,
     SELF_FIELDS,
     STEPS,

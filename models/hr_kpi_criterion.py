@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .hr_kpi_rule_set import subject_group_selection
+from ..const import subject_group_selection
 
 
 class HrKpiCriterion(models.Model):

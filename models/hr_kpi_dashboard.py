@@ -4,8 +4,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.tools import float_round
 
-from .hr_kpi_not_evaluated import NOT_EVALUATED
-from .hr_kpi_rule_set import LEVELS_DESC
+from ..const import LEVELS_DESC, NOT_EVALUATED
 
 TREND_MONTHS = 12
 

@@ -8,8 +8,8 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, models
 
+from ..const import DECIDED_STATES
 from .hr_kpi_demo import DEMO_WARD_NAME
-from .hr_kpi_rule_set import DECIDED_STATES
 
 
 class HrKpiDemo(models.AbstractModel):

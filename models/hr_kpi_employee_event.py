@@ -1,14 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .hr_kpi_rule_set import DECIDED_STATES
-
-# Veto events and the article of NĐ 335/2025 each one applies.
-VETO_ARTICLES = {
-    "degradation": "NĐ 335/2025 Điều 20 khoản 4 điểm b",
-    "discipline": "NĐ 335/2025 Điều 20 khoản 4 điểm c",
-    "corruption": "NĐ 335/2025 Điều 20 khoản 4 điểm d",
-}
+from ..const import DECIDED_STATES, VETO_ARTICLES
 
 
 class HrKpiEmployeeEvent(models.Model):

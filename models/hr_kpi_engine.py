@@ -17,13 +17,8 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import SQL, float_round
 
-from .hr_kpi_employee_event import VETO_ARTICLES
+from ..const import LEVEL_RANK, LEVELS_DESC, NOT_EVALUATED, QD366_ARTICLE, VETO_ARTICLES
 from .hr_kpi_locale import fmt_number
-from .hr_kpi_not_evaluated import NOT_EVALUATED
-from .hr_kpi_rule_set import LEVELS_DESC
-
-QD366_ARTICLE = "QĐ 366-QĐ/TW Điều 11"
-LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS_DESC))}  # fail=0
 
 
 def lower_level(level):

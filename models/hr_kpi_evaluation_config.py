@@ -1,11 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .hr_kpi_rule_set import (
-    staff_category_of,
-    staff_category_selection,
-    subject_group_selection,
-)
+from ..const import staff_category_of, staff_category_selection, subject_group_selection
 
 
 class HrKpiEvaluationConfig(models.Model):

@@ -3,7 +3,7 @@ part of the month, not on an empty Discuss."""
 
 from odoo import api, models
 
-MODULE = "l10n_vn_hr_kpi"
+from ..const import MODULE
 
 
 class HrKpiAppraisal(models.Model):

@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .hr_kpi_rule_set import DECIDED_STATES
+from ..const import DECIDED_STATES
 
 # What may still change on a confirmed or cancelled inspection.
 FREE_FIELDS = {"conclusion", "attachment_ids"}

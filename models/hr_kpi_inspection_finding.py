@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .hr_kpi_rule_set import DECIDED_STATES
+from ..const import DECIDED_STATES
 
 # Written by the inspection's confirmation only.
 LINK_FIELDS = frozenset({"adjustment_id", "event_id"})

@@ -33,10 +33,8 @@ from odoo.tools import float_round, format_date
 
 from odoo.addons.resource.models.utils import Intervals
 
-# The state of a month not evaluated; the states a month may be marked from
-# (not decided yet: a decided month is reopened first).
-NOT_EVALUATED = "not_evaluated"
-NOT_EVALUATED_FROM = ("draft", "self_submitted", "reviewed", "returned")
+from ..const import NOT_EVALUATED_FROM
+
 # Words of a time-off type that propose a reason category in the wizard; the
 # person who confirms chooses the category anyway.
 REASON_WORDS = {

@@ -14,7 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_round
 
-from .hr_kpi_rule_set import DECIDED_STATES
+from ..const import DECIDED_STATES
 
 # hr.kpi.criterion.key of the item pre-filled from the satisfaction figures
 CITIZEN_SERVICE_KEY = "citizen_service"

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import split_every
 
-from .hr_kpi_rule_set import DECIDED_STATES
+from ..const import DECIDED_STATES
 
 _logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from odoo.addons.queue_job.delay import chain
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
-from .hr_kpi_rule_set import DECIDED_STATES
+from ..const import DECIDED_STATES
 
 _logger = logging.getLogger(__name__)
 

@@ -1,8 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .hr_kpi_appraisal import PUBLISHED_STATES
-from .hr_kpi_rule_set import level_selection
+from ..const import PUBLISHED_STATES, level_selection
 
 
 class HrKpiPublishedResult(models.Model):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from odoo import api, models
 from odoo.tools import float_round
 
-from .hr_kpi_not_evaluated import NOT_EVALUATED
+from ..const import NOT_EVALUATED
 
 
 @dataclass

@@ -21,16 +21,14 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .hr_kpi_not_evaluated import NOT_EVALUATED
-from .hr_kpi_rule_set import LEVEL_LETTERS, level_selection
+from ..const import (
+    LEVEL_LETTERS,
+    LEVEL_RANK,
+    NOT_EVALUATED,
+    ROLLUP_MONTH_STATES,
+    level_selection,
+)
 
-# Monthly appraisals whose result is final: the roll-up counts only them. A
-# resolved appeal is final (it is locked at the next cron run).
-ROLLUP_STATES = ("appeal_resolved", "locked")
-# The months the roll-up reads: the final ones, and the months not evaluated,
-# which it lists (months_not_evaluated) and never scores.
-ROLLUP_MONTH_STATES = (*ROLLUP_STATES, NOT_EVALUATED)
-LEVEL_RANK = {"fail": 0, "done": 1, "good": 2, "excellent": 3}
 QUARTER_MONTHS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
 # Figures written by the computation; compared before writing.
 COMPUTED_FIELDS = (

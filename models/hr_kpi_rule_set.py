@@ -1,14 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-# Appraisal states in which a decision has been taken: a rule set used by an
-# appraisal in one of them is frozen (it can only be superseded).
-DECIDED_STATES = ("decided", "published", "appeal_open", "appeal_resolved", "locked")
-
-# Level keys from the highest to the lowest; used by exports and the engine.
-LEVELS_DESC = ("excellent", "good", "done", "fail")
-LEVEL_LETTERS = {"excellent": "A", "good": "B", "done": "C", "fail": "D"}
-LEADER_SUBJECT_GROUPS = ("leader_head", "leader_deputy")
+from ..const import DECIDED_STATES, LEVEL_LETTERS, staff_category_selection
 
 # Fields of a rule set that may still change once it is frozen: the ones that
 # retire it or point to its successor.
@@ -29,36 +22,6 @@ FROZEN_WRITABLE_FIELDS = {
 }
 
 
-def subject_group_selection():
-    """The subject groups (nhóm đối tượng), one list for the whole addon."""
-    return [
-        ("leader_head", "Head-level leader"),
-        ("leader_deputy", "Deputy-level leader"),
-        ("civil_servant", "Civil servant"),
-        ("public_employee", "Public employee"),
-        ("contract_worker", "Contract worker"),
-    ]
-
-
-def staff_category_selection():
-    """The staff categories (chế độ đánh giá): each has its own decree."""
-    return [
-        ("civil_servant", "Cadres and civil servants"),
-        ("public_employee", "Public employees"),
-        ("contract_worker", "Contract workers"),
-    ]
-
-
-def staff_category_of(subject_group, public_service_unit):
-    """The staff category of a subject group in a unit: leaders of a public
-    service unit are public employees (viên chức quản lý)."""
-    if subject_group in ("public_employee", "contract_worker"):
-        return subject_group
-    if subject_group in LEADER_SUBJECT_GROUPS and public_service_unit:
-        return "public_employee"
-    return "civil_servant"
-
-
 def confidence_selection():
     """How sure the source of a rule is (regulations-2026.md §0)."""
     return [
@@ -66,16 +29,6 @@ def confidence_selection():
         ("secondary", "[S] Secondary source: check with the legal officer"),
         ("inferred", "[I] Default of the addon: check with the legal officer"),
         ("local", "[L] Local regulation of the agency"),
-    ]
-
-
-def level_selection():
-    """The classification levels (mức xếp loại), highest first."""
-    return [
-        ("excellent", "Excellently completed duties"),
-        ("good", "Well completed duties"),
-        ("done", "Completed duties"),
-        ("fail", "Did not complete duties"),
     ]
 
 

@@ -15,9 +15,8 @@ import uuid
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..const import DECIDED_STATES, NOT_EVALUATED
 from . import hr_kpi_signature_pdf as pdfsig
-from .hr_kpi_not_evaluated import NOT_EVALUATED
-from .hr_kpi_rule_set import DECIDED_STATES
 
 FORM_KINDS = [
     ("appraisal_sheet", "Evaluation sheet (phiếu)"),

@@ -20,10 +20,9 @@ from datetime import datetime, timedelta
 
 from odoo import api, models
 
+from ..const import DECIDED_STATES, NOT_EVALUATED
 from . import hr_kpi_signature_pdf as pdfsig
 from .hr_kpi_demo import DEMO_WARD_NAME
-from .hr_kpi_not_evaluated import NOT_EVALUATED
-from .hr_kpi_rule_set import DECIDED_STATES
 
 DEMO_CA_NAME = "KPI DEMO CA - demo, not trusted"
 DEMO_PASSPHRASE = b"demo"

@@ -75,8 +75,6 @@ SCORING_FIELDS = (
 # The quantities of a task: finite, not negative, not absurd.
 QUANTITY_FIELDS = ("quantity", "completed_quantity", "quality_passed_quantity")
 QUANTITY_MAX = 1e6
-# The states of an appraisal whose scores are a snapshot.
-DECIDED_STATES = ("decided", "published", "appeal_open", "appeal_resolved", "locked")
 
 
 class HrKpiTask(models.Model):

@@ -3,7 +3,7 @@
 
 from odoo import api, fields, models
 
-from .hr_kpi_task import DECIDED_STATES
+from ..const import DECIDED_STATES
 
 
 class HrKpiTask(models.Model):

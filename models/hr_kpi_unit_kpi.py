@@ -17,8 +17,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..const import DECIDED_STATES, LEADER_SUBJECT_GROUPS, level_selection
 from .hr_kpi_engine import task_totals
-from .hr_kpi_rule_set import DECIDED_STATES, LEADER_SUBJECT_GROUPS, level_selection
 
 UNIT_TASK_FIELDS = [
     "coefficient",

@@ -4,3 +4,4 @@ from . import report_task_list
 from . import report_unit_summary
 from . import report_agency_summary
 from . import report_correction_decision
+from . import report_forms_xlsx

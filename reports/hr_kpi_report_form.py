@@ -10,28 +10,9 @@ builder both render that data and compute nothing themselves.
 from odoo import api, fields, models
 from odoo.tools import float_round
 
-from ..models.hr_kpi_rule_set import LEVEL_LETTERS, LEVELS_DESC
+from ..const import LEVEL_LABELS_VI, LEVEL_LETTERS, LEVEL_SHORT_VI, LEVELS_DESC
 
 # Fixed Vietnamese labels of the official forms (not translated on purpose).
-LEVEL_LABELS_VI = {
-    "excellent": "Hoàn thành xuất sắc nhiệm vụ",
-    "good": "Hoàn thành tốt nhiệm vụ",
-    "done": "Hoàn thành nhiệm vụ",
-    "fail": "Không hoàn thành nhiệm vụ",
-}
-LEVEL_SHORT_VI = {
-    "excellent": "HTXSNV",
-    "good": "HTTNV",
-    "done": "HTNV",
-    "fail": "KHTNV",
-}
-SUBJECT_GROUP_VI = {
-    "leader_head": "Lãnh đạo cấp trưởng",
-    "leader_deputy": "Lãnh đạo cấp phó",
-    "civil_servant": "Công chức",
-    "public_employee": "Viên chức",
-    "contract_worker": "Lao động hợp đồng",
-}
 DENOMINATOR_VI = {
     "good": "số được xếp loại HTTNV",
     "good_excellent": "số được xếp loại HTTNV và HTXSNV",

@@ -38,11 +38,18 @@ def merge_text(sheet, first_row, first_col, last_row, last_col, value, style=Non
 
 
 class KpiXlsxBuilder:
-    """One workbook; ``add_*`` adds one worksheet per form."""
+    """One workbook; ``add_*`` adds one worksheet per form.
 
-    def __init__(self):
-        self.buffer = io.BytesIO()
-        self.workbook = xlsxwriter.Workbook(self.buffer, WORKBOOK_OPTIONS)
+    The workbook is the report action's (``report_xlsx`` creates it with
+    ``WORKBOOK_OPTIONS`` and closes it), or one of its own when none is given
+    (``build_xlsx``: the benchmark)."""
+
+    def __init__(self, workbook=None):
+        self.buffer = None
+        if workbook is None:
+            self.buffer = io.BytesIO()
+            workbook = xlsxwriter.Workbook(self.buffer, WORKBOOK_OPTIONS)
+        self.workbook = workbook
         self.sheet_names = set()
         base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
 
@@ -655,6 +662,15 @@ class KpiXlsxBuilder:
         sheet.print_area(0, 0, row, last)
         return sheet
 
+    def add_forms(self, form, forms):
+        """A worksheet per dict of ``forms`` (one form's ``_get_form_data``);
+        one saying so when there is none."""
+        add = FORM_BUILDERS[form]
+        for data in forms:
+            add(self, data)
+        if not forms:
+            write_text(self._sheet("Trống"), 0, 0, "Không có dữ liệu.")
+
     def close(self):
         self.workbook.close()
         return self.buffer.getvalue()
@@ -672,9 +688,5 @@ def build_xlsx(form, forms):
     """The XLSX file (bytes) of ``forms``, the dicts of one form's
     ``_get_form_data``."""
     builder = KpiXlsxBuilder()
-    add = FORM_BUILDERS[form]
-    for data in forms:
-        add(builder, data)
-    if not forms:
-        write_text(builder._sheet("Trống"), 0, 0, "Không có dữ liệu.")
+    builder.add_forms(form, forms)
     return builder.close()

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.hr_kpi_not_evaluated import NOT_EVALUATED
-from ..models.hr_kpi_rule_set import LEVELS_DESC
+from ..const import LEVELS_DESC, NOT_EVALUATED
 from .hr_kpi_report_form import paginate, percent, text_lines, vn_month
 
 

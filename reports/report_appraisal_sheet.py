@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..models.hr_kpi_rule_set import LEADER_SUBJECT_GROUPS
+from ..const import LEADER_SUBJECT_GROUPS
 from .hr_kpi_report_form import level_text, vn_month
 
 SHEET_TITLES = {

@@ -1,13 +1,17 @@
 from odoo import api, fields, models
 from odoo.tools import float_round
 
-from ..models.hr_kpi_not_evaluated import NOT_EVALUATED
-from ..models.hr_kpi_rule_set import DECIDED_STATES, LEVEL_LETTERS, LEVELS_DESC
+from ..const import (
+    DECIDED_STATES,
+    LEVEL_LABELS_VI,
+    LEVEL_LETTERS,
+    LEVEL_SHORT_VI,
+    LEVELS_DESC,
+    NOT_EVALUATED,
+    SUBJECT_GROUP_VI,
+)
 from .hr_kpi_report_form import (
     DENOMINATOR_VI,
-    LEVEL_LABELS_VI,
-    LEVEL_SHORT_VI,
-    SUBJECT_GROUP_VI,
     paginate,
     percent,
     text_lines,

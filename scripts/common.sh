@@ -23,7 +23,10 @@ else
 fi
 # OCA addons (oca-requirements.txt) installed by setup.sh: pip --target puts
 # them under odoo/addons of this folder, which goes on the addons path.
-KPI_OCA_DIR=${KPI_OCA_DIR:-$KPI_CACHE/oca-addons}
+# One folder per set of pins: checkouts of different pins share the cache
+# without reinstalling (and removing) each other's addons.
+KPI_OCA_PINS=$(grep -Ev '^[[:space:]]*(#|$)' "$KPI_ROOT/oca-requirements.txt" 2>/dev/null | sort | md5sum | cut -c1-12)
+KPI_OCA_DIR=${KPI_OCA_DIR:-$KPI_CACHE/oca-addons-$KPI_OCA_PINS}
 KPI_PG_ROLE=${KPI_PG_ROLE:-odoo}
 KPI_HTTP_PORT=${KPI_HTTP_PORT:-8069}
 KPI_DEMO_DB=${KPI_DEMO_DB:-kpi_demo}

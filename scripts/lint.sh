@@ -1,22 +1,39 @@
 #!/usr/bin/env bash
-# ruff (lint + format check) and pylint-odoo with the OCA 18.0 mandatory checks.
+# The OCA checks, as pre-commit runs them (.pre-commit-config.yaml): ruff,
+# pylint-odoo (OCA's mandatory checks block, the optional ones are reported),
+# oca-checks-odoo-module, oca-checks-po and the pre-commit-hooks basics.
+# The tools are installed from PyPI into the lint virtualenv, pinned here.
 . "$(dirname "$0")/common.sh"
 LINT_VENV=${KPI_LINT_VENV:-$KPI_CACHE/venv-lint}
-if [ ! -x "$LINT_VENV/bin/pylint" ] || [ ! -x "$LINT_VENV/bin/ruff" ]; then
-    say "Installing ruff and pylint-odoo into $LINT_VENV"
-    python3 -m venv "$LINT_VENV" || die "could not create $LINT_VENV (apt-get install python3-venv?)"
-    "$LINT_VENV/bin/pip" install -q "ruff==0.17.6" "pylint-odoo==10.0.12" || die "could not install ruff and pylint-odoo"
+LINT_TOOLS=(
+    "ruff==0.17.6"
+    "pylint-odoo==10.0.12"
+    "pre-commit==4.7.0"
+    "pre-commit-hooks==6.0.0"
+    "oca-odoo-pre-commit-hooks==0.2.27"
+)
+if ! "$LINT_VENV/bin/python" - "${LINT_TOOLS[@]}" >/dev/null 2>&1 <<'PY'
+import sys
+from importlib.metadata import version
+for spec in sys.argv[1:]:
+    name, wanted = spec.split("==")
+    assert version(name) == wanted, spec
+PY
+then
+    say "Installing the lint tools into $LINT_VENV"
+    [ -x "$LINT_VENV/bin/python" ] || python3 -m venv "$LINT_VENV" \
+        || die "could not create $LINT_VENV (apt-get install python3-venv?)"
+    "$LINT_VENV/bin/pip" install -q "${LINT_TOOLS[@]}" || die "could not install ${LINT_TOOLS[*]}"
 fi
 cd "$KPI_ROOT"
-status=0
-say "ruff check"
-"$LINT_VENV/bin/ruff" check . || status=1
-say "ruff format --check"
-"$LINT_VENV/bin/ruff" format --check . || status=1
-say "pylint-odoo"
-# pylint needs the addon as a package: lint it through the addons-path link.
-step_dir="$KPI_ADDONS_LINK"
-mkdir -p "$step_dir"; ln -sfn "$KPI_ROOT" "$step_dir/$KPI_MODULE"
-(cd "$step_dir" && "$LINT_VENV/bin/pylint" --rcfile="$KPI_ROOT/.pylintrc" "$KPI_MODULE") || status=1
-[ $status = 0 ] && say "lint clean" || say "lint found problems"
-exit $status
+git rev-parse --git-dir >/dev/null 2>&1 || die "pre-commit needs a git checkout"
+export PATH="$LINT_VENV/bin:$PATH"
+# pre-commit keeps its own cache; the hooks are all local, nothing is cloned.
+export PRE_COMMIT_HOME=${PRE_COMMIT_HOME:-$KPI_CACHE/pre-commit}
+if pre-commit run --all-files --show-diff-on-failure --color=never; then
+    say "lint clean"
+else
+    say "lint found problems (the hooks that fix files, ruff format and the"
+    say "whitespace fixers, have fixed them in the work tree: review and commit)"
+    exit 1
+fi

@@ -5,7 +5,7 @@ from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
-MODULE = "l10n_vn_hr_kpi"
+from ..const import MODULE
 
 
 class KpiFlowCase(TransactionCase):

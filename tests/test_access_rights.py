@@ -12,6 +12,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
+from ..const import PUBLISHED_STATES
 from .common import KpiCommon
 
 ROLES = (
@@ -189,7 +190,7 @@ class TestKpiAccessRightsCommon(KpiCommon):
         """Put the appraisal at ``state`` (fixture, as superuser)."""
         appraisal = appraisal or self.appraisal
         vals = dict(self.STATE_VALUES[state], state=state)
-        if state in ("published", "appeal_open", "appeal_resolved", "locked"):
+        if state in PUBLISHED_STATES:
             vals["published_date"] = fields.Date.today()
         # sudo: a fixture; the steps themselves are tested as each user
         appraisal.sudo().write(vals)
@@ -222,7 +223,7 @@ class TestKpiAccessRightsCommon(KpiCommon):
                     self.assertIsNotNone(error, f"{role} should be refused")
 
     def as_user(self, record, user):
-        return record.with_user(user).with_context(DISABLED_MAIL_CONTEXT)
+        return record.with_user(user).with_context(**DISABLED_MAIL_CONTEXT)
 
     def scores(self, appraisal=None):
         """The score and level columns of the appraisal, from the database."""
@@ -575,7 +576,7 @@ class TestKpiAccessRightsTask(TestKpiAccessRightsCommon):
             return (
                 self.env["hr.kpi.task"]
                 .with_user(user)
-                .with_context(DISABLED_MAIL_CONTEXT)
+                .with_context(**DISABLED_MAIL_CONTEXT)
                 .create(
                     {
                         "name": "New task",
@@ -739,7 +740,7 @@ class TestKpiAccessRightsAdjustment(TestKpiAccessRightsCommon):
             return (
                 self.env["hr.kpi.adjustment"]
                 .with_user(user)
-                .with_context(DISABLED_MAIL_CONTEXT)
+                .with_context(**DISABLED_MAIL_CONTEXT)
                 .create(
                     {
                         "appraisal_id": self.appraisal.id,
@@ -829,7 +830,7 @@ class TestKpiAccessRightsEvent(TestKpiAccessRightsCommon):
             return (
                 self.env["hr.kpi.employee.event"]
                 .with_user(user)
-                .with_context(DISABLED_MAIL_CONTEXT)
+                .with_context(**DISABLED_MAIL_CONTEXT)
                 .create(
                     {
                         "employee_id": self.emp_staff.id,
@@ -877,7 +878,7 @@ class TestKpiAccessRightsConfig(TestKpiAccessRightsCommon):
             return (
                 self.env["hr.kpi.evaluation.config"]
                 .with_user(user)
-                .with_context(DISABLED_MAIL_CONTEXT)
+                .with_context(**DISABLED_MAIL_CONTEXT)
                 .create(
                     {
                         "employee_id": self.emp_staff2.id,

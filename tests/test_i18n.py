@@ -7,7 +7,8 @@ import polib
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 
-MODULE = "l10n_vn_hr_kpi"
+from ..const import MODULE
+
 LANG = "vi_VN"
 # what a translation must keep from its msgid: %(name)s, %s, %%, {{ }}, HTML tags
 PLACEHOLDER = re.compile(

@@ -3,7 +3,8 @@ from itertools import pairwise
 from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-MODULE = "l10n_vn_hr_kpi"
+from ..const import MODULE
+
 ROLE_CHAIN = [
     "group_kpi_employee",
     "group_kpi_evaluator",

@@ -15,6 +15,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import KpiCommon
+from .test_kpi_reports import render_report_action
 
 # texts a spreadsheet would run as formulas if written with ``write()``
 INJECTIONS = (
@@ -177,8 +178,8 @@ class TestIntegrityPlan(KpiCommon):
                         "date_report": "2026-06-05",
                     }
                 )
-                wizard.action_print()
-                workbook = load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+                content, _kind = render_report_action(self.env, wizard.action_print())
+                workbook = load_workbook(io.BytesIO(content))
                 values = []
                 for sheet in workbook.worksheets:
                     for row in sheet.iter_rows():

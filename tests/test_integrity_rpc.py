@@ -11,11 +11,10 @@ from datetime import date, timedelta
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
+from ..const import DECIDED_STATES, LEVELS_DESC
 from .test_integrity_appraisal import ALL_KEYS, SCORES
 
 LOGINS = ("hr", "chutich", "truongphong", "phophong", "daumoi", "nhanvien")
-DECIDED_STATES = ("decided", "published", "appeal_open", "appeal_resolved", "locked")
-LEVELS_DESC = ("excellent", "good", "done", "fail")
 # a refusal is one of the errors the web client shows the user, never a crash
 REFUSALS = {
     "odoo.exceptions.AccessError",

@@ -17,9 +17,8 @@ from odoo.tools import SQL, mute_logger
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
+from ..const import MODULE
 from ..models.hr_kpi_citizen_rating import COMMENT_MAX_LENGTH
-
-MODULE = "l10n_vn_hr_kpi"
 
 
 @tagged("post_install", "-at_install")

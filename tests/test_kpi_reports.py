@@ -1,4 +1,3 @@
-import base64
 import io
 import os
 import subprocess
@@ -33,6 +32,17 @@ def pdf_text(pdf):
     finally:
         os.unlink(path)
     return " ".join(out.split())
+
+
+def render_report_action(env, action):
+    """The file of a report action as the web client gets it: report_xlsx's
+    handler sends ``data`` when the action has any, else the selected ids."""
+    data = action.get("data") or None
+    docids = None if data else action["context"].get("active_ids")
+    content, kind = env["ir.actions.report"]._render(
+        action["report_name"], docids, data
+    )
+    return content, kind
 
 
 def xlsx_cells(content):
@@ -152,9 +162,11 @@ class TestKpiReports(KpiCommon, HttpCase):
             }
         )
         action = wizard.action_print()
-        self.assertEqual(action["type"], "ir.actions.act_url")
-        self.assertIn("download=true", action["url"])
-        content = base64.b64decode(wizard.xlsx_file)
+        self.assertEqual(
+            (action["type"], action["report_type"]), ("ir.actions.report", "xlsx")
+        )
+        content, kind = render_report_action(self.env, action)
+        self.assertEqual(kind, "xlsx")
         cells = xlsx_cells(content)
         for values in cells.values():
             for value in values:
@@ -574,3 +586,97 @@ class TestKpiReports(KpiCommon, HttpCase):
             user=self.user_head,
         )
         self.assertIn("Nguyễn Thị Hồng Nhung", text)
+
+    def _xlsx_of(self, report_ref, res_ids, data=None, user=None):
+        """The cells of an XLSX report action rendered as ``user``."""
+        Report = self.Report.with_user(user) if user else self.Report
+        content, kind = Report._render(report_ref, res_ids, data)
+        self.assertEqual(kind, "xlsx")
+        return xlsx_cells(content)
+
+    def test_xlsx_print_menu(self):
+        """Every form prints as XLSX from the Print menu of its record: the
+        appraisal (sheet, work list), the period (Mẫu 01A, 02A) and the unit
+        summary (its Mẫu 01A), with the same data as the PDF."""
+        bindings = {
+            "action_report_appraisal_sheet_xlsx": "hr.kpi.appraisal",
+            "action_report_task_list_xlsx": "hr.kpi.appraisal",
+            "action_report_unit_summary_xlsx": "hr.kpi.period",
+            "action_report_agency_summary_xlsx": "hr.kpi.period",
+            "action_report_unit_summary_sent_xlsx": "hr.kpi.unit.summary",
+        }
+        for ref, model in bindings.items():
+            action = self.env.ref(f"l10n_vn_hr_kpi.{ref}")
+            self.assertEqual(
+                (
+                    action.report_type,
+                    action.binding_model_id.model,
+                    action.binding_type,
+                ),
+                ("xlsx", model, "report"),
+            )
+        # the selected records, without wizard data
+        (values,) = self._xlsx_of(
+            "l10n_vn_hr_kpi.action_report_appraisal_sheet_xlsx",
+            self.appraisal_staff.ids,
+        ).values()
+        self.assertIn("Nguyễn Thị Hồng Nhung", values)
+        self.assertIn("1. Ưu điểm: Chủ động, trách nhiệm", values)
+        cells = self._xlsx_of(
+            "l10n_vn_hr_kpi.action_report_task_list_xlsx", self.appraisals.ids
+        )
+        self.assertEqual(len(cells), 3)
+        summary = self.env["hr.kpi.unit.summary"].create(
+            {"period_id": self.period.id, "department_id": self.department.id}
+        )
+        (values,) = self._xlsx_of(
+            "l10n_vn_hr_kpi.action_report_unit_summary_sent_xlsx", summary.ids
+        ).values()
+        (wizard_values,) = self._xlsx(
+            "unit_summary", department_id=self.department.id
+        ).values()
+        self.assertIn("Mẫu số 01A", values)
+        for name in ("Nguyễn Thị Hồng Nhung", "Đặng Văn Khánh", "Lê Minh Đức"):
+            self.assertIn(name, values)
+        # the same form: only the date line differs (today against PRINT_DATE)
+        self.assertEqual(
+            {v for v in values if not (isinstance(v, str) and "ngày" in v)},
+            {v for v in wizard_values if not (isinstance(v, str) and "ngày" in v)},
+        )
+        (values,) = self._xlsx_of(
+            "l10n_vn_hr_kpi.action_report_agency_summary_xlsx", self.period.ids
+        ).values()
+        self.assertIn("Mẫu số 02A", values)
+
+    def test_xlsx_access(self):
+        """The XLSX actions check the rights as the PDF does."""
+        staff2 = self.user_staff2
+        for ref in (
+            "action_report_appraisal_sheet_xlsx",
+            "action_report_task_list_xlsx",
+        ):
+            with self.subTest(ref=ref), self.assertRaises(AccessError):
+                self._xlsx_of(
+                    f"l10n_vn_hr_kpi.{ref}", self.appraisal_staff.ids, user=staff2
+                )
+        with self.assertRaises(AccessError):
+            self._xlsx_of(
+                "l10n_vn_hr_kpi.action_report_unit_summary_xlsx",
+                self.period.ids,
+                {"department_id": self.department.id},
+                user=staff2,
+            )
+        # his own sheet, and the head his unit
+        (values,) = self._xlsx_of(
+            "l10n_vn_hr_kpi.action_report_appraisal_sheet_xlsx",
+            self.appraisal_staff2.ids,
+            user=staff2,
+        ).values()
+        self.assertIn("Đặng Văn Khánh", values)
+        (values,) = self._xlsx_of(
+            "l10n_vn_hr_kpi.action_report_unit_summary_xlsx",
+            self.period.ids,
+            {"department_id": self.department.id},
+            user=self.user_head,
+        ).values()
+        self.assertIn("Nguyễn Thị Hồng Nhung", values)

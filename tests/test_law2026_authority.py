@@ -107,7 +107,7 @@ class TestLaw2026Authority(KpiCommon):
     # ------------------------------------------------------------------
 
     def as_user(self, record, user):
-        return record.with_user(user).with_context(DISABLED_MAIL_CONTEXT)
+        return record.with_user(user).with_context(**DISABLED_MAIL_CONTEXT)
 
     def reviewed(self, employee, evaluator, decider, **vals):
         """An appraisal put at ``reviewed`` (fixture, as superuser), with
@@ -139,7 +139,7 @@ class TestLaw2026Authority(KpiCommon):
         return (
             self.env["hr.kpi.delegation"]
             .with_user(self.user_hr)
-            .with_context(DISABLED_MAIL_CONTEXT)
+            .with_context(**DISABLED_MAIL_CONTEXT)
             .create(
                 {
                     "delegator_id": delegator.id,
@@ -345,7 +345,7 @@ class TestLaw2026Authority(KpiCommon):
         def create(user, delegator, deputy):
             return lambda: (
                 Delegation.with_user(user)
-                .with_context(DISABLED_MAIL_CONTEXT)
+                .with_context(**DISABLED_MAIL_CONTEXT)
                 .create(
                     {
                         "delegator_id": delegator.id,

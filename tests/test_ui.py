@@ -4,7 +4,8 @@ from datetime import date
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
-MODULE = "l10n_vn_hr_kpi"
+from ..const import MODULE
+
 # Demo logins (password = login) promised by the README, with their role group.
 DEMO_LOGINS = {
     "hr": "group_kpi_hr_officer",

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
-MODULE = "l10n_vn_hr_kpi"
+from ..const import MODULE
 
 
 @tagged("post_install", "-at_install")

@@ -9,7 +9,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools.safe_eval import safe_eval
 
-from ..models.hr_kpi_appraisal import LEVEL_RANK
+from ..const import LEVEL_RANK
 from ..models.hr_kpi_locale import fmt_number
 from .common import KpiCommon
 from .test_integrity_appraisal import ALL_KEYS

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.hr_kpi_rule_set import level_selection
+from ..const import level_selection
 
 
 class HrKpiAppraisalAppealResolve(models.TransientModel):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.hr_kpi_rule_set import level_selection
+from ..const import level_selection
 
 # What a line shows of its appraisal: line field -> appraisal field. Computed
 # as the reader, and only for an appraisal the reader may read: a line must

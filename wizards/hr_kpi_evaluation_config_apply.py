@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.hr_kpi_rule_set import subject_group_selection
+from ..const import subject_group_selection
 
 
 class HrKpiEvaluationConfigApply(models.TransientModel):

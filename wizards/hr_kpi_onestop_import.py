@@ -12,7 +12,7 @@ import io
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.hr_kpi_rule_set import DECIDED_STATES
+from ..const import DECIDED_STATES
 from ..reports.hr_kpi_xlsx import WORKBOOK_OPTIONS, write_text
 
 # Column key → accepted headers (compared without case, diacritics or

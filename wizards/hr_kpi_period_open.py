@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.hr_kpi_rule_set import subject_group_selection
+from ..const import subject_group_selection
 
 # Appraisals created (and scored) per batch when opening a month: the memory of
 # the worker stays bounded whatever the size of the company (SPEC §10).

@@ -1,31 +1,28 @@
-import base64
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..reports.hr_kpi_xlsx import build_xlsx
-
-# form key -> (report model / QWeb template name, report action xml id, file name)
+# form key -> (report model / QWeb template name, PDF report action xml id,
+# XLSX report action xml id: reports/hr_kpi_reports_xlsx.xml)
 FORMS = {
     "appraisal_sheet": (
         "l10n_vn_hr_kpi.report_appraisal_sheet",
         "l10n_vn_hr_kpi.action_report_appraisal_sheet",
-        "Phieu_danh_gia",
+        "l10n_vn_hr_kpi.action_report_appraisal_sheet_xlsx",
     ),
     "task_list": (
         "l10n_vn_hr_kpi.report_task_list",
         "l10n_vn_hr_kpi.action_report_task_list",
-        "Bang_ke_cong_viec",
+        "l10n_vn_hr_kpi.action_report_task_list_xlsx",
     ),
     "unit_summary": (
         "l10n_vn_hr_kpi.report_unit_summary",
         "l10n_vn_hr_kpi.action_report_unit_summary",
-        "Mau_01A",
+        "l10n_vn_hr_kpi.action_report_unit_summary_xlsx",
     ),
     "agency_summary": (
         "l10n_vn_hr_kpi.report_agency_summary",
         "l10n_vn_hr_kpi.action_report_agency_summary",
-        "Mau_02A",
+        "l10n_vn_hr_kpi.action_report_agency_summary_xlsx",
     ),
 }
 PER_APPRAISAL = ("appraisal_sheet", "task_list")
@@ -91,8 +88,6 @@ class HrKpiReportWizard(models.TransientModel):
         default=_default_appraisal_ids,
         help="Appraisals to print; empty: those of the period and unit you can read.",
     )
-    xlsx_file = fields.Binary(string="File", readonly=True, attachment=False)
-    xlsx_filename = fields.Char(readonly=True)
 
     def _get_appraisals(self):
         self.ensure_one()
@@ -103,57 +98,30 @@ class HrKpiReportWizard(models.TransientModel):
             domain.append(("department_id", "child_of", self.department_id.id))
         return self.env["hr.kpi.appraisal"].search(domain)
 
-    def _get_forms(self):
-        """The data of the chosen form (the same dicts the PDF renders)."""
-        self.ensure_one()
-        report = self.env["report." + FORMS[self.form][0]]
-        if self.form in PER_APPRAISAL:
-            return report._get_form_data(self._get_appraisals(), self.date_report)
-        return [
-            report._get_form_data(self.period_id, self.department_id, self.date_report)
-        ]
-
-    def _filename(self):
-        parts = [
-            FORMS[self.form][2],
-            self.period_id.date_start.strftime("%Y-%m"),
-        ]
-        if self.department_id:
-            parts.append(self.department_id.name)
-        return "_".join(parts).replace("/", "-").replace(" ", "_") + ".xlsx"
-
     def action_print(self):
+        """The report action of the chosen form in the chosen format (PDF or
+        the XLSX of report_xlsx): both render the report model's
+        ``_get_form_data``."""
         self.ensure_one()
-        template, action_ref, _name = FORMS[self.form]
+        _template, pdf_ref, xlsx_ref = FORMS[self.form]
+        report = self.env.ref(pdf_ref if self.file_format == "pdf" else xlsx_ref)
+        date = fields.Date.to_string(self.date_report)
+        if self.form in PER_APPRAISAL:
+            appraisals = self._get_appraisals()
+            if not appraisals:
+                raise UserError(self.env._("There is no appraisal to print."))
+            data = {"date": date}
+            if self.file_format == "xlsx":
+                # report_xlsx passes ``data`` instead of the records when any
+                data["appraisal_ids"] = appraisals.ids
+            return report.report_action(appraisals, data=data, config=False)
+        # check the rights now rather than in the file's request
+        self.env["report.l10n_vn_hr_kpi.report_unit_summary"]._scope_appraisals(
+            self.period_id, self.department_id
+        )
         data = {
             "period_id": self.period_id.id,
             "department_id": self.department_id.id,
-            "date": fields.Date.to_string(self.date_report),
+            "date": date,
         }
-        if self.file_format == "pdf":
-            report = self.env.ref(action_ref)
-            if self.form in PER_APPRAISAL:
-                appraisals = self._get_appraisals()
-                if not appraisals:
-                    raise UserError(self.env._("There is no appraisal to print."))
-                return report.report_action(
-                    appraisals, data={"date": data["date"]}, config=False
-                )
-            # check the rights now rather than in the PDF request
-            self.env["report.l10n_vn_hr_kpi.report_unit_summary"]._scope_appraisals(
-                self.period_id, self.department_id
-            )
-            return report.report_action(self.period_id, data=data, config=False)
-        content = build_xlsx(self.form, self._get_forms())
-        self.write(
-            {
-                "xlsx_file": base64.b64encode(content),
-                "xlsx_filename": self._filename(),
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/xlsx_file/"
-            f"{self.xlsx_filename}?download=true",
-            "target": "download",
-        }
+        return report.report_action(self.period_id, data=data, config=False)

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.hr_kpi_rule_set import level_selection
+from ..const import level_selection
 
 # What a line shows of its result: line field -> result field. Computed as the
 # reader, and only for a result the reader may read (a related field would
