@@ -41,3 +41,4 @@ from . import test_law2026_annual_authority
 from . import test_signature
 from . import test_ui_screens
 from . import test_kpi_notifications
+from . import test_kpi_decision_screens
