@@ -42,3 +42,4 @@ from . import test_signature
 from . import test_ui_screens
 from . import test_kpi_notifications
 from . import test_kpi_decision_screens
+from . import test_ui_tours

@@ -88,7 +88,9 @@ class HrKpiDecision(models.TransientModel):
         mine = Appraisal.search(
             [("period_id", "=", int(period)), *Appraisal._kpi_domain_to_decide()]
         )
-        if mine and unit not in mine.department_id:
+        if mine and mine.department_id != unit:
+            # he decides people of other units (the chairman, the heads of
+            # the sub-units): all of them on one screen
             return False
         return unit
 
