@@ -18,7 +18,7 @@ class TourWard:
             self.env, login=login, groups=f"base.group_user,{MODULE}.{group}"
         )
         # the KPI home, as the install gives every KPI user
-        user.action_id = self.env.ref(f"{MODULE}.hr_kpi_action_home")
+        user.action_id = self.env.ref(f"{MODULE}.hr_kpi_action_home").id
         return user
 
     def _ward(self):
@@ -143,7 +143,7 @@ class TestUiTours(TourWard, HttpCase):
         staff |= Employee.create(
             [
                 {"name": f"Chuyên viên {n}", "department_id": self.unit_a.id, "parent_id": self.deputy.id}
-                for n in range(3)
+                for n in range(4)
             ]
         )
         appraisals = self.env["hr.kpi.appraisal"]
@@ -155,6 +155,9 @@ class TestUiTours(TourWard, HttpCase):
         best = appraisals[0]
         best.sudo().level_proposed = best.level_computed
         self.assertEqual(best.level_computed, "excellent")
+        # 20 % of the five others rated well: one excellent slot
+        (result,) = self.env["hr.kpi.quota"]._check(appraisals)
+        self.assertEqual(result.cap, 1)
         self.start_tour("/odoo", "l10n_vn_hr_kpi_head_unit_tour", login="tour_truongphong")
         self.assertEqual(set(appraisals.mapped("state")), {"decided"})
         self.assertEqual(best.level_final, "excellent")

@@ -111,10 +111,6 @@ tours.add("l10n_vn_hr_kpi_evaluator_tour", {
             run: "click",
         },
         {
-            content: "The review shows the highest level allowed",
-            trigger: ".o_form_view .o_field_widget[name='level_computed']",
-        },
-        {
             content: "Try to send the review",
             trigger: ".o_form_view button[name='action_review']",
             run: "click",
@@ -197,11 +193,11 @@ tours.add("l10n_vn_hr_kpi_phone_tour", {
     steps: () => [
         {
             content: "Cards, not a cut table: score and state on the card",
-            trigger: ".o_kanban_view .o_kanban_record:contains(Báo cáo viên) .o_field_widget[name='total_score']",
+            trigger: ".o_kanban_view .o_kanban_record:contains(Báo cáo viên):contains(100.00)",
         },
         {
-            content: "The state on the card",
-            trigger: ".o_kanban_record .o_field_widget[name='state']",
+            content: "The state and the step's deadline on the card",
+            trigger: ".o_kanban_record:contains(Draft):contains(Due)",
         },
         {
             content: "Open the month",
