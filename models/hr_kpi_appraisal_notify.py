@@ -291,9 +291,9 @@ class HrKpiAppraisal(models.Model):
             # sudo: the unit and decider of a record the user asks to remind
             appraisal = self.sudo()
             if appraisal.decider_employee_id.id in employees or (
-                heads and appraisal.department_id in heads.search(
-                    [("id", "child_of", heads.ids)]
-                )
+                heads
+                and appraisal.department_id
+                in heads.search([("id", "child_of", heads.ids)])
             ):
                 return
         raise AccessError(
@@ -326,7 +326,9 @@ class HrKpiAppraisal(models.Model):
         records = self or self.search(
             [*self._kpi_remind_scope_domain(), *Notifier._late_domain(today)]
         )
-        late = set(self.search([("id", "in", records.ids), *Notifier._late_domain(today)]).ids)
+        late = set(
+            self.search([("id", "in", records.ids), *Notifier._late_domain(today)]).ids
+        )
         rows, done, refused = [], [], []
         for appraisal in records:
             try:
@@ -348,8 +350,7 @@ class HrKpiAppraisal(models.Model):
             if not user:
                 refused.append(
                     self.env._(
-                        "%(appraisal)s: the person who must act has no user to "
-                        "remind.",
+                        "%(appraisal)s: the person who must act has no user to remind.",
                         appraisal=appraisal.display_name,
                     )
                 )

@@ -26,6 +26,7 @@ KIOSK_DEFAULT_PER_MINUTE = 6
 # the defaults of before, replaced on the counters that kept them
 KIOSK_OLD_DEFAULTS = {"cooldown_seconds": 20, "max_ratings_per_minute": 3}
 
+
 class HrKpiCounter(models.Model):
     _name = "hr.kpi.counter"
     _description = "One-stop counter"

@@ -23,7 +23,9 @@ class TestKpiDecisionScreens(KpiFlowCase):
                 decider_id=cls.head.id,
             )
         # the office head decides his staff
-        cls._config(cls.staff, evaluator_id=cls.office_head.id, decider_id=cls.office_head.id)
+        cls._config(
+            cls.staff, evaluator_id=cls.office_head.id, decider_id=cls.office_head.id
+        )
 
     def _reviewed(self, employee, proposed="good"):
         appraisal = self._appraisal(employee)

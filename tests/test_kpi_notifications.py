@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import KpiCommon

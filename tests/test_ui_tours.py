@@ -27,10 +27,18 @@ class TourWard:
         Employee = self.env["hr.employee"]
         self.ward = Department.create({"name": "Phường Tour", "company_id": company.id})
         self.unit_a = Department.create(
-            {"name": "Phòng Tour A", "parent_id": self.ward.id, "company_id": company.id}
+            {
+                "name": "Phòng Tour A",
+                "parent_id": self.ward.id,
+                "company_id": company.id,
+            }
         )
         self.unit_b = Department.create(
-            {"name": "Phòng Tour B", "parent_id": self.ward.id, "company_id": company.id}
+            {
+                "name": "Phòng Tour B",
+                "parent_id": self.ward.id,
+                "company_id": company.id,
+            }
         )
 
         def employee(name, unit, user=None, parent=None):
@@ -49,11 +57,15 @@ class TourWard:
         self.user_staff = self._user("tour_nhanvien", "group_kpi_employee")
         self.chairman = employee("Chủ tịch Tour", self.ward, self.user_chairman)
         self.ward.manager_id = self.chairman
-        self.head_a = employee("Trưởng phòng A", self.unit_a, self.user_head_a, self.chairman)
+        self.head_a = employee(
+            "Trưởng phòng A", self.unit_a, self.user_head_a, self.chairman
+        )
         self.unit_a.manager_id = self.head_a
         self.head_b = employee("Trưởng phòng B", self.unit_b, None, self.chairman)
         self.unit_b.manager_id = self.head_b
-        self.deputy = employee("Phó phòng A", self.unit_a, self.user_deputy, self.head_a)
+        self.deputy = employee(
+            "Phó phòng A", self.unit_a, self.user_deputy, self.head_a
+        )
         self.staff = employee("Báo cáo viên", self.unit_a, self.user_staff, self.deputy)
         self.product = self.env["hr.kpi.product"].create(
             {
@@ -113,7 +125,9 @@ class TestUiTours(TourWard, HttpCase):
         task = self._task(self.staff, "Báo cáo tuần", state="in_progress", done=0)
         appraisal = self._appraisal(self.staff, self.deputy, self.head_a)
         self.assertEqual(task.appraisal_id, appraisal)
-        self.start_tour("/odoo", "l10n_vn_hr_kpi_employee_month_tour", login="tour_nhanvien")
+        self.start_tour(
+            "/odoo", "l10n_vn_hr_kpi_employee_month_tour", login="tour_nhanvien"
+        )
         self.assertEqual(task.state, "to_confirm")
         self.assertEqual(appraisal.state, "self_submitted")
 
@@ -122,13 +136,23 @@ class TestUiTours(TourWard, HttpCase):
         stopped before sending a proposal above the score."""
         self._ward()
         high = self.env["hr.employee"].create(
-            {"name": "Chuyên viên cao", "department_id": self.unit_a.id, "parent_id": self.deputy.id}
+            {
+                "name": "Chuyên viên cao",
+                "department_id": self.unit_a.id,
+                "parent_id": self.deputy.id,
+            }
         )
         tasks = self._task(high, "Hồ sơ", quantity=4.0, done=1.0, state="to_confirm")
         tasks |= self._task(self.staff, "Văn bản", state="to_confirm")
         appraisals = self._appraisal(
-            high, self.deputy, self.head_a, state="self_submitted", level_proposed="excellent"
-        ) | self._appraisal(self.staff, self.deputy, self.head_a, state="self_submitted")
+            high,
+            self.deputy,
+            self.head_a,
+            state="self_submitted",
+            level_proposed="excellent",
+        ) | self._appraisal(
+            self.staff, self.deputy, self.head_a, state="self_submitted"
+        )
         self.start_tour("/odoo", "l10n_vn_hr_kpi_evaluator_tour", login="tour_phophong")
         self.assertEqual(set(tasks.mapped("outcome_confirmed")), {True})
         self.assertEqual(set(appraisals.mapped("state")), {"self_submitted"})
@@ -142,7 +166,11 @@ class TestUiTours(TourWard, HttpCase):
         staff = self.staff | self.deputy
         staff |= Employee.create(
             [
-                {"name": f"Chuyên viên {n}", "department_id": self.unit_a.id, "parent_id": self.deputy.id}
+                {
+                    "name": f"Chuyên viên {n}",
+                    "department_id": self.unit_a.id,
+                    "parent_id": self.deputy.id,
+                }
                 for n in range(4)
             ]
         )
@@ -150,7 +178,11 @@ class TestUiTours(TourWard, HttpCase):
         for employee in staff:
             self._task(employee, "Văn bản")
             appraisals |= self._appraisal(
-                employee, self.head_a, self.head_a, state="reviewed", level_proposed="good"
+                employee,
+                self.head_a,
+                self.head_a,
+                state="reviewed",
+                level_proposed="good",
             )
         best = appraisals[0]
         best.sudo().level_proposed = best.level_computed
@@ -158,7 +190,9 @@ class TestUiTours(TourWard, HttpCase):
         # 20 % of the five others rated well: one excellent slot
         (result,) = self.env["hr.kpi.quota"]._check(appraisals)
         self.assertEqual(result.cap, 1)
-        self.start_tour("/odoo", "l10n_vn_hr_kpi_head_unit_tour", login="tour_truongphong")
+        self.start_tour(
+            "/odoo", "l10n_vn_hr_kpi_head_unit_tour", login="tour_truongphong"
+        )
         self.assertEqual(set(appraisals.mapped("state")), {"decided"})
         self.assertEqual(best.level_final, "excellent")
 
@@ -169,7 +203,11 @@ class TestUiTours(TourWard, HttpCase):
         for head in (self.head_a, self.head_b):
             self._task(head, "Kế hoạch")
             appraisals |= self._appraisal(
-                head, self.chairman, self.chairman, state="reviewed", level_proposed="good"
+                head,
+                self.chairman,
+                self.chairman,
+                state="reviewed",
+                level_proposed="good",
             )
         self.start_tour("/odoo", "l10n_vn_hr_kpi_chairman_tour", login="tour_chutich")
         self.assertEqual(set(appraisals.mapped("state")), {"decided"})

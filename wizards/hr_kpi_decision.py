@@ -222,9 +222,7 @@ class HrKpiDecision(models.TransientModel):
                         if result.holds
                         else _(
                             " — over the cap: %(names)s",
-                            names=", ".join(
-                                result.over_cap.mapped("employee_id.name")
-                            ),
+                            names=", ".join(result.over_cap.mapped("employee_id.name")),
                         ),
                     )
                     for result in results
