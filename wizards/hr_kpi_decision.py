@@ -163,6 +163,15 @@ class HrKpiDecision(models.TransientModel):
                 ]
             decision.line_ids = commands
 
+    def _kpi_group_label(self, result, results):
+        """The name of a quota group without a task group: the whole unit,
+        with its rule set when the unit has staff under several (NĐ 335 and
+        NĐ 233 in a school)."""
+        label = self.env._("Whole unit")
+        if len(results) > 1:
+            label = f"{label} ({result.rule_set.name})"
+        return label
+
     def _kpi_quota_scopes(self):
         """[(unit, period, every appraisal of that unit and month)] the quota
         of this screen is checked on: the unit chosen, or each unit of the
@@ -213,7 +222,8 @@ class HrKpiDecision(models.TransientModel):
                     + _(
                         "%(group)s: %(count)s excellent for a cap of %(cap)s "
                         "(%(percent)s %% of %(denominator)s)%(status)s",
-                        group=result.task_group or _("Whole unit"),
+                        group=result.task_group
+                        or decision._kpi_group_label(result, results),
                         count=result.count,
                         cap=result.cap,
                         percent=fmt_number(self.env, result.percent),

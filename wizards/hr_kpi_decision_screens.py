@@ -26,9 +26,10 @@ class HrKpiDecision(models.TransientModel):
             lines = []
             for unit, _period, appraisals in scopes:
                 prefix = f"{unit.name} – " if len(scopes) > 1 else ""
-                for result in Quota._check(
+                results = Quota._check(
                     appraisals, exception=bool(decision.exception_id), levels=levels
-                ):
+                )
+                for result in results:
                     holders = [
                         _("%(name)s (on this screen)", name=appraisal.employee_id.name)
                         if appraisal.id in levels
@@ -40,7 +41,8 @@ class HrKpiDecision(models.TransientModel):
                         + _(
                             "%(group)s: %(cap)s slot(s), %(free)s free. Held by: "
                             "%(holders)s",
-                            group=result.task_group or _("Whole unit"),
+                            group=result.task_group
+                            or decision._kpi_group_label(result, results),
                             cap=result.cap,
                             free=max(result.cap - result.count, 0),
                             holders=", ".join(holders) or _("nobody"),
