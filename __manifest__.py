@@ -78,6 +78,8 @@
         "views/hr_kpi_access_log_views.xml",
         "security/hr_kpi_signature_security.xml",
         "views/hr_kpi_signature_views.xml",
+        "data/hr_kpi_notification_data.xml",
+        "views/hr_kpi_appraisal_notify_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -58,3 +58,4 @@ from . import hr_kpi_signature_demo
 from . import hr_kpi_appraisal_screens
 from . import hr_kpi_task_screens
 from . import hr_kpi_home
+from . import hr_kpi_appraisal_notify

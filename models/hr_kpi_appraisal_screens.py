@@ -168,6 +168,31 @@ class HrKpiAppraisal(models.Model):
             },
         }
 
+    def _kpi_prefill_level(self):
+        """The level the decision screen starts from: the one being decided,
+        but never above what the score and the rules allow (level_computed),
+        which the decision would refuse."""
+        self.ensure_one()
+        level = self.level_decision
+        allowed = self.level_computed or "fail"
+        if level and LEVEL_RANK[level] > LEVEL_RANK[allowed]:
+            return allowed
+        return level
+
+    def action_mass_decide(self):
+        """The decision screen on the selected appraisals (every unit of the
+        selection, each with its quota); the ones that cannot be decided are
+        listed with the reason, and the decision runs _decide's guards."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "l10n_vn_hr_kpi.hr_kpi_decision_action"
+        )
+        action["context"] = {
+            "active_model": self._name,
+            "active_ids": self.ids,
+            "dialog_size": "extra-large",
+        }
+        return action
+
     def action_mass_review(self):
         return self._kpi_mass_run("review")
 

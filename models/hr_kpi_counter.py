@@ -20,6 +20,13 @@ def _new_kiosk_token():
     return secrets.token_urlsafe(KIOSK_TOKEN_BYTES)
 
 
+# a double tap, not the next citizen (issue #19 finding 11)
+KIOSK_DEFAULT_COOLDOWN = 5
+KIOSK_DEFAULT_PER_MINUTE = 6
+# the defaults of before, replaced on the counters that kept them
+KIOSK_OLD_DEFAULTS = {"cooldown_seconds": 20, "max_ratings_per_minute": 3}
+
+
 class HrKpiCounter(models.Model):
     _name = "hr.kpi.counter"
     _description = "One-stop counter"
@@ -86,8 +93,11 @@ class HrKpiCounter(models.Model):
         compute="_compute_is_my_counter",
         help="The current user is the official at this counter.",
     )
+    # the defaults (issue #19): two citizens served one after the other can
+    # both rate (a short cooldown that stops a double tap), and the
+    # per-minute limit can still trigger (COOLDOWN x MAX < 60 s)
     max_ratings_per_minute = fields.Integer(
-        default=3,
+        default=lambda self: KIOSK_DEFAULT_PER_MINUTE,
         required=True,
         tracking=True,
         help="The kiosk refuses further ratings of this counter once this many "
@@ -95,7 +105,7 @@ class HrKpiCounter(models.Model):
     )
     cooldown_seconds = fields.Integer(
         string="Cooldown (seconds)",
-        default=20,
+        default=lambda self: KIOSK_DEFAULT_COOLDOWN,
         required=True,
         tracking=True,
         help="After a rating, the kiosk refuses another one at this counter "

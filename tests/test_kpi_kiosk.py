@@ -295,6 +295,50 @@ class TestKpiKiosk(HttpCase):
         self.assertEqual(self._rate().status_code, 200)
         self.assertEqual(len(self._ratings()), 4)
 
+    def _age_ratings(self, seconds):
+        """The ratings of the counter given ``seconds`` earlier."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE hr_kpi_citizen_rating SET rated_at = rated_at - %s "
+                "* interval '1 second' WHERE counter_id = %s",
+                seconds,
+                self.counter.id,
+            )
+        )
+        self.env.invalidate_all()
+
+    def test_default_limits_two_citizens_back_to_back(self):
+        """Issue #19 finding 11: with the defaults, the next citizen (ten
+        seconds later) rates too; a double tap is still refused."""
+        counter = self.env["hr.kpi.counter"].create(
+            {"name": "Quầy mặc định", "company_id": self.company.id}
+        )
+        self.assertLessEqual(counter.cooldown_seconds, 10)
+        self.assertEqual(self._rate().status_code, 200)
+        self.assertEqual(self._rate("neutral").status_code, 429, "double tap")
+        self._age_ratings(10)
+        self.assertEqual(self._rate("neutral").status_code, 200, "next citizen")
+        self.assertEqual(len(self._ratings()), 2)
+
+    def test_default_limits_per_minute_can_trigger(self):
+        """With the defaults, ratings spaced by just over the cooldown reach
+        the per-minute limit within the minute."""
+        counter = self.counter
+        self.assertLess(counter.cooldown_seconds * counter.max_ratings_per_minute, 60)
+        for _i in range(counter.max_ratings_per_minute):
+            self.assertEqual(self._rate().status_code, 200)
+            self._age_ratings(counter.cooldown_seconds + 1)
+        response = self._rate()
+        self.assertEqual(response.status_code, 429)
+        self.assertIn('data-error="rate_limit"', response.text)
+
+    def test_kiosk_tablet_tour(self):
+        """Browser tour on a 1280x800 tablet: after a 429 the buttons stay
+        above the fold."""
+        self.browser_size = "1280x800"
+        self.start_tour(self._url(), "l10n_vn_hr_kpi_kiosk_tablet_tour")
+        self.assertEqual(len(self._ratings()), 1)
+
     def test_rate_limit_values_checked(self):
         for field, value in (("max_ratings_per_minute", 0), ("cooldown_seconds", -1)):
             with (

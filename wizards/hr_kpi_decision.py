@@ -18,8 +18,22 @@ class HrKpiDecision(models.TransientModel):
     department_id = fields.Many2one(
         "hr.department",
         string="Unit",
-        required=True,
         default=lambda self: self._default_department_id(),
+        help="Empty: everyone you decide this month, in every unit (the chairman "
+        "decides the heads of the sub-units from one screen).",
+    )
+    appraisal_ids = fields.Many2many(
+        "hr.kpi.appraisal",
+        string="Selected appraisals",
+        default=lambda self: self._default_appraisal_ids(),
+        help="The appraisals selected in a list (mass decide): only those are "
+        "on the screen.",
+    )
+    left_out = fields.Text(
+        compute="_compute_line_ids",
+        store=True,
+        string="Not on this screen",
+        help="The selected appraisals that cannot be decided here, and why.",
     )
     line_ids = fields.One2many(
         "hr.kpi.decision.line",
@@ -58,73 +72,176 @@ class HrKpiDecision(models.TransientModel):
 
     @api.model
     def _default_department_id(self):
+        """The unit the screen opens on: the one of the context, else the
+        user's unit when he decides somebody in it this month; else none, and
+        the screen lists everyone he decides, in every unit."""
         context = self.env.context
         if context.get("active_model") == "hr.department":
             return context.get("active_id")
-        return self.env.user.kpi_head_department_ids[:1]
-
-    @api.depends("period_id", "department_id")
-    def _compute_line_ids(self):
+        if self._default_appraisal_ids():
+            return False
+        unit = self.env.user.kpi_head_department_ids[:1]
+        period = self._default_period_id()
+        if not unit or not period:
+            return unit
         Appraisal = self.env["hr.kpi.appraisal"]
+        mine = Appraisal.search(
+            [("period_id", "=", int(period)), *Appraisal._kpi_domain_to_decide()]
+        )
+        if mine and mine.department_id != unit:
+            # he decides people of other units (the chairman, the heads of
+            # the sub-units): all of them on one screen
+            return False
+        return unit
+
+    @api.model
+    def _default_appraisal_ids(self):
+        """The appraisals selected in a list (the mass decide action); each is
+        still checked (can_decide, then _decide's guards)."""
+        context = self.env.context
+        if context.get("active_model") == "hr.kpi.appraisal" and context.get(
+            "active_ids"
+        ):
+            return self.env["hr.kpi.appraisal"].browse(context["active_ids"]).exists()
+        return self.env["hr.kpi.appraisal"]
+
+    def _kpi_candidates(self):
+        """The appraisals of the screen: the selection, or the unit's reviewed
+        ones, or (no unit) every reviewed one the user decides this month."""
+        self.ensure_one()
+        Appraisal = self.env["hr.kpi.appraisal"]
+        if self.appraisal_ids:
+            return self.appraisal_ids
+        domain = [("period_id", "=", self.period_id.id), ("state", "=", "reviewed")]
+        if self.department_id:
+            domain.append(("department_id", "=", self.department_id.id))
+        else:
+            domain += Appraisal._kpi_domain_to_decide()
+        return Appraisal.search(domain)
+
+    @api.depends("period_id", "department_id", "appraisal_ids")
+    def _compute_line_ids(self):
         Quota = self.env["hr.kpi.quota"]
+        _ = self.env._
         for decision in self:
-            appraisals = Appraisal.search(
-                [
-                    ("period_id", "=", decision.period_id.id),
-                    ("department_id", "=", decision.department_id.id),
-                    ("state", "=", "reviewed"),
-                ]
-            ).filtered("can_decide")
-            ranked = appraisals.sorted(Quota._rank_key)
-            decision.line_ids = [fields.Command.clear()] + [
-                fields.Command.create(
-                    {
-                        "appraisal_id": appraisal.id,
-                        "rank": rank,
-                        "level": appraisal.level_decision,
-                    }
-                )
-                for rank, appraisal in enumerate(ranked, start=1)
+            candidates = decision._kpi_candidates()
+            # nothing of an appraisal the user may not read
+            readable = candidates._filtered_access("read")
+            appraisals = readable.filtered(
+                lambda a: a.state == "reviewed" and a.can_decide
+            )
+            left_out = [
+                _("%(name)s: not reviewed yet.", name=a.display_name)
+                if a.state != "reviewed"
+                else _("%(name)s: you do not decide this person.", name=a.display_name)
+                for a in readable - appraisals
             ]
+            if candidates - readable:
+                left_out.append(
+                    _(
+                        "%(count)s appraisal(s) you may not read.",
+                        count=len(candidates - readable),
+                    )
+                )
+            decision.left_out = "\n".join(left_out) or False
+            commands = [fields.Command.clear()]
+            # by unit, each ranked within its unit (its quota)
+            units = appraisals.grouped(lambda a: (a.department_id, a.period_id))
+            for unit, _period in sorted(
+                units, key=lambda key: (key[0].complete_name or "", key[1].id)
+            ):
+                ranked = units[unit, _period].sorted(Quota._rank_key)
+                commands += [
+                    fields.Command.create(
+                        {
+                            "appraisal_id": appraisal.id,
+                            "rank": rank,
+                            "level": appraisal._kpi_prefill_level(),
+                        }
+                    )
+                    for rank, appraisal in enumerate(ranked, start=1)
+                ]
+            decision.line_ids = commands
+
+    def _kpi_group_label(self, result, results):
+        """The name of a quota group without a task group: the whole unit,
+        with its rule set when the unit has staff under several (NĐ 335 and
+        NĐ 233 in a school)."""
+        label = self.env._("Whole unit")
+        if len(results) > 1:
+            label = f"{label} ({result.rule_set.name})"
+        return label
+
+    def _kpi_quota_scopes(self):
+        """[(unit, period, every appraisal of that unit and month)] the quota
+        of this screen is checked on: the unit chosen, or each unit of the
+        lines."""
+        self.ensure_one()
+        Appraisal = self.env["hr.kpi.appraisal"]
+        if self.department_id and not self.appraisal_ids:
+            keys = [(self.department_id, self.period_id)]
+        else:
+            # sudo: the unit and month of appraisals the user decides (lines)
+            lines = self.line_ids.appraisal_id.sudo()
+            keys = sorted(
+                {(a.department_id.with_env(self.env), a.period_id) for a in lines},
+                key=lambda key: (key[0].complete_name or "", key[1].id),
+            )
+        return [
+            (
+                unit,
+                period,
+                Appraisal.search(
+                    [("period_id", "=", period.id), ("department_id", "=", unit.id)]
+                ),
+            )
+            for unit, period in keys
+        ]
 
     @api.depends("line_ids.level", "exception_id")
     def _compute_quota(self):
-        Appraisal = self.env["hr.kpi.appraisal"]
+        _ = self.env._
         for decision in self:
-            unit = Appraisal.search(
-                [
-                    ("period_id", "=", decision.period_id.id),
-                    ("department_id", "=", decision.department_id.id),
-                ]
-            )
             levels = {
                 line.appraisal_id.id: line.level
                 for line in decision.line_ids
                 if line.appraisal_id
             }
-            results = self.env["hr.kpi.quota"]._check(
-                unit, exception=bool(decision.exception_id), levels=levels
-            )
-            decision.quota_holds = all(result.holds for result in results)
-            decision.quota_mode = results[0].mode if results else "block"
-            decision.quota_summary = "\n".join(
-                self.env._(
-                    "%(group)s: %(count)s excellent for a cap of %(cap)s "
-                    "(%(percent)s %% of %(denominator)s)%(status)s",
-                    group=result.task_group or self.env._("Whole unit"),
-                    count=result.count,
-                    cap=result.cap,
-                    percent=fmt_number(self.env, result.percent),
-                    denominator=result.denominator,
-                    status=""
-                    if result.holds
-                    else self.env._(
-                        " — over the cap: %(names)s",
-                        names=", ".join(result.over_cap.mapped("employee_id.name")),
-                    ),
+            scopes = decision._kpi_quota_scopes()
+            texts, holds, mode = [], True, "block"
+            for unit, _period, appraisals in scopes:
+                results = self.env["hr.kpi.quota"]._check(
+                    appraisals, exception=bool(decision.exception_id), levels=levels
                 )
-                for result in results
-            ) or self.env._("Nobody to decide in this unit and period.")
+                holds = holds and all(result.holds for result in results)
+                if results and results[0].mode == "warn":
+                    mode = "warn"
+                prefix = f"{unit.name} – " if len(scopes) > 1 else ""
+                texts += [
+                    prefix
+                    + _(
+                        "%(group)s: %(count)s excellent for a cap of %(cap)s "
+                        "(%(percent)s %% of %(denominator)s)%(status)s",
+                        group=result.task_group
+                        or decision._kpi_group_label(result, results),
+                        count=result.count,
+                        cap=result.cap,
+                        percent=fmt_number(self.env, result.percent),
+                        denominator=result.denominator,
+                        status=""
+                        if result.holds
+                        else _(
+                            " — over the cap: %(names)s",
+                            names=", ".join(result.over_cap.mapped("employee_id.name")),
+                        ),
+                    )
+                    for result in results
+                ]
+            decision.quota_holds = holds
+            decision.quota_mode = mode
+            decision.quota_summary = "\n".join(texts) or _(
+                "Nobody to decide in this unit and period."
+            )
 
     def action_decide(self):
         self.ensure_one()

@@ -8,6 +8,7 @@ from ..const import level_selection
 # in sudo, and any evaluator could create a line on another unit's appraisal).
 APPRAISAL_FIELDS = {
     "employee_id": "employee_id",
+    "department_id": "department_id",
     "job_title": "job_title",
     "task_group": "task_group",
     "general_self_score": "general_self_score",
@@ -32,6 +33,10 @@ class HrKpiDecisionLine(models.TransientModel):
     appraisal_id = fields.Many2one("hr.kpi.appraisal", required=True, readonly=True)
     rank = fields.Integer(readonly=True)
     employee_id = fields.Many2one("hr.employee", compute="_compute_from_appraisal")
+    department_id = fields.Many2one(
+        "hr.department", string="Unit", compute="_compute_from_appraisal"
+    )
+    unit_name = fields.Char(string="Unit", compute="_compute_unit_name")
     job_title = fields.Char(compute="_compute_from_appraisal")
     task_group = fields.Char(compute="_compute_from_appraisal")
     general_self_score = fields.Float(compute="_compute_from_appraisal")
@@ -60,3 +65,9 @@ class HrKpiDecisionLine(models.TransientModel):
             appraisal = line.appraisal_id if line.appraisal_id in readable else nothing
             for fname, source in APPRAISAL_FIELDS.items():
                 line[fname] = appraisal[source]
+
+    @api.depends("department_id")
+    def _compute_unit_name(self):
+        """The unit's own name, not its path: the column stays narrow."""
+        for line in self:
+            line.unit_name = line.department_id.name

@@ -33,3 +33,42 @@ registry.category("web_tour.tours").add("l10n_vn_hr_kpi_kiosk_tour", {
         },
     ],
 });
+
+/**
+ * On a 1280×800 tablet (issue #19): after a refusal (429) the kiosk says how
+ * long to wait and the three buttons stay above the fold.
+ */
+registry.category("web_tour.tours").add("l10n_vn_hr_kpi_kiosk_tablet_tour", {
+    steps: () => [
+        {
+            content: "A first citizen rates",
+            trigger: "button.o_kpi_kiosk_satisfied",
+            run: "click",
+        },
+        {
+            content: "Thanked",
+            trigger: ".o_kpi_kiosk_thanks a",
+            run: "click",
+        },
+        {
+            content: "A double tap right after",
+            trigger: "button.o_kpi_kiosk_neutral",
+            run: "click",
+        },
+        {
+            content: "Refused, with the seconds to wait, and every button above the fold",
+            trigger: ".o_kpi_kiosk_alert[data-error='cooldown'] .o_kpi_kiosk_wait",
+            run() {
+                for (const button of document.querySelectorAll(".o_kpi_kiosk_choice")) {
+                    const box = button.getBoundingClientRect();
+                    if (box.bottom > window.innerHeight || box.height < 80) {
+                        throw new Error(
+                            `The button ${button.value} is below the fold: ` +
+                                `${box.bottom} > ${window.innerHeight}`
+                        );
+                    }
+                }
+            },
+        },
+    ],
+});
