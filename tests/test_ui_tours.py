@@ -6,7 +6,7 @@ from datetime import date
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-MODULE = "l10n_vn_hr_kpi"
+from ..const import MODULE
 
 
 class TourWard:
