@@ -40,3 +40,4 @@ from . import test_law2026_privacy
 from . import test_law2026_annual_authority
 from . import test_signature
 from . import test_ui_screens
+from . import test_kpi_company_pass_jobs

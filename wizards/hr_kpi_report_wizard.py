@@ -124,6 +124,12 @@ class HrKpiReportWizard(models.TransientModel):
 
     def action_print(self):
         self.ensure_one()
+        if self.form == "agency_summary" and not self.department_id:
+            # the whole company: from its threshold, prepared by background
+            # jobs (an XLSX on the run); the HR officer's
+            action = self.period_id._kpi_company_pass_if_large("agency_summary")
+            if action:
+                return action
         template, action_ref, _name = FORMS[self.form]
         data = {
             "period_id": self.period_id.id,
