@@ -314,10 +314,14 @@ class HrKpiPeriodOpenRun(models.Model):
             self.user_id or self.env.user
         )
         # sudo: the agency's head printed in the header (as the form does)
-        root = self.env["hr.department"].sudo().search(
-            [("company_id", "=", period.company_id.id), ("parent_id", "=", False)],
-            order="id",
-            limit=1,
+        root = (
+            self.env["hr.department"]
+            .sudo()
+            .search(
+                [("company_id", "=", period.company_id.id), ("parent_id", "=", False)],
+                order="id",
+                limit=1,
+            )
         )
         head = (root.kpi_decider_id or root.manager_id).name or ""
         form = Agency._kpi_form(
@@ -445,8 +449,7 @@ class HrKpiPeriodOpenRun(models.Model):
                 kinds = dict(run._fields["kind"]._description_selection(self.env))
                 summary = (
                     self.env._(
-                        "%(kind)s of %(period)s: %(failed)s of %(total)s jobs "
-                        "failed",
+                        "%(kind)s of %(period)s: %(failed)s of %(total)s jobs failed",
                         kind=kinds[run.kind],
                         period=run.period_id.name,
                         failed=run.unit_failed_count,
@@ -525,8 +528,7 @@ class HrKpiPeriodOpenRunUnit(models.Model):
     )
     without_department = fields.Boolean(
         readonly=True,
-        help="A company-wide pass: this job also counts the appraisals "
-        "without a unit.",
+        help="A company-wide pass: this job also counts the appraisals without a unit.",
     )
     result_data = fields.Json(
         readonly=True, help="A company-wide pass: the rows of this job's units."

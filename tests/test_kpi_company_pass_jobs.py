@@ -9,8 +9,8 @@ from unittest.mock import patch
 from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
 from odoo.tests import common as odoo_tests_common
+from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .flow_common import KpiFlowCase

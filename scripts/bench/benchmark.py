@@ -40,7 +40,8 @@ TARGETS = {
 }
 MEMORY_TARGET_MB = 2048
 # the opening through jobs comes first, on the month still empty, and is
-# rolled back; the lists come before the decision: the evaluator's queue is the unit decided;
+# rolled back; the lists come before the decision: the evaluator's queue is
+# the unit decided;
 # the recompute after a rule change comes last: it rewrites every appraisal of
 # the month in the benchmark's one transaction, whose dead row versions nothing
 # can clean before it ends, and the steps after it would read through them
