@@ -296,13 +296,19 @@ class HrKpiPeriod(models.Model):
                 self._kpi_prepare_appraisal_vals(employee, config, rule_sets)
             )
         # no "created" message nor creator follower per appraisal: a month of a
-        # city is hundreds of thousands of appraisals
-        Appraisal = Appraisal.with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True
+        # city is hundreds of thousands of appraisals. No tracking template at
+        # creation either (the appraisal has none): without mail_notrack the
+        # mail thread queues one pre-commit call per created appraisal, 200,000
+        # calls (about 8 s at N = 200,000) paid by whatever flushes next in the
+        # transaction, e.g. a head's decision
+        Creator = Appraisal.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
         )
         created_count = 0
         for batch in split_every(batch_size, vals_list):
-            appraisals = Appraisal.create(batch)
+            # the created records without the creation keys: later writes of
+            # this transaction are tracked as usual
+            appraisals = Appraisal.browse(Creator.create(batch).ids)
             self.env["hr.kpi.notifier"]._sync_activities(appraisals)
             created_count += len(appraisals)
             if len(vals_list) > batch_size:
@@ -508,6 +514,73 @@ class HrKpiPeriod(models.Model):
                     ", ".join(closed.mapped("name")),
                 )
             )
+
+    def _kpi_check_can_pass_company(self):
+        """The company-wide quota check and Mẫu 02A of the company read every
+        unit's month: the HR officer's, in his companies."""
+        if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            raise AccessError(
+                self.env._(
+                    "Only the HR officer may check the quotas or prepare the "
+                    "agency summary of the whole company."
+                )
+            )
+        self.check_access("read")
+
+    def _kpi_company_pass_if_large(self, kind):
+        """From the company's threshold, start the company-wide ``kind``
+        (quota, agency_summary) of this month as background jobs, HR only,
+        and return the run's form; below it return None (the caller does it
+        inline, with its own checks)."""
+        self.ensure_one()
+        threshold = self.company_id.kpi_open_job_threshold
+        if not threshold:
+            return None
+        # sudo: counted for the threshold only; nothing is shown
+        count = (
+            self.env["hr.kpi.appraisal"]
+            .sudo()
+            .search_count([("period_id", "=", self.id)], limit=threshold)
+        )
+        if count < threshold:
+            return None
+        self._kpi_check_can_pass_company()
+        self._kpi_check_no_open_run()
+        run = self.env["hr.kpi.period.open.run"]._kpi_start_company_pass(self, kind)
+        return run._kpi_action_open()
+
+    def action_check_quotas(self):
+        """The quota of every unit of the month (HR): the units over their
+        cap. From the company's threshold, as background jobs."""
+        self.ensure_one()
+        self._kpi_check_can_pass_company()
+        action = self._kpi_company_pass_if_large("quota")
+        if action:
+            return action
+        # sudo: the company's month, rights checked above
+        appraisals = (
+            self.env["hr.kpi.appraisal"].sudo().search([("period_id", "=", self.id)])
+        )
+        rows = self.env["hr.kpi.quota"]._kpi_unit_rows(appraisals)
+        over = [row for row in rows if not row["holds"]]
+        message = self.env._(
+            "%(over)s of %(units)s units over their quota.",
+            over=len(over),
+            units=len(rows),
+        )
+        if over:
+            message += " " + ", ".join(
+                f"{row['unit']} ({row['count']}/{row['cap']})" for row in over
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if over else "success",
+                "message": message,
+                "sticky": bool(over),
+            },
+        }
 
     def action_recompute_scores(self):
         """Recompute every score of the periods' appraisals not yet decided

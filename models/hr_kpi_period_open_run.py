@@ -1,9 +1,13 @@
 """The month's heavy work as background jobs (OCA queue_job), for the
 companies too large for one request: a *run* records an opening of the month
-(one *unit* per department, or chunk of a large one, each one job in parallel)
-or a recompute of its scores (batches of 5,000 chained leaders-last), on the
-channel root.kpi."""
+(one *unit* per department, or chunk of a large one, each one job in parallel),
+a recompute of its scores (batches of 5,000 chained leaders-last), or a
+company-wide pass over the month (the quota check of every unit, Mẫu 02A of
+the company: one job per group of whole units of about 5,000 appraisals, each
+storing its units' results; the last one assembles them), on the channel
+root.kpi."""
 
+import base64
 import logging
 from collections import defaultdict
 
@@ -19,11 +23,14 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 from ..const import DECIDED_STATES
+from ..reports.hr_kpi_xlsx import build_xlsx
 
 _logger = logging.getLogger(__name__)
 
 # Employees per job at most: a unit larger than that is split (SPEC §10).
 RUN_CHUNK_SIZE = 5000
+# the runs that read the whole company's month, unit by unit
+COMPANY_PASSES = ("quota", "agency_summary")
 
 
 class HrKpiPeriodOpenRun(models.Model):
@@ -55,7 +62,12 @@ class HrKpiPeriodOpenRun(models.Model):
         help="Gets an activity when the run ends.",
     )
     kind = fields.Selection(
-        [("open", "Open the month"), ("recompute", "Recompute the scores")],
+        [
+            ("open", "Open the month"),
+            ("recompute", "Recompute the scores"),
+            ("quota", "Check the quotas"),
+            ("agency_summary", "Agency summary (Mẫu 02A)"),
+        ],
         default="open",
         required=True,
         readonly=True,
@@ -88,6 +100,13 @@ class HrKpiPeriodOpenRun(models.Model):
     )
     existing_count = fields.Integer(string="Already there", compute="_compute_counts")
     skipped_count = fields.Integer(string="Left out", compute="_compute_counts")
+    result_note = fields.Text(
+        string="Result",
+        readonly=True,
+        help="A company-wide pass: what it found (the units over their quota).",
+    )
+    result_file = fields.Binary(string="File", readonly=True, attachment=True)
+    result_filename = fields.Char(readonly=True)
 
     @api.depends("period_id", "department_id", "create_date")
     def _compute_display_name(self):
@@ -131,6 +150,8 @@ class HrKpiPeriodOpenRun(models.Model):
         for run in self:
             if run.kind == "recompute":
                 run.period_id._kpi_check_can_recompute()
+            elif run.kind in COMPANY_PASSES:
+                run.period_id._kpi_check_can_pass_company()
             else:
                 self.env["hr.kpi.period.open"]._check_can_open(run.department_id)
 
@@ -207,6 +228,121 @@ class HrKpiPeriodOpenRun(models.Model):
         if not run.unit_ids:
             run._kpi_finish()
         return run.with_env(self.env)
+
+    @api.model
+    def _kpi_start_company_pass(self, period, kind):
+        """Record a run of the company-wide ``kind`` (quota, agency_summary)
+        over ``period`` and enqueue one job per group of whole units of about
+        RUN_CHUNK_SIZE appraisals, in the order of the units' names (the
+        order of the form). The caller checked the rights
+        (_kpi_check_can_pass_company) and that no run is in progress."""
+        # sudo: rights checked by the caller, for the whole company's month
+        groups = (
+            self.env["hr.kpi.appraisal"]
+            .sudo()
+            ._read_group(
+                [("period_id", "=", period.id)], ["department_id"], ["__count"]
+            )
+        )
+        groups.sort(key=lambda group: (group[0].complete_name or "", group[0].id))
+        chunks, chunk, size = [], [], 0
+        for department, count in groups:
+            chunk.append(department)
+            size += count
+            if size >= RUN_CHUNK_SIZE:
+                chunks.append((chunk, size))
+                chunk, size = [], 0
+        if chunk:
+            chunks.append((chunk, size))
+        # sudo: rights checked by the caller; the run is written by the system
+        run = self.sudo().create(
+            {
+                "period_id": period.id,
+                "kind": kind,
+                "user_id": self.env.uid,
+                "unit_ids": [
+                    fields.Command.create(
+                        {
+                            "department_ids": [
+                                fields.Command.set([d.id for d in chunk if d])
+                            ],
+                            "without_department": any(not d for d in chunk),
+                            "employee_count": size,
+                        }
+                    )
+                    for chunk, size in chunks
+                ],
+            }
+        )
+        run.unit_ids._kpi_enqueue()
+        if not run.unit_ids:
+            run._kpi_finish()
+        return run.with_env(self.env)
+
+    def _kpi_assemble(self):
+        """A company-wide pass ended: its result from the units' results, in
+        the order of the units (see _kpi_start_company_pass)."""
+        self.ensure_one()
+        rows = []
+        for unit in self.unit_ids.sorted("id"):
+            rows += (unit.result_data or {}).get("rows", [])
+        period = self.period_id
+        if self.kind == "quota":
+            over = [row for row in rows if not row["holds"]]
+            lines = [
+                self.env._(
+                    "%(unit)s: %(count)s rated excellently completed for a cap "
+                    "of %(cap)s",
+                    unit=row["unit"],
+                    count=row["count"],
+                    cap=row["cap"],
+                )
+                for row in over
+            ]
+            head = self.env._(
+                "%(over)s of %(units)s units over their quota.",
+                over=len(over),
+                units=len(rows),
+            )
+            self.write({"result_note": "\n".join([head, *lines])})
+            return head
+        counts = defaultdict(int)
+        for unit in self.unit_ids:
+            for level, count in (unit.result_data or {}).get("levels", {}).items():
+                counts[level] += count
+        Agency = self.env["report.l10n_vn_hr_kpi.report_agency_summary"].with_user(
+            self.user_id or self.env.user
+        )
+        # sudo: the agency's head printed in the header (as the form does)
+        root = (
+            self.env["hr.department"]
+            .sudo()
+            .search(
+                [("company_id", "=", period.company_id.id), ("parent_id", "=", False)],
+                order="id",
+                limit=1,
+            )
+        )
+        head = (root.kpi_decider_id or root.manager_id).name or ""
+        form = Agency._kpi_form(
+            period, self.env["hr.department"], None, rows, dict(counts), head
+        )
+        content = build_xlsx("agency_summary", [form])
+        filename = f"Mau_02A_{period.date_start.strftime('%Y-%m')}.xlsx"
+        self.write(
+            {
+                "result_file": base64.b64encode(content),
+                "result_filename": filename,
+                "result_note": self.env._(
+                    "%(units)s units, %(count)s appraisals, %(over)s units over "
+                    "their quota.",
+                    units=len(rows),
+                    count=form["total"],
+                    over=len(form["quota_over"]),
+                ),
+            }
+        )
+        return self.result_note
 
     def action_retry_failed(self):
         """Enqueue again the units that failed (after the configuration was
@@ -302,9 +438,32 @@ class HrKpiPeriodOpenRun(models.Model):
             run.write({"state": "done", "date_done": fields.Datetime.now()})
             if run.kind == "open" and run.created_count > RUN_CHUNK_SIZE:
                 self.env["hr.kpi.appraisal"]._kpi_analyze_tables()
+            result = (
+                run._kpi_assemble()
+                if run.kind in COMPANY_PASSES and not run.unit_failed_count
+                else ""
+            )
             if not run.user_id:
                 continue
-            if run.kind == "recompute":
+            if run.kind in COMPANY_PASSES:
+                kinds = dict(run._fields["kind"]._description_selection(self.env))
+                summary = (
+                    self.env._(
+                        "%(kind)s of %(period)s: %(failed)s of %(total)s jobs failed",
+                        kind=kinds[run.kind],
+                        period=run.period_id.name,
+                        failed=run.unit_failed_count,
+                        total=run.unit_count,
+                    )
+                    if run.unit_failed_count
+                    else self.env._(
+                        "%(kind)s of %(period)s done: %(result)s",
+                        kind=kinds[run.kind],
+                        period=run.period_id.name,
+                        result=result,
+                    )
+                )
+            elif run.kind == "recompute":
                 summary = self.env._(
                     "Scores of %(period)s recomputed: %(count)s appraisals, "
                     "%(failed)s batches failed",
@@ -358,6 +517,22 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         readonly=True,
         help="A recompute run: the appraisals of this batch, in their order.",
     )
+    department_ids = fields.Many2many(
+        "hr.department",
+        "hr_kpi_period_open_run_unit_department_rel",
+        "unit_id",
+        "department_id",
+        string="Units",
+        readonly=True,
+        help="A company-wide pass: the units of this job.",
+    )
+    without_department = fields.Boolean(
+        readonly=True,
+        help="A company-wide pass: this job also counts the appraisals without a unit.",
+    )
+    result_data = fields.Json(
+        readonly=True, help="A company-wide pass: the rows of this job's units."
+    )
     employee_count = fields.Integer(string="Employees", readonly=True)
     state = fields.Selection(
         [
@@ -387,7 +562,12 @@ class HrKpiPeriodOpenRunUnit(models.Model):
             kinds = dict(unit.run_id._fields["kind"]._description_selection(self.env))
             # computed outside the translated call: the .pot extractor
             # evaluates the call's arguments
-            unit_name = unit.department_id.display_name or f"#{unit.id}"
+            unit_name = (
+                unit.department_id.display_name
+                or ", ".join(unit.department_ids[:3].mapped("name"))
+                + (" …" if len(unit.department_ids) > 3 else "")
+                or f"#{unit.id}"
+            )
             description = self.env._(
                 "%(kind)s %(period)s: %(unit)s",
                 kind=kinds[unit.run_id.kind],
@@ -400,6 +580,9 @@ class HrKpiPeriodOpenRunUnit(models.Model):
             if unit.run_id.kind == "recompute":
                 delayables.append(delayable._kpi_job_recompute())
                 chained.append(delayables[-1])
+            elif unit.run_id.kind in COMPANY_PASSES:
+                delayables.append(delayable._kpi_job_company_pass())
+                delayables[-1].delay()
             else:
                 delayables.append(delayable._kpi_job_open())
                 delayables[-1].delay()
@@ -487,6 +670,55 @@ class HrKpiPeriodOpenRunUnit(models.Model):
             )
         run._kpi_unit_finished()
         return f"Unit {unit.department_id.display_name}: {unit.state}"
+
+    def _kpi_job_company_pass(self):
+        """The job of a company-wide pass: the rows of this job's units (the
+        quota of each unit, or its row of Mẫu 02A), stored on the job's unit;
+        the last job assembles the run's result. Idempotent: it reads only,
+        and run again it stores the same rows."""
+        self.ensure_one()
+        # sudo: the run's records are the system's; the right to read the
+        # company's month is checked below as the user who enqueued the job
+        unit = self.sudo()
+        run = unit.run_id
+        if unit.state != "pending" or run.state != "running":
+            return f"Nothing to do: unit {unit.state}, run {run.state}"
+        try:
+            with self.env.cr.savepoint():
+                period = run.period_id.with_env(self.env)
+                period._kpi_check_can_pass_company()
+                domain = [("department_id", "in", unit.department_ids.ids)]
+                if unit.without_department:
+                    domain = ["|", ("department_id", "=", False), *domain]
+                # sudo: the right to the company's month is checked above
+                appraisals = (
+                    self.env["hr.kpi.appraisal"]
+                    .sudo()
+                    .search([("period_id", "=", period.id), *domain])
+                )
+                if run.kind == "quota":
+                    rows = self.env["hr.kpi.quota"]._kpi_unit_rows(appraisals)
+                    data = {"rows": rows}
+                else:
+                    Agency = self.env["report.l10n_vn_hr_kpi.report_agency_summary"]
+                    rows, levels = Agency._kpi_unit_rows(period, appraisals)
+                    data = {"rows": rows, "levels": levels}
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
+            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
+            # a job's failure is recorded on its unit, the others go on
+            unit._kpi_record_failure(err)
+        else:
+            unit.write(
+                {
+                    "state": "done",
+                    "created_count": len(appraisals),
+                    "result_data": data,
+                    "error": False,
+                }
+            )
+        run._kpi_unit_finished()
+        return f"Units {unit.id}: {unit.state}"
 
     def _kpi_record_failure(self, err):
         _logger.warning(

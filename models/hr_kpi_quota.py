@@ -208,6 +208,26 @@ class HrKpiQuota(models.AbstractModel):
             env.invalidate_all()
 
     @api.model
+    def _kpi_unit_rows(self, appraisals):
+        """The company-wide quota check over ``appraisals`` (the caller
+        checked the right to read them): one row per unit, by unit name, as
+        plain values (a background job stores them)."""
+        rows = []
+        for unit, members in self._by_unit(appraisals):
+            results = self._check(members)
+            rows.append(
+                {
+                    "unit_id": unit.id,
+                    "unit": unit.display_name or "",
+                    "holds": all(result.holds for result in results),
+                    "count": sum(result.count for result in results),
+                    "cap": sum(result.cap for result in results),
+                    "members": len(members),
+                }
+            )
+        return rows
+
+    @api.model
     def _holds(self, appraisals, exception=False):
         return all(
             result.holds for result in self._check(appraisals, exception=exception)

@@ -18,14 +18,22 @@ class ReportAgencySummary(models.AbstractModel):
         department = department or self.env["hr.department"]
         Unit = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
         appraisals = Unit._scope_appraisals(period, department)
+        rows, level_counts = self._kpi_unit_rows(period, appraisals)
+        head = Unit._head_of(period.company_id, department, appraisals)
+        return self._kpi_form(period, department, date, rows, level_counts, head)
+
+    @api.model
+    def _kpi_unit_rows(self, period, appraisals):
+        """The rows of the units of ``appraisals`` (the caller checked that
+        they may be read), by unit name, and the count of each level over
+        them: what a background job of a company's 02A computes for its units
+        (plain values, stored on the job's unit)."""
+        Unit = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
         today = fields.Date.context_today(self)
         status = period._kpi_summary_status(today)[period.id]
-        deadline = period._kpi_summary_deadline()
         Quota = self.env["hr.kpi.quota"]
         rows = []
-        all_levels = []
-        late_units = []
-        head = Unit._head_of(period.company_id, department, appraisals)
+        level_counts = dict.fromkeys(LEVELS_DESC, 0)
         # sudo: whole scope read; access checked per appraisal
         by_unit = Quota._by_unit(appraisals.sudo())
         for number, (unit, all_members) in enumerate(by_unit, start=1):
@@ -33,7 +41,9 @@ class ReportAgencySummary(models.AbstractModel):
             members = all_members.filtered(lambda a: a.state != NOT_EVALUATED)
             not_evaluated = len(all_members) - len(members)
             levels = [Unit._summary_level(a) for a in members]
-            all_levels += levels
+            for level in levels:
+                if level in level_counts:
+                    level_counts[level] += 1
             results = Quota._check(all_members)
             holds = all(result.holds for result in results)
             excellent = sum(result.count for result in results)
@@ -48,8 +58,6 @@ class ReportAgencySummary(models.AbstractModel):
                 sent_text = "Chưa gửi (quá hạn)"
             else:
                 sent_text = "Chưa gửi"
-            if late:
-                late_units.append(unit.name)
             row = {
                 "number": number,
                 "unit": unit.name,
@@ -75,9 +83,21 @@ class ReportAgencySummary(models.AbstractModel):
                 "late": late,
             }
             rows.append(row)
-        total = len(all_levels)
+        # the rows counted every appraisal with a level (no rating: not counted)
+        level_counts["__total"] = sum(row["count"] for row in rows)
+        return rows, level_counts
+
+    @api.model
+    def _kpi_form(self, period, department, date, rows, level_counts, head):
+        """The form's data from the units' ``rows`` and ``level_counts`` (see
+        _kpi_unit_rows; rows of several jobs are numbered again here)."""
+        department = department or self.env["hr.department"]
+        for number, row in enumerate(rows, start=1):
+            row["number"] = number
+        total = level_counts.get("__total", 0)
         company = period.company_id
         header = self._form_header(company, department, date)
+        deadline = period._kpi_summary_deadline()
         user = self.env.user
         return {
             "period": period,
@@ -93,14 +113,14 @@ class ReportAgencySummary(models.AbstractModel):
             "total_levels": [
                 {
                     "key": level,
-                    "count": all_levels.count(level),
-                    "percent": percent(all_levels.count(level), total),
+                    "count": level_counts.get(level, 0),
+                    "percent": percent(level_counts.get(level, 0), total),
                 }
                 for level in LEVELS_DESC
             ],
             "quota_over": [row["unit"] for row in rows if not row["quota_holds"]],
             "deadline": deadline and deadline.strftime("%d/%m/%Y"),
-            "late_units": late_units,
+            "late_units": [row["unit"] for row in rows if row["late"]],
             "recipients": [
                 r
                 for r in (header["superior"] and f"{header['superior']};", "Lưu: VT.")

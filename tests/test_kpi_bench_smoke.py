@@ -125,6 +125,15 @@ class TestKpiBenchSmoke(TransactionCase):
         # opening the month: one appraisal per configured employee, both ways
         n = self.info["n_configs"]
         self.assertEqual(results["open_month"], {"created": n, "sql_created": n})
+        # through the jobs (rolled back afterwards): the run done, one job per
+        # unit, every appraisal created, nothing failed
+        jobs = results["open_month_jobs"]
+        self.assertEqual(jobs["state"], "done")
+        self.assertEqual(jobs["failed"], 0)
+        self.assertEqual(jobs["created"], n)
+        self.assertEqual(jobs["appraisals"], n)
+        self.assertEqual(jobs["sql_created"], n)
+        self.assertGreaterEqual(jobs["jobs"], 2)
         appraisals = self.env["hr.kpi.appraisal"].search(
             [("period_id", "=", self.period.id)]
         )

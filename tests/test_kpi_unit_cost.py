@@ -7,6 +7,7 @@ import logging
 
 from odoo import Command
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .flow_common import MODULE, KpiFlowCase
 
@@ -210,3 +211,70 @@ class TestKpiUnitCost(KpiFlowCase):
                 f"{step}: {count} queries with 5 more appraisals in the company, "
                 f"{large[step]} with 50",
             )
+
+    def test_opening_leaves_no_work_per_appraisal_to_the_next_action(self):
+        """Opening the month queues no pre-commit work per created appraisal
+        (the mail thread's creation tracking): such work does not show as a
+        query of the opening and is paid by whatever flushes next in the same
+        transaction, e.g. a head's decision, whose cost then grows with the
+        month of the whole company (8.3 s at N = 200,000 in the bench)."""
+        self._crowd = 0
+        self._crowd_appraisals = self.env["hr.kpi.appraisal"]
+        crowd = self.env["hr.employee"].create(
+            [
+                {
+                    "name": f"Crowd {n}",
+                    "company_id": self.company.id,
+                    "department_id": self.crowd.id,
+                    "parent_id": self.head.id,
+                }
+                for n in range(30)
+            ]
+        )
+        for employee in crowd:
+            self._config(employee, evaluator_id=self.head.id, decider_id=self.head.id)
+        cr = self.env.cr
+        cr.flush()
+        before = len(cr.precommit._funcs)
+        # as a user acts: the mail thread tracks (no test context disabling it)
+        env = self.env(context={})
+        wizard = (
+            env["hr.kpi.period.open"]
+            .with_user(self.user_hr)
+            .create({"period_id": self.period.id})
+        )
+        wizard.action_open_month()
+        self.env.flush_all()
+        created = env["hr.kpi.appraisal"].search([("period_id", "=", self.period.id)])
+        self.assertGreaterEqual(len(created), 46, "the month opened inline")
+        queued = [
+            func
+            for func in list(cr.precommit._funcs)[before:]
+            if getattr(getattr(func, "__self__", None), "_name", None)
+            == "hr.kpi.appraisal"
+        ]
+        self.assertLessEqual(
+            len(queued),
+            2,
+            f"{len(queued)} pre-commit calls on appraisals for {len(created)} "
+            "appraisals created",
+        )
+        # the writes after the opening are still tracked in the chatter
+        appraisal = created[:1]
+
+        def tracked():
+            cr.flush()
+            [(count,)] = self.env.execute_query(
+                SQL(
+                    "SELECT COUNT(*) FROM mail_tracking_value v "
+                    "JOIN mail_message m ON m.id = v.mail_message_id "
+                    "WHERE m.model = %s AND m.res_id = %s",
+                    appraisal._name,
+                    appraisal.id,
+                )
+            )
+            return count
+
+        before_write = tracked()
+        appraisal.write({"state": "self_submitted"})
+        self.assertGreater(tracked(), before_write)

@@ -103,6 +103,12 @@ class HrKpiReportWizard(models.TransientModel):
         the XLSX of report_xlsx): both render the report model's
         ``_get_form_data``."""
         self.ensure_one()
+        if self.form == "agency_summary" and not self.department_id:
+            # the whole company: from its threshold, prepared by background
+            # jobs (an XLSX on the run); the HR officer's
+            action = self.period_id._kpi_company_pass_if_large("agency_summary")
+            if action:
+                return action
         _template, pdf_ref, xlsx_ref = FORMS[self.form]
         report = self.env.ref(pdf_ref if self.file_format == "pdf" else xlsx_ref)
         date = fields.Date.to_string(self.date_report)

@@ -27,6 +27,11 @@ LIST_COUNT_LIMIT = 10001
 # (step, label, target text, check(result row) -> bool or None when no target)
 TARGETS = {
     "open_month": ("ratio ≤ 4", lambda r: r["ratio"] <= 4),
+    # issue #18: through the jobs, ≤ 3× the best single-pass SQL of the rows
+    "open_month_jobs": ("ratio ≤ 3", lambda r: r["ratio"] <= 3),
+    "decide_unit": ("ORM ≤ 0.5 s", lambda r: r["orm_s"] <= 0.5),
+    "quota_company": ("ratio ≤ 10", lambda r: r["ratio"] <= 10),
+    "export_02a_company": ("ratio ≤ 10", lambda r: r["ratio"] <= 10),
     "recompute_month": ("ORM ≤ 120 s", lambda r: r["orm_s"] <= 120),
     "recompute_changed": ("ORM ≤ 120 s", lambda r: r["orm_s"] <= 120),
     "list_my_unit": ("ORM ≤ 0.3 s", lambda r: r["orm_s"] <= 0.3),
@@ -34,11 +39,14 @@ TARGETS = {
     "export_01a_unit": ("ORM ≤ 3 s", lambda r: r["orm_s"] <= 3),
 }
 MEMORY_TARGET_MB = 2048
-# the lists come before the decision: the evaluator's queue is the unit decided;
+# the opening through jobs comes first, on the month still empty, and is
+# rolled back; the lists come before the decision: the evaluator's queue is
+# the unit decided;
 # the recompute after a rule change comes last: it rewrites every appraisal of
 # the month in the benchmark's one transaction, whose dead row versions nothing
 # can clean before it ends, and the steps after it would read through them
 STEPS = (
+    "open_month_jobs",
     "open_month",
     "recompute_month",
     "list_to_review",
@@ -90,13 +98,18 @@ def _peak_mb(reset_ok):
 
 
 def measure(env, fn):
-    """Run ``fn()`` and flush; return (result, seconds, queries, peak MB)."""
+    """Run ``fn()`` and flush; return (result, seconds, queries, peak MB).
+
+    The flush is the cursor's, as at a commit: the pending writes and the
+    pre-commit work (the mail thread's tracking messages, ...) the step queued
+    are paid by the step, not by the next one in the benchmark's transaction."""
     cr = env.cr
+    cr.flush()
     reset_ok = _reset_peak()
     queries = cr.sql_log_count
     start = time.perf_counter()
     result = fn()
-    env.flush_all()
+    cr.flush()
     seconds = time.perf_counter() - start
     return result, seconds, cr.sql_log_count - queries, _peak_mb(reset_ok)
 
@@ -104,7 +117,7 @@ def measure(env, fn):
 def measure_sql(env, fn):
     """Run the plain-SQL ``fn(cr)`` in a savepoint rolled back at once."""
     cr = env.cr
-    env.flush_all()
+    cr.flush()
     queries = cr.sql_log_count
     cr.execute("SAVEPOINT kpi_bench_sql")
     start = time.perf_counter()
@@ -175,110 +188,173 @@ class CityBenchmark:
             """
         )
 
+    # the task block of one appraisal from its counted tasks' sums ``s`` (the
+    # columns of _TASK_SUMS), and its total and level from the task block and
+    # the general points ``g``: the same expressions for the opening and the
+    # recompute
+    _TASK_SUMS = SQL(
+        """
+        SUM(t.converted_quantity) AS assigned,
+        SUM(t.completed_quantity * t.coefficient) AS done,
+        SUM(t.quality_passed_quantity * t.coefficient
+            * GREATEST(0, 1 - 0.25 * t.major_error_count)) AS quality,
+        SUM(t.completed_quantity * t.coefficient
+            * GREATEST(0, 1 - 0.25 * t.delay_count)) AS progress,
+        COUNT(*) AS counted, SUM(t.delay_count) AS delays
+        """
+    )
+    _SCORES = SQL(
+        """
+        CROSS JOIN LATERAL (
+            SELECT COALESCE(LEAST(100, 100 * s.done / NULLIF(s.assigned, 0)), 0) AS q,
+                   COALESCE(LEAST(100, 100 * s.quality / NULLIF(s.assigned, 0)), 0)
+                       AS ql,
+                   COALESCE(LEAST(100, 100 * s.progress / NULLIF(s.assigned, 0)), 0)
+                       AS pg,
+                   COALESCE(g.points, 0) AS general) AS k
+        CROSS JOIN LATERAL (
+            SELECT (k.q + k.ql + k.pg) / 3 AS pct,
+                   k.general + 0.7 * (k.q + k.ql + k.pg) / 3 AS total) AS r
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN r.total >= 90 THEN 'excellent'
+                        WHEN r.total >= 70 THEN 'good'
+                        WHEN r.total >= 50 THEN 'done'
+                        ELSE 'fail' END AS level) AS lv
+        """
+    )
+
     def _sql_scores(self, cr, ids):
-        """The task block of the appraisals ``ids``, then their totals."""
+        """Every score of the appraisals ``ids`` in one UPDATE: the task block
+        from their counted tasks and the general points from their criterion
+        lines (grouped sub-queries), the totals and levels from those; only
+        the rows whose scores change are written (as the addon does)."""
         cr.execute(
             SQL(
                 """
                 UPDATE hr_kpi_appraisal a
-                   SET kpi_assigned_quantity = s.assigned,
-                       kpi_done_quantity = s.done,
-                       kpi_quality_quantity = s.quality,
-                       kpi_progress_quantity = s.progress,
-                       kpi_quantity = LEAST(100,
-                                            100 * s.done / NULLIF(s.assigned, 0)),
-                       kpi_quality = LEAST(100,
-                                           100 * s.quality / NULLIF(s.assigned, 0)),
-                       kpi_progress = LEAST(100,
-                                            100 * s.progress / NULLIF(s.assigned, 0)),
-                       task_counted_count = s.counted, task_delay_count = s.delays
-                  FROM (
-                    SELECT t.appraisal_id,
-                           SUM(t.converted_quantity) AS assigned,
-                           SUM(t.completed_quantity * t.coefficient) AS done,
-                           SUM(t.quality_passed_quantity * t.coefficient
-                               * GREATEST(0, 1 - 0.25 * t.major_error_count))
-                               AS quality,
-                           SUM(t.completed_quantity * t.coefficient
-                               * GREATEST(0, 1 - 0.25 * t.delay_count)) AS progress,
-                           COUNT(*) AS counted, SUM(t.delay_count) AS delays
+                   SET kpi_assigned_quantity = COALESCE(s.assigned, 0),
+                       kpi_done_quantity = COALESCE(s.done, 0),
+                       kpi_quality_quantity = COALESCE(s.quality, 0),
+                       kpi_progress_quantity = COALESCE(s.progress, 0),
+                       kpi_quantity = k.q, kpi_quality = k.ql, kpi_progress = k.pg,
+                       task_counted_count = COALESCE(s.counted, 0),
+                       task_delay_count = COALESCE(s.delays, 0),
+                       general_score = k.general, general_self_score = k.general,
+                       general_evaluator_score = k.general,
+                       kpi_percent = r.pct, task_score = 0.7 * r.pct,
+                       total_score = r.total,
+                       level_by_score = lv.level, level_computed = lv.level
+                  FROM hr_kpi_appraisal x
+                  LEFT JOIN (
+                    SELECT t.appraisal_id, %(sums)s
                       FROM hr_kpi_task t
                      WHERE t.appraisal_id = ANY(%(ids)s) AND t.is_counted
-                     GROUP BY t.appraisal_id
-                  ) AS s
-                 WHERE a.id = s.appraisal_id
+                     GROUP BY t.appraisal_id) AS s ON s.appraisal_id = x.id
+                  LEFT JOIN (
+                    SELECT l.appraisal_id, SUM(COALESCE(l.final_points,
+                           l.evaluator_points, l.self_points, 0)) AS points
+                      FROM hr_kpi_appraisal_line l
+                     WHERE l.appraisal_id = ANY(%(ids)s)
+                     GROUP BY l.appraisal_id) AS g ON g.appraisal_id = x.id
+                  %(scores)s
+                 WHERE a.id = x.id AND x.id = ANY(%(ids)s)
+                   AND (a.kpi_quantity, a.kpi_quality, a.kpi_progress,
+                        a.general_score, a.total_score, a.level_computed,
+                        a.task_counted_count, a.task_delay_count)
+                       IS DISTINCT FROM
+                       (k.q::float8, k.ql::float8, k.pg::float8,
+                        k.general::float8, r.total::float8, lv.level::varchar,
+                        COALESCE(s.counted, 0)::int, COALESCE(s.delays, 0)::int)
                 """,
-                ids=ids,
-            )
-        )
-        cr.execute(
-            SQL(
-                """
-                UPDATE hr_kpi_appraisal a
-                   SET general_score = g.points, general_self_score = g.points,
-                       general_evaluator_score = g.points,
-                       kpi_percent = (a.kpi_quantity + a.kpi_quality
-                                      + a.kpi_progress) / 3,
-                       task_score = 0.7 * (a.kpi_quantity + a.kpi_quality
-                                           + a.kpi_progress) / 3,
-                       total_score = COALESCE(g.points, 0) + 0.7 * (a.kpi_quantity
-                                     + a.kpi_quality + a.kpi_progress) / 3
-                  FROM (SELECT l.appraisal_id, SUM(COALESCE(l.final_points,
-                               l.evaluator_points, l.self_points, 0)) AS points
-                          FROM hr_kpi_appraisal_line l
-                          JOIN hr_kpi_appraisal x ON x.id = l.appraisal_id
-                         WHERE x.id = ANY(%(ids)s)
-                         GROUP BY l.appraisal_id) AS g
-                 WHERE a.id = g.appraisal_id
-                """,
-                ids=ids,
-            )
-        )
-        cr.execute(
-            SQL(
-                """
-                UPDATE hr_kpi_appraisal
-                   SET level_by_score = l.level, level_computed = l.level
-                  FROM (SELECT id, CASE WHEN total_score >= 90 THEN 'excellent'
-                                        WHEN total_score >= 70 THEN 'good'
-                                        WHEN total_score >= 50 THEN 'done'
-                                        ELSE 'fail' END AS level
-                          FROM hr_kpi_appraisal WHERE id = ANY(%(ids)s)) AS l
-                 WHERE hr_kpi_appraisal.id = l.id
-                """,
+                sums=self._TASK_SUMS,
+                scores=self._SCORES,
                 ids=ids,
             )
         )
         return cr.rowcount
 
-    def _sql_links_and_lines(self, cr, ids, employee_ids):
-        """Link the new appraisals ``ids`` to their tasks and their leader's
-        appraisal, and give them their criterion lines."""
+    def _sql_open(self, cr):
+        """The best plain SQL of the month's opening, each row written once:
+        one INSERT … SELECT of the appraisals with their task block (the tasks
+        grouped by employee in a sub-query), totals, levels and leader links
+        (ids drawn first, so that a leader's id is known when his staff are
+        inserted), then the criterion lines and the task links. Returns the
+        number of appraisals."""
         period = self.period
         cr.execute(
             SQL(
                 """
-                UPDATE hr_kpi_task t SET appraisal_id = v.id
-                  FROM unnest(%s::int[], %s::int[]) AS v(id, employee_id)
-                 WHERE t.employee_id = v.employee_id AND t.period_id = %s
+                WITH src AS MATERIALIZED (
+                    SELECT nextval(pg_get_serial_sequence('hr_kpi_appraisal', 'id'))
+                               AS id,
+                           c.employee_id, c.company_id,
+                           COALESCE(c.department_id, e.department_id) AS department_id,
+                           e.job_title, c.subject_group, c.staff_category,
+                           COALESCE(c.rule_set_id, %(rule_set)s) AS rule_set_id,
+                           c.evaluator_id, c.decider_id
+                      FROM hr_kpi_evaluation_config c
+                      JOIN hr_employee e ON e.id = c.employee_id
+                     WHERE c.company_id = %(company)s AND c.active
+                       AND c.date_start <= %(start)s
+                       AND (c.date_end IS NULL OR c.date_end >= %(start)s)
+                       AND c.evaluator_id IS NOT NULL AND c.decider_id IS NOT NULL
+                       AND %(in_scope)s
+                )
+                INSERT INTO hr_kpi_appraisal
+                    (id, %(columns)s, leader_appraisal_id,
+                     kpi_assigned_quantity, kpi_done_quantity, kpi_quality_quantity,
+                     kpi_progress_quantity, kpi_quantity, kpi_quality, kpi_progress,
+                     task_counted_count, task_delay_count, general_score,
+                     general_self_score, general_evaluator_score, kpi_percent,
+                     task_score, total_score, level_by_score, level_computed)
+                SELECT n.id, n.employee_id, %(period)s, %(start)s, n.company_id,
+                       n.department_id, n.job_title, n.subject_group,
+                       n.staff_category,
+                       n.subject_group IN ('leader_head', 'leader_deputy'),
+                       n.rule_set_id, 'draft', n.evaluator_id, n.decider_id, 100, 100,
+                       %(uid)s, %(uid)s,
+                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC',
+                       ldr.id,
+                       COALESCE(s.assigned, 0), COALESCE(s.done, 0),
+                       COALESCE(s.quality, 0), COALESCE(s.progress, 0),
+                       k.q, k.ql, k.pg,
+                       COALESCE(s.counted, 0), COALESCE(s.delays, 0),
+                       k.general, k.general, k.general, r.pct, 0.7 * r.pct, r.total,
+                       lv.level, lv.level
+                  FROM src n
+                  LEFT JOIN src ldr ON ldr.employee_id = n.evaluator_id
+                  LEFT JOIN (
+                    SELECT t.employee_id, %(sums)s
+                      FROM hr_kpi_task t
+                     WHERE t.period_id = %(period)s AND t.is_counted
+                     GROUP BY t.employee_id) AS s ON s.employee_id = n.employee_id
+                  -- a new month's lines carry no points yet
+                  LEFT JOIN (SELECT NULL::int AS appraisal_id,
+                                    0::numeric AS points) AS g ON FALSE
+                  %(scores)s
+                RETURNING id, employee_id
                 """,
-                ids,
-                employee_ids,
-                period.id,
-            )
-        )
-        cr.execute(
-            SQL(
-                """
-                UPDATE hr_kpi_appraisal a SET leader_appraisal_id = l.id
-                  FROM hr_kpi_appraisal l
-                 WHERE a.id = ANY(%(ids)s) AND l.period_id = %(period)s
-                   AND l.employee_id = a.evaluator_employee_id
-                """,
-                ids=ids,
+                in_scope=SQL(
+                    "e.department_id IN (SELECT id FROM hr_department WHERE "
+                    "parent_path LIKE (SELECT parent_path FROM hr_department "
+                    "WHERE id = %s) || %s)",
+                    self.info["unit_large_id"],
+                    "%",
+                )
+                if self.scope == "unit"
+                else SQL("TRUE"),
+                columns=self._appraisal_columns(),
+                sums=self._TASK_SUMS,
+                scores=self._SCORES,
                 period=period.id,
+                start=period.date_start,
+                rule_set=period.rule_set_id.id,
+                company=self.company.id,
+                uid=self.env.uid,
             )
         )
+        rows = cr.fetchall()
+        ids = [row[0] for row in rows]
         cr.execute(
             SQL(
                 """
@@ -299,57 +375,25 @@ class CityBenchmark:
                 uid=self.env.uid,
             )
         )
+        cr.execute(
+            SQL(
+                """
+                UPDATE hr_kpi_task t SET appraisal_id = v.id
+                  FROM unnest(%s::int[], %s::int[]) AS v(id, employee_id)
+                 WHERE t.employee_id = v.employee_id AND t.period_id = %s
+                """,
+                ids,
+                [row[1] for row in rows],
+                period.id,
+            )
+        )
+        return len(ids)
 
     # ---- steps ---------------------------------------------------------------
 
     def step_open_month(self):
         period = self.period
-
-        def sql(cr):
-            cr.execute(
-                SQL(
-                    """
-                    INSERT INTO hr_kpi_appraisal (%(columns)s)
-                    SELECT c.employee_id, %(period)s, %(start)s, c.company_id,
-                           COALESCE(c.department_id, e.department_id), e.job_title,
-                           c.subject_group, c.staff_category,
-                           c.subject_group IN ('leader_head', 'leader_deputy'),
-                           COALESCE(c.rule_set_id, %(rule_set)s), 'draft',
-                           c.evaluator_id, c.decider_id, 100, 100, %(uid)s, %(uid)s,
-                           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                      FROM hr_kpi_evaluation_config c
-                      JOIN hr_employee e ON e.id = c.employee_id
-                     WHERE c.company_id = %(company)s AND c.active
-                       AND c.date_start <= %(start)s
-                       AND (c.date_end IS NULL OR c.date_end >= %(start)s)
-                       AND c.evaluator_id IS NOT NULL AND c.decider_id IS NOT NULL
-                       AND %(in_scope)s
-                    RETURNING id, employee_id
-                    """,
-                    in_scope=SQL(
-                        "e.department_id IN (SELECT id FROM hr_department WHERE "
-                        "parent_path LIKE (SELECT parent_path FROM hr_department "
-                        "WHERE id = %s) || %s)",
-                        self.info["unit_large_id"],
-                        "%",
-                    )
-                    if self.scope == "unit"
-                    else SQL("TRUE"),
-                    columns=self._appraisal_columns(),
-                    period=period.id,
-                    start=period.date_start,
-                    rule_set=period.rule_set_id.id,
-                    company=self.company.id,
-                    uid=self.env.uid,
-                )
-            )
-            rows = cr.fetchall()
-            ids = [row[0] for row in rows]
-            self._sql_links_and_lines(cr, ids, [row[1] for row in rows])
-            self._sql_scores(cr, ids)
-            return len(ids)
-
-        sql_run = measure_sql(self.env, sql)
+        sql_run = measure_sql(self.env, self._sql_open)
         Wizard = self._env_as("hr")["hr.kpi.period.open"]
         # this step measures the opening in one process (the wizard inline);
         # above the company's threshold the wizard would enqueue jobs instead
@@ -366,6 +410,82 @@ class CityBenchmark:
         orm_run = measure(self.env, orm)
         self.results["open_month"] = {"created": orm_run[0], "sql_created": sql_run[0]}
         return self._record("open_month", orm_run[0], orm_run, sql_run)
+
+    def step_open_month_jobs(self):
+        """The month opened through the background jobs, end to end: the
+        wizard records the run and enqueues one job per unit (queue_job), then
+        every queued job is performed in this process, one after the other,
+        as the job runner's worker would (as the user who enqueued it), until
+        the run is done. One process: N workers of the runner would share
+        the units. Rolled back afterwards: the month is opened again by the
+        next step."""
+        from odoo.addons.queue_job.job import Job
+
+        table = "hr_kpi_appraisal"
+        period = self.period
+        env = self.env
+        cr = env.cr
+        sql_run = measure_sql(env, self._sql_open)
+        savepoint = cr.savepoint()
+        # above the threshold: the wizard enqueues
+        self.company.kpi_open_job_threshold = 1
+        Wizard = self._env_as("hr")["hr.kpi.period.open"]
+
+        def orm():
+            vals = {"period_id": period.id}
+            if self.scope == "unit":
+                vals["department_id"] = self.info["unit_large_id"]
+            action = Wizard.create(vals).action_open_month()
+            run = env["hr.kpi.period.open.run"].browse(action["res_id"])
+            units = [(unit.job_uuid, unit.employee_count) for unit in run.unit_ids]
+            # autovacuum's analyze of the committed jobs' rows (default
+            # thresholds: 50 rows + 10 % of the table), which the benchmark's
+            # one transaction would hide from it: without it the planner keeps
+            # taking the new month for empty while it fills
+            [(rows,)] = env.execute_query(
+                SQL("SELECT reltuples::int FROM pg_class WHERE relname = %s", table)
+            )
+            since = 0
+            for uuid, count in units:
+                if not uuid:
+                    continue
+                job = Job.load(env, uuid)
+                job.set_started()
+                job.store()
+                job.perform()
+                job.set_done()
+                job.store()
+                # each job of the runner has a transaction and a cache of its own
+                cr.flush()
+                env.invalidate_all()
+                since += count
+                if since > 50 + 0.1 * rows:
+                    env["hr.kpi.appraisal"]._kpi_analyze_tables()
+                    rows += since
+                    since = 0
+            run.invalidate_recordset()
+            jobs = len([uuid for uuid, _count in units if uuid])
+            return run.created_count, jobs, run.state, run.unit_failed_count
+
+        orm_run = measure(env, orm)
+        created, jobs, state, failed = orm_run[0]
+        [(appraisals,)] = env.execute_query(
+            SQL(
+                "SELECT COUNT(*) FROM hr_kpi_appraisal WHERE period_id = %s",
+                period.id,
+            )
+        )
+        savepoint.close(rollback=True)
+        env.invalidate_all()
+        self.results["open_month_jobs"] = {
+            "created": created,
+            "jobs": jobs,
+            "state": state,
+            "failed": failed,
+            "appraisals": appraisals,
+            "sql_created": sql_run[0],
+        }
+        return self._record("open_month_jobs", created, orm_run, sql_run)
 
     def step_recompute_month(self):
         Appraisal = self.env["hr.kpi.appraisal"]
@@ -778,8 +898,8 @@ class CityBenchmark:
         """The head of the 50-person unit: his few rows among the month's."""
         return self._list_my_unit("list_my_unit_50", "head50")
 
-    def run(self, steps=STEPS):
-        for step in steps:
+    def run(self, steps=None):
+        for step in steps or STEPS:
             getattr(
                 self,
                 {

@@ -32,6 +32,12 @@ def main():
     )
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument(
+        "--steps",
+        default="",
+        help="comma-separated steps to run (default: all); the month is "
+        "opened first when a later step needs it",
+    )
+    parser.add_argument(
         "--scope",
         choices=("company", "unit"),
         default="company",
@@ -86,8 +92,16 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         info = find_city(env, args.staff)
         bench = CityBenchmark(env, info, log=print, scope=args.scope)
+        from odoo.addons.l10n_vn_hr_kpi.scripts.bench.benchmark import STEPS
+
+        steps = {step for step in args.steps.split(",") if step}
+        if steps - {"open_month_jobs"}:
+            # the later steps work on the month opened
+            steps.add("open_month")
+        # in the order of a month
+        steps = [step for step in STEPS if step in steps]
         try:
-            rows = bench.run()
+            rows = bench.run(steps or None)
         finally:
             cr.rollback()
     print()
