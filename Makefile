@@ -1,7 +1,7 @@
 # The two commands of the README, plus helpers.
 #   make run    demo server on http://localhost:8069 (database kpi_demo)
 #   make test   the whole test suite; last line "N passed, N failed"
-.PHONY: run test lint setup stop bench
+.PHONY: run test lint setup stop bench faulttest loadtest
 
 run:
 	bash scripts/run.sh
@@ -21,3 +21,8 @@ stop:
 # City-scale benchmark (README "Performance"): BENCH_N=2000 make bench
 bench:
 	bash scripts/bench.sh
+
+# A month opened as background jobs on a production-mode server while a worker
+# is killed and PostgreSQL restarts (README "Background jobs"): FAULT_N=20000
+faulttest:
+	bash scripts/fault/faulttest.sh
