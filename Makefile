@@ -26,3 +26,8 @@ bench:
 # is killed and PostgreSQL restarts (README "Background jobs"): FAULT_N=20000
 faulttest:
 	bash scripts/fault/faulttest.sh
+
+# Month-end load test with Locust on a production-mode server (README
+# "Load test"): LOAD_N=20000 LOAD_USERS=50 LOAD_TIME=3m
+loadtest:
+	bash scripts/load/loadtest.sh

@@ -3,7 +3,8 @@
 # of the other scripts must not be restarted under their feet. Source it after
 # common.sh; it exports the connection (KPI_DB_*) of that cluster and:
 #   city_db N        the database of the city of N staff (built once, then copied)
-#   city_copy N DB   DB, a fresh copy of that city (its filestore too)
+#   city_copy N DB [TEMPLATE]  DB, a fresh copy of that city (or of TEMPLATE),
+#                    its filestore too
 #   odoo_args        as in common.sh, for that cluster
 "$KPI_ROOT/scripts/setup.sh" >/dev/null
 KPI_PGDATA=${FAULT_PGDATA:-$(dirname "$KPI_PGDATA")/pg15-load}
@@ -45,8 +46,8 @@ city_db() {
 }
 
 city_copy() {
-    local n=$1 db=$2 tpl
-    tpl=$(city_db "$n")
+    local n=$1 db=$2 tpl=${3:-}
+    [ -n "$tpl" ] || tpl=$(city_db "$n")
     dropdb --if-exists -h "$KPI_DB_HOST" -p "$KPI_DB_PORT" -U "$KPI_DB_USER" "$db"
     createdb -h "$KPI_DB_HOST" -p "$KPI_DB_PORT" -U "$KPI_DB_USER" -T "$tpl" "$db" \
         || die "could not copy $tpl to $db"

@@ -445,7 +445,7 @@ def main():  # noqa: C901 - one linear scenario
     )
     killed = restarted = False
     run = None
-    last = ""
+    last = -1
     while time.monotonic() - start < args.timeout:
         try:
             run = read_run(rpc, run_id)
@@ -453,8 +453,9 @@ def main():  # noqa: C901 - one linear scenario
             log(f"reading the run failed ({type(err).__name__}: {err}); again")
             time.sleep(3)
             continue
-        if run["progress"] != last:
-            last = run["progress"]
+        step = (run["unit_done_count"] + run["unit_failed_count"]) // 20
+        if step != last:
+            last = step
             log(
                 f"run {run['state']}: {run['progress']} units, "
                 f"{run['unit_failed_count']} failed, {run['created_count']} created"

@@ -15,6 +15,7 @@ DB=kpi_fault_$N
 OUT=${FAULT_OUT:-$KPI_ROOT/docs/fault/faulttest-N$N.txt}
 LOG=${FAULT_LOG:-$KPI_CACHE/logs/faulttest-$N.log}
 mkdir -p "$(dirname "$OUT")" "$(dirname "$LOG")"
+: > "$LOG"
 
 city_copy "$N" "$DB"
 CITY=$(ODOO_PATH="$ODOO_PATH" "$KPI_VENV/bin/python" "$CITY_PY" "${ARGS[@]}" --data-dir="$CITY_DATA_DIR" \
@@ -50,7 +51,7 @@ set -e
 {
     echo
     echo "Odoo log ($LOG), the faults and the requeues:"
-    grep -E "Re-queued dead job|terminated|Worker .* \(|database connections ready|FATAL|OperationalError|InterfaceError|postponed|JobFoundDead" "$LOG" \
+    grep -E "Re-queued dead job|WorkerHTTP \([0-9]+\) alive|database connections ready|exception: sleeping|JobFoundDead|FAILED|failed for" "$LOG" \
         | sed -E 's/^[0-9-]+ ([0-9:]+),[0-9]+ [0-9]+ /\1 /' | cut -c1-200 | head -40
 } | tee -a "$OUT"
 exit "$RC"
