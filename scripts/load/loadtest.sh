@@ -48,6 +48,7 @@ ODOO_PATH="$ODOO_PATH" "$KPI_VENV/bin/python" "$KPI_ROOT/scripts/load/prepare.py
 city_copy "$N" "$DB" "$TPL"
 
 LOG=$KPI_CACHE/logs/loadtest-$N.log
+: > "$LOG"
 say "Starting Odoo on :$PORT (--workers=$WORKERS), log $LOG"
 "$KPI_VENV/bin/python" "$ODOO_PATH/odoo-bin" "${ARGS[@]}" --data-dir="$CITY_DATA_DIR" \
     -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --gevent-port=$((PORT + 100)) \

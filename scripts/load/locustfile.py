@@ -80,7 +80,7 @@ class OdooUser(HttpUser):
         )
         self.uid = result and result.get("uid")
         # the web client sends the user's context (language, time zone)
-        self.context = (result or {}).get("user_context") or {}
+        self.user_context = (result or {}).get("user_context") or {}
         self.views = {}
 
     # ---- the routes of the web client --------------------------------------
@@ -109,7 +109,7 @@ class OdooUser(HttpUser):
             return body.get("result")
 
     def call(self, model, method, args, name, **kwargs):
-        kwargs.setdefault("context", self.context)
+        kwargs.setdefault("context", self.user_context)
         return self.post(
             f"/web/dataset/call_kw/{model}/{method}",
             {"model": model, "method": method, "args": args, "kwargs": kwargs},
@@ -188,7 +188,7 @@ class Employee(OdooUser):
     @task(3)
     def my_tasks(self):
         self.action("l10n_vn_hr_kpi.hr_kpi_task_action_my", "action My tasks")
-        self.tasks = self.search(
+        self.open_tasks = self.search(
             "hr.kpi.task",
             [
                 ("employee_id.user_id", "=", self.uid),
@@ -201,7 +201,7 @@ class Employee(OdooUser):
     @task(1)
     def report_task(self):
         tasks = [
-            t for t in getattr(self, "tasks", []) if t.get("state") == "in_progress"
+            t for t in getattr(self, "open_tasks", []) if t.get("state") == "in_progress"
         ]
         if not tasks:
             return
@@ -211,7 +211,7 @@ class Employee(OdooUser):
             [[tasks[0]["id"]]],
             name="task: report done",
         )
-        self.tasks = []
+        self.open_tasks = []
 
     @task(1)
     def self_evaluate(self):
