@@ -48,7 +48,7 @@ city_db() {
 city_copy() {
     local n=$1 db=$2 tpl=${3:-}
     [ -n "$tpl" ] || tpl=$(city_db "$n")
-    dropdb --if-exists -h "$KPI_DB_HOST" -p "$KPI_DB_PORT" -U "$KPI_DB_USER" "$db"
+    dropdb --if-exists --force -h "$KPI_DB_HOST" -p "$KPI_DB_PORT" -U "$KPI_DB_USER" "$db"
     createdb -h "$KPI_DB_HOST" -p "$KPI_DB_PORT" -U "$KPI_DB_USER" -T "$tpl" "$db" \
         || die "could not copy $tpl to $db"
     rm -rf "$CITY_DATA_DIR/filestore/$db"

@@ -69,10 +69,13 @@ for _ in $(seq 1 60); do
 done
 # the workers' resident memory, every 2 s: the peak of any one worker
 RSS=$WORK/rss-$N-$USERS_N.txt
+LOADAVG=$WORK/loadavg-$N-$USERS_N.txt
 : > "$RSS"
+: > "$LOADAVG"
 (
     while kill -0 "$ODOO_PID" 2>/dev/null; do
         ps -o rss= --ppid "$ODOO_PID" | sort -n | tail -1 >> "$RSS"
+        cut -d' ' -f1 /proc/loadavg >> "$LOADAVG"
         sleep 2
     done
 ) &
@@ -88,5 +91,5 @@ tail -5 "$PREFIX.out"
 PEAK=$(sort -n "$RSS" | tail -1)
 python3 "$KPI_ROOT/scripts/load/report.py" --stats "${PREFIX}_stats.csv" \
     --failures "${PREFIX}_failures.csv" --csv "$OUT/loadtest-N$N-U$USERS_N.csv" \
-    --md "$OUT/loadtest-N$N-U$USERS_N.md" --rss-kb "${PEAK:-0}" \
+    --md "$OUT/loadtest-N$N-U$USERS_N.md" --rss-kb "${PEAK:-0}" --loadavg "$LOADAVG" \
     --title "N = $N staff, $USERS_N simulated users, $TIME, --workers=$WORKERS"

@@ -201,7 +201,9 @@ class Employee(OdooUser):
     @task(1)
     def report_task(self):
         tasks = [
-            t for t in getattr(self, "open_tasks", []) if t.get("state") == "in_progress"
+            t
+            for t in getattr(self, "open_tasks", [])
+            if t.get("state") == "in_progress"
         ]
         if not tasks:
             return
@@ -344,8 +346,25 @@ class Head(OdooUser):
         if not result or self.decided:
             return
         self.decided = True
-        if not any(line.get("appraisal_id") for line in result[0].get("line_ids", [])):
+        decision = result[0]
+        lines = decision.get("line_ids", [])
+        if not any(line.get("appraisal_id") for line in lines):
             return
+        if not decision.get("quota_holds", True):
+            # over the unit's quota of excellent: the head lowers them, as the
+            # screen asks (this simulation lowers every excellent to good)
+            lowered = [
+                [1, line["id"], {"level": "good"}]
+                for line in lines
+                if line.get("level") == "excellent"
+            ]
+            self.call(
+                "hr.kpi.decision",
+                "web_save",
+                [[decision["id"]], {"line_ids": lowered}],
+                name="decision: lower to the quota",
+                specification=spec,
+            )
         self.call(
             "hr.kpi.decision",
             "action_decide",

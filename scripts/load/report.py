@@ -18,6 +18,7 @@ def main():
     parser.add_argument("--md", required=True)
     parser.add_argument("--rss-kb", type=int, default=0)
     parser.add_argument("--title", default="")
+    parser.add_argument("--loadavg", help="file of 1-minute load averages")
     args = parser.parse_args()
     with open(args.stats, encoding="utf-8") as f:
         stats = list(csv.DictReader(f))
@@ -73,6 +74,15 @@ def main():
         f"Peak resident memory of one Odoo worker: {args.rss_kb / 1024:.0f} MB "
         "(sampled every 2 s)."
     )
+    if args.loadavg:
+        with open(args.loadavg, encoding="utf-8") as f:
+            loads = [float(x) for x in f.read().split()]
+        if loads:
+            lines.append(
+                f"Machine load (1-min load average, 2 cores, every 2 s): "
+                f"mean {sum(loads) / len(loads):.1f}, max {max(loads):.1f} "
+                "(other engineers' tests and benchmarks included)."
+            )
     if failures:
         lines.append("")
         lines.append("Failures:")
