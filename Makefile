@@ -1,7 +1,7 @@
 # The two commands of the README, plus helpers.
 #   make run    demo server on http://localhost:8069 (database kpi_demo)
 #   make test   the whole test suite; last line "N passed, N failed"
-.PHONY: run test lint setup stop bench upgradecheck
+.PHONY: run test lint setup stop bench upgradecheck faulttest loadtest
 
 run:
 	bash scripts/run.sh
@@ -26,3 +26,13 @@ bench:
 # this checkout keeps its data (README "Upgrading")
 upgradecheck:
 	bash scripts/upgrade_check.sh
+
+# A month opened as background jobs on a production-mode server while a worker
+# is killed and PostgreSQL restarts (README "Background jobs"): FAULT_N=20000
+faulttest:
+	bash scripts/fault/faulttest.sh
+
+# Month-end load test with Locust on a production-mode server (README
+# "Load test"): LOAD_N=20000 LOAD_USERS=50 LOAD_TIME=3m
+loadtest:
+	bash scripts/load/loadtest.sh

@@ -182,17 +182,34 @@ class HrKpiOnestopStat(models.Model):
         """{appraisal id: counts of ``_get_satisfaction``} for the rated
         officials among ``appraisals``, each from the sources its rule set
         names; one batch per month and source."""
+        groups = defaultdict(list)
+        if not all(isinstance(id_, int) for id_ in appraisals.ids):
+            # records not in the database yet (a form being edited)
+            for appraisal in appraisals:
+                source = appraisal.rule_set_id.satisfaction_source or "both"
+                groups[appraisal.period_id, source].append(
+                    (appraisal.id, appraisal.employee_id.id)
+                )
+            appraisals = appraisals.browse()
+        # the appraisals' month, rule set and employee in one query (reading
+        # them record by record prefetches every column of every appraisal:
+        # 9 s for the 20,000 of a city's dashboard)
+        for period, rule_set, ids, employee_ids in appraisals.with_context(
+            active_test=False
+        )._read_group(
+            [("id", "in", appraisals.ids)],
+            ["period_id", "rule_set_id"],
+            ["id:array_agg", "employee_id:array_agg"],
+        ):
+            source = rule_set.satisfaction_source or "both"
+            groups[period, source].extend(zip(ids, employee_ids, strict=True))
         result = {}
-        for (period, source), group in appraisals.grouped(
-            lambda appraisal: (
-                appraisal.period_id,
-                appraisal.rule_set_id.satisfaction_source or "both",
-            )
-        ).items():
-            counts = self._get_satisfaction(group.employee_id, period, source)
-            for appraisal in group:
-                if appraisal.employee_id.id in counts:
-                    result[appraisal.id] = counts[appraisal.employee_id.id]
+        for (period, source), pairs in groups.items():
+            employees = self.env["hr.employee"].browse({emp for _id, emp in pairs})
+            counts = self._get_satisfaction(employees, period, source)
+            for appraisal_id, employee_id in pairs:
+                if employee_id in counts:
+                    result[appraisal_id] = counts[employee_id]
         return result
 
     @api.model

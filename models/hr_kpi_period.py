@@ -220,6 +220,7 @@ class HrKpiPeriod(models.Model):
     def _kpi_check_no_open_run(self):
         """One background run of a month at a time: opening or recomputing the
         month while the jobs of a run are in progress is refused."""
+        self.env["hr.kpi.period.open.run"]._kpi_end_stale_runs(self)
         # sudo: whether a run is in progress, for a check (nothing is shown)
         running = (
             self.env["hr.kpi.period.open.run"]

@@ -10,12 +10,12 @@ root.kpi."""
 import base64
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
 
-from psycopg2 import errors
+from psycopg2 import InterfaceError, OperationalError, errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, split_every
 
 from odoo.addons.queue_job.delay import chain
@@ -26,6 +26,21 @@ from ..const import DECIDED_STATES
 from ..reports.hr_kpi_xlsx import build_xlsx
 
 _logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def _retry_when_the_database_fails():
+    """Around a whole job: an error of the database itself (the connection
+    lost when PostgreSQL restarts or fails over, a lock or serialization
+    conflict, a statement cancelled) is not the unit's fault. The job is
+    retried by the queue (its transaction was rolled back, and the job adds
+    only what is missing), instead of failing the unit, which would then wait
+    for someone to retry it by hand."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as err:
+        raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+
 
 # Employees per job at most: a unit larger than that is split (SPEC §10).
 RUN_CHUNK_SIZE = 5000
@@ -413,9 +428,35 @@ class HrKpiPeriodOpenRun(models.Model):
     # ------------------------------------------------------------------
 
     def _kpi_unit_finished(self):
-        """Called by each job at its end: the last unit ends the run. The row
-        of the run is updated first, so that two jobs ending together are
-        serialized (the later one is retried and sees the other's unit)."""
+        """Called by each job at its end: the last unit ends the run.
+
+        A job that still sees other units of the run pending (in its
+        transaction's snapshot) leaves the run's row alone: every job
+        updating it would serialize the jobs of the run, the loser retried
+        with its whole unit's work. After its commit, a short transaction of
+        its own checks whether the run ended meanwhile
+        (``_kpi_end_after_commit``): of two jobs ending together, each seeing
+        the other pending, the later check ends the run. A job that sees no
+        other unit pending ends the run in its own transaction; the row of the
+        run is updated first, so that two such jobs are serialized (the later
+        one is retried and sees the run done)."""
+        self.ensure_one()
+        self.env.flush_all()
+        [[pending]] = self.env["hr.kpi.period.open.run.unit"]._read_group(
+            [("run_id", "=", self.id), ("state", "=", "pending")], [], ["__count"]
+        )
+        if pending:
+            run_id, uid, context = self.id, self.env.uid, dict(self.env.context)
+            registry = self.env.registry
+            self.env.cr.postcommit.add(
+                lambda: type(self)._kpi_end_after_commit(registry, uid, context, run_id)
+            )
+            return
+        self._kpi_end_if_no_pending()
+
+    def _kpi_end_if_no_pending(self):
+        """End the run if no unit of it is pending (the row of the run locked
+        first: two transactions ending it are serialized)."""
         self.ensure_one()
         self.env.flush_all()
         self.env.execute_query(
@@ -425,12 +466,55 @@ class HrKpiPeriodOpenRun(models.Model):
                 self.id,
             )
         )
-        self.invalidate_recordset(["write_date"])
+        self.invalidate_recordset(["write_date", "state"])
         [[pending]] = self.env["hr.kpi.period.open.run.unit"]._read_group(
             [("run_id", "=", self.id), ("state", "=", "pending")], [], ["__count"]
         )
         if not pending and self.state == "running":
             self._kpi_finish()
+
+    @staticmethod
+    def _kpi_end_after_commit(registry, uid, context, run_id, attempts=3):
+        """After the commit of a job that saw other units pending: in a
+        transaction of its own, end the run if they are all done now. Never
+        raises (the job is committed and done whatever happens here); a
+        conflict with another job ending the run is tried again."""
+        for _attempt in range(attempts):
+            try:
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, uid, context)
+                    # sudo: the run's records are the system's (as in the job)
+                    run = env["hr.kpi.period.open.run"].sudo().browse(run_id)
+                    if run.exists() and run.state == "running":
+                        run._kpi_end_if_no_pending()
+                return
+            except (OperationalError, InterfaceError) as err:
+                _logger.info("KPI: ending the run %s, tried again: %s", run_id, err)
+            except Exception:  # noqa: BLE001 pylint: disable=broad-except
+                _logger.exception("KPI: could not check the end of the run %s", run_id)
+                return
+
+    @api.model
+    def _kpi_end_stale_runs(self, periods):
+        """Runs of ``periods`` still running with no unit pending (their last
+        job's worker died between its commit and the end check): ended now."""
+        # sudo: the run's records are the system's
+        runs = self.sudo().search(
+            [("period_id", "in", periods.ids), ("state", "=", "running")]
+        )
+        if not runs:
+            return
+        # sudo: the run's records are the system's
+        Unit = self.env["hr.kpi.period.open.run.unit"].sudo()
+        pending = {
+            run
+            for [run] in Unit._read_group(
+                [("run_id", "in", runs.ids), ("state", "=", "pending")], ["run_id"]
+            )
+        }
+        for run in runs:
+            if run not in pending:
+                run._kpi_end_if_no_pending()
 
     def _kpi_finish(self):
         """The run ended: tell whoever started it (an activity)."""
@@ -591,6 +675,7 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         for unit, delayable in zip(self, delayables, strict=True):
             unit.job_uuid = delayable._generated_job.uuid
 
+    @_retry_when_the_database_fails()
     def _kpi_job_recompute(self):
         """The job of a recompute run: the scores of the batch's appraisals
         not decided yet (a decided month is a snapshot), written where they
@@ -609,8 +694,8 @@ class HrKpiPeriodOpenRunUnit(models.Model):
                     lambda a: a.state not in DECIDED_STATES
                 )
                 count = appraisals._kpi_recompute_scores()
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
-            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+        except (OperationalError, InterfaceError):
+            raise  # the database's error, not the batch's: retried (decorator)
         except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
             # a batch's failure is recorded on the batch, the others go on
             unit._kpi_record_failure(err)
@@ -619,11 +704,13 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         run._kpi_unit_finished()
         return f"Batch {unit.id}: {unit.state}"
 
+    @_retry_when_the_database_fails()
     def _kpi_job_open(self):
         """The job: create the unit's missing appraisals. Idempotent: run again,
         it creates nothing that is there. A configuration that breaks the unit
         fails this unit alone (its error is kept on the unit); a serialization
-        failure or a concurrent duplicate is retried by the queue."""
+        failure, a concurrent duplicate or the connection to the database lost
+        (its worker's transaction rolled back) is retried by the queue."""
         self.ensure_one()
         # sudo: the run's records are the system's; the right to open the unit
         # is checked below as the user who enqueued the job
@@ -644,9 +731,10 @@ class HrKpiPeriodOpenRunUnit(models.Model):
                 created, existing, skipped = period._kpi_open_employees(
                     unit.employee_ids, run.subject_groups.split(","), RUN_CHUNK_SIZE
                 )
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
-            # a serialization failure, a lock or a deadlock: the queue retries
-            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+        except (OperationalError, InterfaceError):
+            # a serialization failure, a lock, a deadlock, the connection lost:
+            # the database's error, not the unit's; retried (decorator)
+            raise
         except errors.UniqueViolation as err:
             # another job created the same appraisal: retried, it adds only
             # what is missing

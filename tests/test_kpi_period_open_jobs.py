@@ -246,6 +246,107 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
             unit._kpi_job_open()
         self.assertEqual(unit.state, "pending", "not recorded as a failure")
 
+    def test_connection_lost_is_retried_not_failed(self):
+        """PostgreSQL restarted (or failed over) under a job, as make
+        faulttest does: the queue retries the job, the unit is not recorded as
+        failed (it would wait for someone to retry it by hand)."""
+        import psycopg2
+
+        from odoo.addons.queue_job.exception import RetryableJobError
+
+        run, _trap = self._start()
+        unit = run.unit_ids.filtered(lambda u: u.department_id == self.office)
+        Period = type(self.env["hr.kpi.period"])
+        for error in (
+            psycopg2.OperationalError("server closed the connection unexpectedly"),
+            psycopg2.InterfaceError("cursor already closed"),
+        ):
+
+            def lost(*args, error=error, **kwargs):
+                raise error
+
+            with (
+                patch.object(Period, "_kpi_open_employees", lost),
+                self.assertRaises(RetryableJobError),
+            ):
+                unit._kpi_job_open()
+            self.assertEqual(unit.state, "pending", error)
+            self.assertFalse(unit.error)
+        # the requeued job opens the unit
+        unit._kpi_job_open()
+        self.assertEqual(unit.state, "done")
+        self.assertEqual(
+            self._appraisals().employee_id, self.staff | self.staff2 | self.office_head
+        )
+
+    def test_connection_lost_in_recompute_is_retried(self):
+        import psycopg2
+
+        from odoo.addons.queue_job.exception import RetryableJobError
+
+        run, trap = self._start()
+        trap.perform_enqueued_jobs()
+        with trap_jobs() as trap:
+            run = self.env["hr.kpi.period.open.run"]._kpi_start_recompute(
+                self.period, self._appraisals()
+            )
+        batch = run.unit_ids
+        Appraisal = type(self.env["hr.kpi.appraisal"])
+
+        def lost(*args, **kwargs):
+            raise psycopg2.OperationalError("terminating connection")
+
+        with (
+            patch.object(Appraisal, "_kpi_recompute_scores", lost),
+            self.assertRaises(RetryableJobError),
+        ):
+            batch.with_user(self.user_hr)._kpi_job_recompute()
+        self.assertEqual(batch.state, "pending")
+        self.assertFalse(batch.error)
+
+    def test_only_the_last_job_updates_the_run(self):
+        """Jobs ending while others of the run are pending leave the run's row
+        alone (else every pair of jobs ending together conflicts, the loser
+        retried with its whole unit); the last one ends the run."""
+        run, trap = self._start()
+        Run = type(run)
+        original = Run._kpi_end_if_no_pending
+        with patch.object(
+            Run, "_kpi_end_if_no_pending", autospec=True, side_effect=original
+        ) as end:
+            trap.perform_enqueued_jobs()
+        self.assertEqual(end.call_count, 1, "4 units, only the last ends the run")
+        self.assertEqual(run.state, "done")
+        self.assertEqual(len(run.activity_ids), 1)
+
+    def test_end_checked_after_commit_and_stale_runs(self):
+        """Two jobs ending together each see the other pending: the check
+        after their commit ends the run. If the worker died between its
+        commit and that check, the next opening of the month ends it."""
+        run, trap = self._start()
+        jobs = sorted(trap.enqueued_jobs, key=lambda job: job.uuid)
+        for job in jobs[:-1]:
+            job.perform()
+        self.assertEqual(run.state, "running")
+        run._kpi_end_if_no_pending()
+        self.assertEqual(run.state, "running", "a unit is still pending")
+        # the last unit's job committed by another worker, without its check
+        last = run.unit_ids.filtered(lambda unit: unit.state == "pending")
+        self.assertEqual(len(last), 1)
+        Run = type(run)
+        with patch.object(Run, "_kpi_unit_finished", autospec=True):
+            jobs[-1].perform()
+        self.assertEqual(last.state, "done")
+        self.assertEqual(run.state, "running")
+        # a second opening refuses no more: the stale run is ended first
+        again, trap = self._start()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(len(run.activity_ids), 1)
+        trap.perform_enqueued_jobs()
+        self.assertEqual(again.state, "done")
+        self.assertEqual(again.created_count, 0)
+        self.assertEqual(self._appraisals().employee_id, self.expected)
+
     def test_large_unit_split_in_chunks(self):
         with patch(f"{RUN_MODULE}.RUN_CHUNK_SIZE", 2):
             run, trap = self._start(department_id=self.office.id)
