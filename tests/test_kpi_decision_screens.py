@@ -98,8 +98,10 @@ class TestKpiDecisionScreens(KpiFlowCase):
             self.env["hr.kpi.decision"]
             .with_user(self.user_head)
             .with_context(**action["context"])
-            .create({"period_id": self.period.id})
+            .create({})
         )
+        # the month of the selection, whatever the company's latest month
+        self.assertEqual(screen.period_id, self.period)
         self.assertEqual(screen.line_ids.appraisal_id, reviewed)
         self.assertIn(not_yet.display_name, screen.left_out)
         self.assertIn("not reviewed", screen.left_out)

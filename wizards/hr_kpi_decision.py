@@ -66,6 +66,10 @@ class HrKpiDecision(models.TransientModel):
         context = self.env.context
         if context.get("active_model") == "hr.kpi.period":
             return context.get("active_id")
+        selected = self._default_appraisal_ids()._filtered_access("read")
+        if selected:
+            # the month of the selection (mass decide), the latest if several
+            return selected.period_id.sorted("date_start", reverse=True)[:1]
         return self.env["hr.kpi.period"].search(
             [("company_id", "=", self.env.company.id)], limit=1
         )

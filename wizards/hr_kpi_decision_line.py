@@ -33,9 +33,7 @@ class HrKpiDecisionLine(models.TransientModel):
     appraisal_id = fields.Many2one("hr.kpi.appraisal", required=True, readonly=True)
     rank = fields.Integer(readonly=True)
     employee_id = fields.Many2one("hr.employee", compute="_compute_from_appraisal")
-    department_id = fields.Many2one(
-        "hr.department", string="Unit", compute="_compute_from_appraisal"
-    )
+    department_id = fields.Many2one("hr.department", compute="_compute_from_appraisal")
     unit_name = fields.Char(string="Unit", compute="_compute_unit_name")
     job_title = fields.Char(compute="_compute_from_appraisal")
     task_group = fields.Char(compute="_compute_from_appraisal")
