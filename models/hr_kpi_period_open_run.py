@@ -759,6 +759,7 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         run._kpi_unit_finished()
         return f"Unit {unit.department_id.display_name}: {unit.state}"
 
+    @_retry_when_the_database_fails()
     def _kpi_job_company_pass(self):
         """The job of a company-wide pass: the rows of this job's units (the
         quota of each unit, or its row of Mẫu 02A), stored on the job's unit;
@@ -791,8 +792,8 @@ class HrKpiPeriodOpenRunUnit(models.Model):
                     Agency = self.env["report.l10n_vn_hr_kpi.report_agency_summary"]
                     rows, levels = Agency._kpi_unit_rows(period, appraisals)
                     data = {"rows": rows, "levels": levels}
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
-            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+        except (OperationalError, InterfaceError):
+            raise  # the database's error, not the unit's: retried (decorator)
         except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
             # a job's failure is recorded on its unit, the others go on
             unit._kpi_record_failure(err)

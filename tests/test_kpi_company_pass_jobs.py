@@ -188,7 +188,8 @@ class TestKpiCompanyPassJobs(KpiFlowCase):
         with trap_jobs() as trap:
             action = wizard.action_print()
         trap.assert_jobs_count(0)
-        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(action["report_type"], "xlsx")
 
     def test_rights_at_enqueue_and_in_the_job(self):
         # not HR: refused before anything is enqueued
