@@ -120,7 +120,13 @@ class HrKpiPeriodOpenRun(models.Model):
         readonly=True,
         help="A company-wide pass: what it found (the units over their quota).",
     )
-    result_file = fields.Binary(string="File", readonly=True, attachment=True)
+    # the company's 02A is the HR officer's (see _kpi_check_can_pass_company)
+    result_file = fields.Binary(
+        string="File",
+        readonly=True,
+        attachment=True,
+        groups="l10n_vn_hr_kpi.group_kpi_hr_officer",
+    )
     result_filename = fields.Char(readonly=True)
 
     @api.depends("period_id", "department_id", "create_date")
@@ -615,7 +621,9 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         help="A company-wide pass: this job also counts the appraisals without a unit.",
     )
     result_data = fields.Json(
-        readonly=True, help="A company-wide pass: the rows of this job's units."
+        readonly=True,
+        groups="l10n_vn_hr_kpi.group_kpi_hr_officer",
+        help="A company-wide pass: the rows of this job's units.",
     )
     employee_count = fields.Integer(string="Employees", readonly=True)
     state = fields.Selection(

@@ -171,6 +171,12 @@ class TestKpiCompanyPassJobs(KpiFlowCase):
             run.result_note,
         )
         self.assertIn("02A", run.activity_ids.summary)
+        # the file and the rows are the HR officer's, not the focal point's
+        with self.assertRaises(AccessError):
+            run.with_user(self.user_focal).read(["result_file"])
+        with self.assertRaises(AccessError):
+            run.unit_ids.with_user(self.user_focal).read(["result_data"])
+        self.assertTrue(run.with_user(self.user_hr).read(["result_file"]))
 
     def test_agency_summary_of_a_unit_stays_inline(self):
         wizard = (

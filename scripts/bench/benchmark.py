@@ -421,7 +421,6 @@ class CityBenchmark:
         next step."""
         from odoo.addons.queue_job.job import Job
 
-        table = "hr_kpi_appraisal"
         period = self.period
         env = self.env
         cr = env.cr
@@ -438,15 +437,7 @@ class CityBenchmark:
             action = Wizard.create(vals).action_open_month()
             run = env["hr.kpi.period.open.run"].browse(action["res_id"])
             units = [(unit.job_uuid, unit.employee_count) for unit in run.unit_ids]
-            # autovacuum's analyze of the committed jobs' rows (default
-            # thresholds: 50 rows + 10 % of the table), which the benchmark's
-            # one transaction would hide from it: without it the planner keeps
-            # taking the new month for empty while it fills
-            [(rows,)] = env.execute_query(
-                SQL("SELECT reltuples::int FROM pg_class WHERE relname = %s", table)
-            )
-            since = 0
-            for uuid, count in units:
+            for uuid, _count in units:
                 if not uuid:
                     continue
                 job = Job.load(env, uuid)
@@ -458,11 +449,6 @@ class CityBenchmark:
                 # each job of the runner has a transaction and a cache of its own
                 cr.flush()
                 env.invalidate_all()
-                since += count
-                if since > 50 + 0.1 * rows:
-                    env["hr.kpi.appraisal"]._kpi_analyze_tables()
-                    rows += since
-                    since = 0
             run.invalidate_recordset()
             jobs = len([uuid for uuid, _count in units if uuid])
             return run.created_count, jobs, run.state, run.unit_failed_count
