@@ -265,6 +265,19 @@ class HrKpiAppraisal(models.Model):
                     "decided": appraisal.evaluator_employee_id,
                 }.get(kind, appraisal.employee_id)
             rows.append((who.user_id, appraisal, kind))
+        # the decider's deputy under a delegation in force (ủy quyền) is told
+        # too: he may decide in the decider's place
+        to_decide = self.browse(
+            [appraisal.id for _user, appraisal, kind in rows if kind == "to_decide"]
+        )
+        if to_decide:
+            today = fields.Date.context_today(self)
+            acting = self.env["hr.kpi.notifier"]._acting_deciders(to_decide, today)
+            rows += [
+                (deputy.user_id, appraisal.sudo(), "to_decide")
+                for appraisal, deputy in acting.items()
+                if deputy.user_id != appraisal.decider_employee_id.user_id
+            ]
         return rows
 
     def _kpi_after_transition(self, update_rollups=True):

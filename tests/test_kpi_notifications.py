@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -106,6 +106,37 @@ class TestKpiNotifications(InboxMixin, KpiCommon):
         # the other user cannot read the pending rows nor the messages
         with self.assertRaises(AccessError):
             Pending.with_user(self.user_staff).search([])
+
+    def test_the_deputy_is_told_to_decide(self):
+        """Under a delegation in force (with its document), the decider's
+        deputy is told to decide as well as the decider; nobody else is."""
+        appraisal = self.scored(self.emp_staff)
+        as_leader = appraisal.with_user(self.user_leader)
+        today = fields.Date.context_today(as_leader)
+        self.env["hr.kpi.delegation"].create(
+            {
+                "delegator_id": self.emp_head.id,
+                "deputy_id": self.emp_other_evaluator.id,
+                "document_number": "07/QĐ-UBND",
+                "date_from": today - timedelta(days=1),
+                "date_to": today + timedelta(days=30),
+            }
+        )
+        appraisal.with_user(self.user_staff).action_submit_self()
+        self.send()
+        as_leader.write({"level_proposed": "good", "evaluator_comment": "x"})
+        as_leader.action_review()
+        Pending = self.env["hr.kpi.notification"]
+        self.assertEqual(
+            set(Pending.search([]).mapped(lambda p: (p.user_id, p.kind))),
+            {(self.user_head, "to_decide"), (self.user_other_evaluator, "to_decide")},
+        )
+        before = len(self.inbox(self.user_other_evaluator))
+        self.send()
+        inbox = self.inbox(self.user_other_evaluator)
+        self.assertEqual(len(inbox) - before, 1)
+        self.assertEqual(inbox[-1].res_id, appraisal.id)
+        self.assertFalse(self.inbox(self.user_staff2))
 
     def test_one_message_per_recipient_in_his_language(self):
         self.env["res.lang"]._activate_lang("vi_VN")
