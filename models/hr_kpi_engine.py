@@ -181,7 +181,7 @@ class HrKpiEngine(models.AbstractModel):
         """The values of ``RULE_FIELDS`` of ``rule_sets``, read once per batch,
         by rule set id; key ``False`` holds the empty values of an appraisal
         without a rule set (false when tested). Read through the ORM for each
-        appraisal, they were a tenth of a city's recompute (SPEC §10)."""
+        appraisal, they were a tenth of a city's recompute (README "Performance")."""
         empty = self.env["hr.kpi.rule.set"].browse()
         return {
             rule_set.id: RuleValues(rule_set, self.RULE_FIELDS, self.ARTICLE_FIELDS)
@@ -215,7 +215,7 @@ class HrKpiEngine(models.AbstractModel):
         """Assign computed values, ``rows`` being (record, {field: value})
         pairs. The records sharing a field's value get it in one assignment: at
         city scale, one assignment per record and field was a third of a
-        month's recomputation (SPEC §10)."""
+        month's recomputation (README "Performance")."""
         same = defaultdict(list)
         for record, values in rows:
             for fname, value in values.items():
@@ -235,7 +235,7 @@ class HrKpiEngine(models.AbstractModel):
         """The counted tasks of the saved appraisals ``ids`` as mappings (the
         fields of ``TASK_FIELDS``), by appraisal id. Read in one query: at city
         scale the task block reads ten tasks per appraisal and the ORM's
-        per-field access was most of its time (SPEC §10)."""
+        per-field access was most of its time (README "Performance")."""
         tasks_by_appraisal = defaultdict(list)
         if not ids:
             return tasks_by_appraisal
@@ -516,7 +516,7 @@ class HrKpiEngine(models.AbstractModel):
         appraisals he evaluates), so the ORM computes them one appraisal at a
         time. Take every appraisal still waiting for them off the ORM's list
         and return them with ``appraisals``, the evaluated ones before their
-        leader: they are computed in one pass (SPEC §10)."""
+        leader: they are computed in one pass (README "Performance")."""
         env = appraisals.env
         field = appraisals._fields["level_computed"]
         if not all(isinstance(a.id, int) for a in appraisals):
@@ -815,7 +815,7 @@ class HrKpiEngine(models.AbstractModel):
         return level, reasons
 
     # ------------------------------------------------------------------
-    # A month at once, from the database (SPEC §10)
+    # A month at once, from the database (README "Performance")
     # ------------------------------------------------------------------
 
     @api.model
