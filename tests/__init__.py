@@ -42,3 +42,4 @@ from . import test_signature
 from . import test_ui_screens
 from . import test_const
 from . import test_security_matrix
+from . import test_kpi_rules
