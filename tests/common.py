@@ -131,6 +131,26 @@ class KpiCommon(KpiFixtures, TransactionCase):
 
     # ------------------------------------------------------------------
 
+    def scored(self, employee, general=30.0, **vals):
+        """An appraisal with the general criteria and one perfect task,
+        evaluated by the leader and decided by the head: computed level
+        excellent (100 points) unless ``general`` says otherwise."""
+        self.make_task(employee)
+        appraisal = self.make_appraisal(
+            employee,
+            evaluator_employee_id=self.emp_leader.id,
+            decider_employee_id=self.emp_head.id,
+            **vals,
+        )
+        self.set_general(appraisal, general)
+        return appraisal
+
+    def to_state(self, appraisals, state, **vals):
+        """Fixture shortcut (as superuser) to put appraisals at a step; the
+        steps themselves are tested through their actions."""
+        # sudo: a fixture, not a step under test
+        appraisals.sudo().write({"state": state, **vals})
+
     @classmethod
     def make_appraisal(cls, employee, period=None, rule_set=None, **vals):
         period = period or cls.period
