@@ -7,7 +7,7 @@ class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
     # indexed: opening a month searches a unit's staff, the task rules follow
-    # the manager (a city has hundreds of thousands of employees, SPEC §10)
+    # the manager (a city has hundreds of thousands of employees)
     department_id = fields.Many2one(index=True)
     parent_id = fields.Many2one(index=True)
 
@@ -39,7 +39,7 @@ class HrEmployee(models.Model):
         action["context"] = {"default_employee_id": self.id}
         return action
 
-    # ---- evaluation (SPEC §2) ----------------------------------------------
+    # ---- evaluation -------------------------------------------------------------
     kpi_focal_department_ids = fields.One2many(
         "hr.department",
         "kpi_focal_point_id",

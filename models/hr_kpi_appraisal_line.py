@@ -179,10 +179,7 @@ class HrKpiAppraisalLine(models.Model):
             {vals.get("appraisal_id") for vals in vals_list if vals.get("appraisal_id")}
         )
         appraisals._kpi_check_frozen(self.env._("its criterion lines"))
-        lines = super().create(vals_list)
-        # the service-attitude item gets its satisfaction suggestion at once
-        self.env["hr.kpi.onestop.stat"]._prefill_lines(lines)
-        return lines
+        return super().create(vals_list)
 
     def write(self, vals):
         if "company_id" in vals and any(

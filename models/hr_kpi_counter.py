@@ -1,5 +1,5 @@
 """One-stop counter (quầy tiếp nhận và trả kết quả, bộ phận một cửa) with its
-citizen-satisfaction kiosk (SPEC §7, issue #8 part 1).
+citizen-satisfaction kiosk.
 
 Each counter has a secret kiosk token (in the URL of the public kiosk page,
 readable by HR only and rotatable), the official currently serving at it, and

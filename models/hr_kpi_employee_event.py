@@ -55,7 +55,7 @@ class HrKpiEmployeeEvent(models.Model):
     description = fields.Text()
     attachment_ids = fields.Many2many("ir.attachment", string="Documents")
     article = fields.Char(compute="_compute_article")
-    # Public-service inspections (issue #8): the finding that created the veto;
+    # Public-service inspections: the finding that created the veto;
     # only the inspection changes or removes it
     inspection_finding_id = fields.Many2one(
         "hr.kpi.inspection.finding",

@@ -15,94 +15,11 @@ the appraisal's rule set.
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL
 
-from ..const import LEVEL_RANK, LEVELS_DESC, NOT_EVALUATED, QD366_ARTICLE, VETO_ARTICLES
+from ..const import LEVEL_RANK, NOT_EVALUATED, QD366_ARTICLE, VETO_ARTICLES
 from .hr_kpi_locale import fmt_number
-
-
-def lower_level(level):
-    """The level just below ``level`` (fail stays fail)."""
-    return LEVELS_DESC[min(LEVELS_DESC.index(level) + 1, len(LEVELS_DESC) - 1)]
-
-
-def task_contribution(task, deduction, cap=False):
-    """Converted (assigned, done, quality, progress) of one task (NĐ 335 Điều 14).
-
-    ``task`` is a mapping or record with coefficient, quantity, completed_quantity,
-    quality_passed_quantity, major_error_count, delay_count, exemption,
-    exemption_scope and outcome_confirmed; ``deduction`` is the share removed
-    per occurrence (0.25). An outcome counts only once someone other than the
-    assignee confirmed it; with ``cap`` (the rule set's over-completion policy)
-    a task counts at most its assigned quantity.
-    """
-    k = task["coefficient"]
-    errors, delays = effective_occurrences(task)
-    assigned = task["quantity"] * k
-    if not task["outcome_confirmed"]:
-        return assigned, 0.0, 0.0, 0.0
-    completed = task["completed_quantity"]
-    passed = task["quality_passed_quantity"]
-    if cap:
-        completed = min(completed, task["quantity"])
-        passed = min(passed, task["quantity"])
-    done = completed * k
-    quality = passed * k * max(0.0, 1.0 - deduction * errors)
-    progress = done * max(0.0, 1.0 - deduction * delays)
-    return assigned, done, quality, progress
-
-
-def task_totals(tasks, deduction, cap=False):
-    """The converted (assigned, done, quality, progress) sums of ``tasks``
-    (mappings or records, see ``task_contribution``), their number, the delays
-    counted, the tasks done in full, on time and with quality, and the
-    converted quantity completed above the assigned one (``excess``)."""
-    assigned = done = quality = progress = excess = 0.0
-    delays = perfect = 0
-    for task in tasks:
-        t_assigned, t_done, t_quality, t_progress = task_contribution(
-            task, deduction, cap
-        )
-        assigned += t_assigned
-        done += t_done
-        quality += t_quality
-        progress += t_progress
-        errors, task_delays = effective_occurrences(task)
-        delays += task_delays
-        if task["outcome_confirmed"]:
-            excess += (
-                max(0.0, task["completed_quantity"] - task["quantity"])
-                * task["coefficient"]
-            )
-        perfect += int(
-            bool(task["outcome_confirmed"])
-            and task["completed_quantity"] >= task["quantity"]
-            and task["quality_passed_quantity"] >= task["quantity"]
-            and not errors
-            and not task_delays
-        )
-    return {
-        "assigned": assigned,
-        "done": done,
-        "quality": quality,
-        "progress": progress,
-        "excess": excess,
-        "count": len(tasks),
-        "delays": delays,
-        "perfect": perfect,
-    }
-
-
-def effective_occurrences(task):
-    """(major errors, delays) counted after the exemption, if any."""
-    errors = task["major_error_count"]
-    delays = task["delay_count"]
-    if task["exemption"]:
-        if task["exemption_scope"] in ("error", "both"):
-            errors = 0
-        if task["exemption_scope"] in ("delay", "both"):
-            delays = 0
-    return errors, delays
+from .kpi_rules import level_from_score, round_score, task_totals
 
 
 class RuleValues:
@@ -181,7 +98,7 @@ class HrKpiEngine(models.AbstractModel):
         """The values of ``RULE_FIELDS`` of ``rule_sets``, read once per batch,
         by rule set id; key ``False`` holds the empty values of an appraisal
         without a rule set (false when tested). Read through the ORM for each
-        appraisal, they were a tenth of a city's recompute (SPEC §10)."""
+        appraisal, they were a tenth of a city's recompute (README "Performance")."""
         empty = self.env["hr.kpi.rule.set"].browse()
         return {
             rule_set.id: RuleValues(rule_set, self.RULE_FIELDS, self.ARTICLE_FIELDS)
@@ -192,30 +109,19 @@ class HrKpiEngine(models.AbstractModel):
     def _round(self, value, rule_set):
         """``value`` rounded as ``rule_set`` (a rule set or its ``_rules``
         values) says."""
-        return float_round(
-            value,
-            precision_digits=rule_set.rounding_digits,
-            rounding_method=rule_set.rounding_method,
-        )
+        return round_score(value, rule_set)
 
     @api.model
     def _level_from_score(self, score, rule_set):
         """Level from a (rounded) score under the thresholds of ``rule_set``."""
-        score = self._round(score, rule_set)
-        if score >= rule_set.threshold_excellent:
-            return "excellent"
-        if score >= rule_set.threshold_good:
-            return "good"
-        if score >= rule_set.threshold_done:
-            return "done"
-        return "fail"
+        return level_from_score(score, rule_set)
 
     @api.model
     def _assign(self, records, rows):
         """Assign computed values, ``rows`` being (record, {field: value})
         pairs. The records sharing a field's value get it in one assignment: at
         city scale, one assignment per record and field was a third of a
-        month's recomputation (SPEC §10)."""
+        month's recomputation (README "Performance")."""
         same = defaultdict(list)
         for record, values in rows:
             for fname, value in values.items():
@@ -235,7 +141,7 @@ class HrKpiEngine(models.AbstractModel):
         """The counted tasks of the saved appraisals ``ids`` as mappings (the
         fields of ``TASK_FIELDS``), by appraisal id. Read in one query: at city
         scale the task block reads ten tasks per appraisal and the ORM's
-        per-field access was most of its time (SPEC §10)."""
+        per-field access was most of its time (README "Performance")."""
         tasks_by_appraisal = defaultdict(list)
         if not ids:
             return tasks_by_appraisal
@@ -516,7 +422,7 @@ class HrKpiEngine(models.AbstractModel):
         appraisals he evaluates), so the ORM computes them one appraisal at a
         time. Take every appraisal still waiting for them off the ORM's list
         and return them with ``appraisals``, the evaluated ones before their
-        leader: they are computed in one pass (SPEC §10)."""
+        leader: they are computed in one pass (README "Performance")."""
         env = appraisals.env
         field = appraisals._fields["level_computed"]
         if not all(isinstance(a.id, int) for a in appraisals):
@@ -815,7 +721,7 @@ class HrKpiEngine(models.AbstractModel):
         return level, reasons
 
     # ------------------------------------------------------------------
-    # A month at once, from the database (SPEC §10)
+    # A month at once, from the database (README "Performance")
     # ------------------------------------------------------------------
 
     @api.model

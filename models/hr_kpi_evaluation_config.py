@@ -6,7 +6,7 @@ from ..const import staff_category_of, staff_category_selection, subject_group_s
 
 class HrKpiEvaluationConfig(models.Model):
     """Cấu hình đánh giá cán bộ: who evaluates and who decides for an
-    employee, from a date on (SPEC §2). An employee has at most one
+    employee, from a date on. An employee has at most one
     configuration in force on any day."""
 
     _name = "hr.kpi.evaluation.config"

@@ -1,4 +1,4 @@
-"""Public-service inspections (kiểm tra công vụ, SPEC §7): dated findings on
+"""Public-service inspections (kiểm tra công vụ): dated findings on
 officials with a conclusion; confirming the inspection turns each finding into
 a deduction on the month's appraisal or a veto event, per the rule set."""
 
@@ -288,6 +288,33 @@ class HrKpiInspection(models.Model):
     @api.model
     def _veto_months(self, date):
         """First days of the months a veto dated ``date`` applies to (to the end
-        of the year, SPEC §4.4)."""
+        of the year)."""
         start = date.replace(day=1)
         return start, start + relativedelta(month=12, day=31)
+
+
+class HrKpiRuleSet(models.Model):
+    """The rules of public-service inspections: what each severity of
+    finding deducts, and which findings are vetoes."""
+
+    _inherit = "hr.kpi.rule.set"
+
+    inspection_points_minor = fields.Float(
+        string="Deduction for a minor finding",
+        default=1.0,
+        help="Points deducted by a minor public-service inspection finding.",
+    )
+    inspection_points_moderate = fields.Float(
+        string="Deduction for a moderate finding", default=3.0
+    )
+    inspection_points_serious = fields.Float(
+        string="Deduction for a serious finding", default=5.0
+    )
+    inspection_veto_severity = fields.Selection(
+        [("none", "Never"), ("serious", "Serious findings")],
+        string="Inspection findings that are vetoes",
+        default="none",
+        required=True,
+        help="Findings of this severity propose a veto event (lowest level) "
+        "instead of a deduction; the HR officer can change it per finding.",
+    )

@@ -1,4 +1,4 @@
-"""Numbers in the reader's language inside generated messages (issue #19):
+"""Numbers in the reader's language inside generated messages:
 "91,41 %" for a Vietnamese user, never Python's "91.41 %"."""
 
 from odoo.tools.misc import formatLang, get_lang

@@ -1,4 +1,4 @@
-"""Months not evaluated (không đánh giá, issue #17 point 4), as a service.
+"""Months not evaluated (không đánh giá), as a service.
 
 A month is marked not evaluated by a person (the HR officer or the decider,
 ``hr.kpi.appraisal.action_mark_not_evaluated``): it then has no score counted
@@ -20,7 +20,7 @@ The disciplinary and conclusion events are decisions, not inspections under
 way: they are vetoes of an evaluated month (NĐ 335/2025 Điều 20 khoản 4), so
 they suggest nothing here.
 
-Sources: QĐ 1923/QĐ-CĐKT Điều 21 khoản 6 (regulations-2026.md §2.5, §5.2 item 7).
+Source: QĐ 1923/QĐ-CĐKT Điều 21 khoản 6.
 """
 
 from collections import defaultdict

@@ -1,7 +1,7 @@
 """Monthly figures of an official at the one-stop counter (bộ phận một cửa),
-imported from the one-stop information system (SPEC §7). The one-stop
+imported from the one-stop information system. The one-stop
 mechanism is governed by Nghị định 118/2025/NĐ-CP and Thông tư 03/2025/TT-VPCP
-(regulations-2026.md §2.2; they replace NĐ 61/2018 and NĐ 107/2021).
+(they replace NĐ 61/2018 and NĐ 107/2021).
 
 They are the source of the citizen satisfaction of the month: the rule set's
 bands turn the share of satisfied ratings into the suggested points of the
@@ -366,3 +366,60 @@ class HrKpiOnestopStat(models.Model):
                     ),
                 }
             )
+
+
+class HrKpiAppraisalLine(models.Model):
+    """The service-attitude item of a new criterion line gets its satisfaction
+    suggestion at once: the one-stop feature extends the line (the core does
+    not call it)."""
+
+    _inherit = "hr.kpi.appraisal.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        self.env["hr.kpi.onestop.stat"]._prefill_lines(lines)
+        return lines
+
+
+class HrKpiRuleSet(models.Model):
+    """The rules of citizen satisfaction: the bands that turn a month's
+    satisfaction into the points of the service-attitude criterion, and where
+    the ratings come from."""
+
+    _inherit = "hr.kpi.rule.set"
+
+    satisfaction_band_ids = fields.One2many(
+        "hr.kpi.satisfaction.band",
+        "rule_set_id",
+        string="Satisfaction bands",
+        copy=True,
+        help="Points of the service-attitude criterion suggested from the share of "
+        "satisfied ratings. No legal source fixes this table: the shipped bands are "
+        "a default of the addon, to be adapted by each agency.",
+    )
+    satisfaction_min_ratings = fields.Integer(
+        string="Minimum ratings",
+        default=10,
+        help="Fewer ratings than this in the month: no points are suggested.",
+    )
+    onestop_overdue_as_delays = fields.Boolean(
+        string="Count overdue one-stop files as delays",
+        help="The imported overdue files become the delays of the official's "
+        "one-stop task of the month (each one removes the deduction percentage "
+        "of its progress score).",
+    )
+    satisfaction_source = fields.Selection(
+        [
+            ("both", "Import and kiosk (added)"),
+            ("import", "One-stop system import only"),
+            ("kiosk", "Counter kiosk only"),
+        ],
+        string="Satisfaction ratings from",
+        default="both",
+        required=True,
+        help="Which ratings make the month's satisfaction rate: the figures imported "
+        "from the one-stop information system, the ratings given at the counter "
+        "kiosk, or both added. Choose one source when the one-stop system already "
+        "counts the kiosk's ratings.",
+    )

@@ -45,7 +45,7 @@ class HrKpiPeriod(models.Model):
         tracking=True,
         help="Rule set given to the appraisals created in the period.",
     )
-    # Deadline calendar (SPEC §6): days of the next month, from the rule set
+    # Deadline calendar: days of the next month, from the rule set
     date_self_evaluation = fields.Date(
         string="Self-evaluation by", compute="_compute_calendar", store=True
     )
@@ -487,7 +487,7 @@ class HrKpiPeriod(models.Model):
             return periods
         periods.write({"state": "closed"})
         appraisals = periods.appraisal_ids
-        if appraisals and hasattr(appraisals, "_kpi_auto_lock"):
+        if appraisals:
             appraisals._kpi_auto_lock()
         return periods
 

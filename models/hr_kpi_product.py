@@ -83,7 +83,7 @@ class HrKpiProduct(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approval_date = fields.Date(readonly=True, copy=False)
     active = fields.Boolean(default=True)
-    # One-stop import (issue #8): the official's task of this product gets the
+    # One-stop import: the official's task of this product gets the
     # overdue files as delays when the rule set says so
     is_onestop = fields.Boolean(
         string="One-stop files",

@@ -181,7 +181,7 @@ class HrKpiQuota(models.AbstractModel):
         name. The members are read by chunks of units of about ``chunk_size``
         appraisals and the cache is emptied between chunks, so a company-wide
         pass (the quota of every unit, Mẫu 02A) holds one chunk in memory,
-        whatever the size of the city (SPEC §10)."""
+        whatever the size of the city (README "Performance")."""
         if not appraisals:
             return
         # sudo: the quota counts every appraisal of the unit, whoever asks

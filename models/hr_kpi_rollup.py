@@ -1,4 +1,4 @@
-"""Quarterly and annual roll-up of the monthly results (issue #7 parts 1 and 4).
+"""Quarterly and annual roll-up of the monthly results.
 
 One record per employee and quarter, and one per employee and year, computed
 from the final monthly appraisals (locked, or with their appeal resolved) by
@@ -9,15 +9,14 @@ fast. The annual level is decided by the head within the annual quota
 stored booleans set by ``_kpi_compute_flags``.
 
 Sources: NĐ 335/2025 Điều 20 (levels, vetoes, quota), Điều 21 (annual
-classification from the monthly results, transferred with the employee);
-research/regulations.md §5 and §8.2.
+classification from the monthly results, transferred with the employee).
 """
 
 from collections import defaultdict
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -1059,3 +1058,116 @@ class HrKpiRollup(models.Model):
         )
         self._kpi_compute_years(self.company_id, [self.year], self.employee_id)
         return True
+
+
+class HrKpiRuleSet(models.Model):
+    """The rules of the quarterly and annual roll-up and of the
+    consequence flags."""
+
+    _inherit = "hr.kpi.rule.set"
+
+    rollup_min_months = fields.Integer(
+        string="Months needed for an annual level",
+        default=6,
+        required=True,
+        help="Fewer months evaluated in the year: the employee is not classified for "
+        "the year (NĐ 90/2020 rule, kept as the default; NĐ 335/2025 Điều 21 "
+        "classifies on the period actually worked). 1 classifies every partial year.",
+    )
+    rollup_quota_percent = fields.Float(
+        string="Annual quota (%)",
+        default=20.0,
+        required=True,
+        help="Cap of the annual excellently completed level, with the denominator, "
+        "scope, rounding and mode of the monthly quota (NĐ 335/2025 Điều 20 khoản 5).",
+    )
+    rollup_apply_vetoes = fields.Boolean(
+        string="Vetoes apply to the whole year",
+        default=True,
+        help="A month under a veto (discipline of reprimand or more, degradation, "
+        "corruption in the unit led) makes the quarter and the year not completed: "
+        "NĐ 335/2025 Điều 20 khoản 4 speaks of the evaluation year.",
+    )
+    rollup_fail_month_blocks_excellent = fields.Boolean(
+        string="A month not completed bars excellent",
+        default=True,
+        help="A quarter or a year with a month rated not completed cannot be rated "
+        "excellently completed (local practice, regulations §5: rules on the counts "
+        "of months per level).",
+    )
+    rollup_fail_quarter_blocks_excellent = fields.Boolean(
+        string="A quarter not completed bars an excellent year",
+        default=True,
+        help="One quarter rated not completed: the year cannot be rated excellently "
+        "completed (Hưng Yên HD 02, regulations §5).",
+    )
+    flag_fail_quarters = fields.Integer(
+        string="Consecutive quarters not completed (flag)",
+        default=2,
+        required=True,
+        help="Quarters in a row rated not completed that flag the employee for a "
+        "report to the leadership (replacement or transfer; Hưng Yên HD 02).",
+    )
+    flag_fail_years = fields.Integer(
+        string="Consecutive years not completed (flag)",
+        default=2,
+        required=True,
+        help="Years in a row rated not completed: grounds for dismissal (NĐ 335/2025, "
+        "Luật Cán bộ, công chức 2025).",
+    )
+    flag_excellent_quarters = fields.Integer(
+        string="Consecutive excellent quarters (flag)",
+        default=4,
+        required=True,
+        help="Quarters in a row rated excellently completed that flag the employee "
+        "for an emulation proposal.",
+    )
+    flag_excellent_years = fields.Integer(
+        string="Consecutive excellent years (flag)",
+        default=2,
+        required=True,
+        help="Years in a row rated excellently completed that flag the employee for "
+        "an emulation or commendation proposal.",
+    )
+
+    @api.constrains(
+        "rollup_min_months",
+        "rollup_quota_percent",
+        "flag_fail_quarters",
+        "flag_fail_years",
+        "flag_excellent_quarters",
+        "flag_excellent_years",
+    )
+    def _check_rollup_rules(self):
+        for rule_set in self:
+            if not 1 <= rule_set.rollup_min_months <= 12:
+                raise ValidationError(
+                    self.env._(
+                        "Rule set %(name)s: the months needed for an annual level "
+                        "are between 1 and 12.",
+                        name=rule_set.name,
+                    )
+                )
+            if not 0 <= rule_set.rollup_quota_percent <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Rule set %(name)s: the annual quota is a percentage between "
+                        "0 and 100.",
+                        name=rule_set.name,
+                    )
+                )
+            if (
+                min(
+                    rule_set.flag_fail_quarters,
+                    rule_set.flag_fail_years,
+                    rule_set.flag_excellent_quarters,
+                    rule_set.flag_excellent_years,
+                )
+                < 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule set %(name)s: a streak that raises a flag is at least 1.",
+                        name=rule_set.name,
+                    )
+                )

@@ -23,7 +23,8 @@ FROZEN_WRITABLE_FIELDS = {
 
 
 def confidence_selection():
-    """How sure the source of a rule is (regulations-2026.md §0)."""
+    """How sure the source of a rule is: the legal officer checks the
+    rules not confirmed by the text."""
     return [
         ("confirmed", "[C] Confirmed by the text"),
         ("secondary", "[S] Secondary source: check with the legal officer"),
@@ -214,7 +215,7 @@ class HrKpiRuleSet(models.Model):
     summary_day = fields.Integer(default=10, required=True)
     appeal_days = fields.Integer(default=5, required=True)
 
-    # ---- Publication and analytics (issue #7 parts 2 and 3) ----------------
+    # ---- Publication and analytics ----------------
     publish_to_unit = fields.Boolean(
         string="Publish results to the unit",
         default=True,
@@ -245,62 +246,6 @@ class HrKpiRuleSet(models.Model):
                 self.env._("The months for the leniency flag must be at least 1.")
             )
 
-    # ---- Citizen satisfaction & inspections (issue #8: one-stop import,
-    # satisfaction mapping, public-service inspections) ----------------------
-    satisfaction_band_ids = fields.One2many(
-        "hr.kpi.satisfaction.band",
-        "rule_set_id",
-        string="Satisfaction bands",
-        copy=True,
-        help="Points of the service-attitude criterion suggested from the share of "
-        "satisfied ratings. No legal source fixes this table: the shipped bands are "
-        "a default of the addon, to be adapted by each agency.",
-    )
-    satisfaction_min_ratings = fields.Integer(
-        string="Minimum ratings",
-        default=10,
-        help="Fewer ratings than this in the month: no points are suggested.",
-    )
-    onestop_overdue_as_delays = fields.Boolean(
-        string="Count overdue one-stop files as delays",
-        help="The imported overdue files become the delays of the official's "
-        "one-stop task of the month (each one removes the deduction percentage "
-        "of its progress score).",
-    )
-    inspection_points_minor = fields.Float(
-        string="Deduction for a minor finding",
-        default=1.0,
-        help="Points deducted by a minor public-service inspection finding.",
-    )
-    inspection_points_moderate = fields.Float(
-        string="Deduction for a moderate finding", default=3.0
-    )
-    inspection_points_serious = fields.Float(
-        string="Deduction for a serious finding", default=5.0
-    )
-    inspection_veto_severity = fields.Selection(
-        [("none", "Never"), ("serious", "Serious findings")],
-        string="Inspection findings that are vetoes",
-        default="none",
-        required=True,
-        help="Findings of this severity propose a veto event (lowest level) "
-        "instead of a deduction; the HR officer can change it per finding.",
-    )
-    satisfaction_source = fields.Selection(
-        [
-            ("both", "Import and kiosk (added)"),
-            ("import", "One-stop system import only"),
-            ("kiosk", "Counter kiosk only"),
-        ],
-        string="Satisfaction ratings from",
-        default="both",
-        required=True,
-        help="Which ratings make the month's satisfaction rate: the figures imported "
-        "from the one-stop information system, the ratings given at the counter "
-        "kiosk, or both added. Choose one source when the one-stop system already "
-        "counts the kiosk's ratings.",
-    )
-
     # ---- Outstanding unit (the quota exception's collective condition) ------
     outstanding_min_kpi = fields.Float(
         string="Unit KPI of an outstanding unit (%)",
@@ -322,7 +267,7 @@ class HrKpiRuleSet(models.Model):
         "key results meets it).",
     )
 
-    # ---- The law of 2026 (issue #17) --------------------------------------
+    # ---- The law of 2026 --------------------------------------
     staff_category = fields.Selection(
         staff_category_selection(),
         string="Applies to",
@@ -449,71 +394,6 @@ class HrKpiRuleSet(models.Model):
         help="Used by a decided appraisal: it can only be superseded by a new version.",
     )
 
-    # ---- Quarterly and annual roll-up, consequence flags (issue #7 parts 1, 4) --
-    rollup_min_months = fields.Integer(
-        string="Months needed for an annual level",
-        default=6,
-        required=True,
-        help="Fewer months evaluated in the year: the employee is not classified for "
-        "the year (NĐ 90/2020 rule, kept as the default; NĐ 335/2025 Điều 21 "
-        "classifies on the period actually worked). 1 classifies every partial year.",
-    )
-    rollup_quota_percent = fields.Float(
-        string="Annual quota (%)",
-        default=20.0,
-        required=True,
-        help="Cap of the annual excellently completed level, with the denominator, "
-        "scope, rounding and mode of the monthly quota (NĐ 335/2025 Điều 20 khoản 5).",
-    )
-    rollup_apply_vetoes = fields.Boolean(
-        string="Vetoes apply to the whole year",
-        default=True,
-        help="A month under a veto (discipline of reprimand or more, degradation, "
-        "corruption in the unit led) makes the quarter and the year not completed: "
-        "NĐ 335/2025 Điều 20 khoản 4 speaks of the evaluation year.",
-    )
-    rollup_fail_month_blocks_excellent = fields.Boolean(
-        string="A month not completed bars excellent",
-        default=True,
-        help="A quarter or a year with a month rated not completed cannot be rated "
-        "excellently completed (local practice, regulations §5: rules on the counts "
-        "of months per level).",
-    )
-    rollup_fail_quarter_blocks_excellent = fields.Boolean(
-        string="A quarter not completed bars an excellent year",
-        default=True,
-        help="One quarter rated not completed: the year cannot be rated excellently "
-        "completed (Hưng Yên HD 02, regulations §5).",
-    )
-    flag_fail_quarters = fields.Integer(
-        string="Consecutive quarters not completed (flag)",
-        default=2,
-        required=True,
-        help="Quarters in a row rated not completed that flag the employee for a "
-        "report to the leadership (replacement or transfer; Hưng Yên HD 02).",
-    )
-    flag_fail_years = fields.Integer(
-        string="Consecutive years not completed (flag)",
-        default=2,
-        required=True,
-        help="Years in a row rated not completed: grounds for dismissal (NĐ 335/2025, "
-        "Luật Cán bộ, công chức 2025).",
-    )
-    flag_excellent_quarters = fields.Integer(
-        string="Consecutive excellent quarters (flag)",
-        default=4,
-        required=True,
-        help="Quarters in a row rated excellently completed that flag the employee "
-        "for an emulation proposal.",
-    )
-    flag_excellent_years = fields.Integer(
-        string="Consecutive excellent years (flag)",
-        default=2,
-        required=True,
-        help="Years in a row rated excellently completed that flag the employee for "
-        "an emulation or commendation proposal.",
-    )
-
     _sql_constraints = [
         (
             "code_version_uniq",
@@ -572,48 +452,6 @@ class HrKpiRuleSet(models.Model):
             )
         )
         return {rule_set.id for (rule_set,) in groups}
-
-    @api.constrains(
-        "rollup_min_months",
-        "rollup_quota_percent",
-        "flag_fail_quarters",
-        "flag_fail_years",
-        "flag_excellent_quarters",
-        "flag_excellent_years",
-    )
-    def _check_rollup_rules(self):
-        for rule_set in self:
-            if not 1 <= rule_set.rollup_min_months <= 12:
-                raise ValidationError(
-                    self.env._(
-                        "Rule set %(name)s: the months needed for an annual level "
-                        "are between 1 and 12.",
-                        name=rule_set.name,
-                    )
-                )
-            if not 0 <= rule_set.rollup_quota_percent <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "Rule set %(name)s: the annual quota is a percentage between "
-                        "0 and 100.",
-                        name=rule_set.name,
-                    )
-                )
-            if (
-                min(
-                    rule_set.flag_fail_quarters,
-                    rule_set.flag_fail_years,
-                    rule_set.flag_excellent_quarters,
-                    rule_set.flag_excellent_years,
-                )
-                < 1
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Rule set %(name)s: a streak that raises a flag is at least 1.",
-                        name=rule_set.name,
-                    )
-                )
 
     @api.constrains(
         "appeal_days",

@@ -1,6 +1,6 @@
 """Where each rule of a rule set comes from: the text, the article and how
-sure the source is, shown to the administrator next to the rule's value
-(issue #17 point 10). The rules themselves stay fields of the rule set."""
+sure the source is, shown to the administrator next to the rule's value.
+The rules themselves stay fields of the rule set."""
 
 from odoo import api, fields, models
 from odoo.tools.misc import formatLang

@@ -5,7 +5,7 @@ from odoo.tools import float_compare
 
 class HrKpiSatisfactionBand(models.Model):
     """One band of the table that turns the share of satisfied citizens into the
-    points of the service-attitude criterion (SPEC §4.2, §7)."""
+    points of the service-attitude criterion."""
 
     _name = "hr.kpi.satisfaction.band"
     _description = "Citizen satisfaction band of a rule set"

@@ -18,7 +18,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..const import DECIDED_STATES, LEADER_SUBJECT_GROUPS, level_selection
-from .hr_kpi_engine import task_totals
+from .kpi_rules import task_totals
 
 UNIT_TASK_FIELDS = [
     "coefficient",

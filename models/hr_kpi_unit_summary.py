@@ -3,8 +3,8 @@
 A unit (department with appraisals in the period) sends its summary every
 month; ``hr.kpi.unit.summary`` records that it was sent, when and under which
 reference. The period lists the units late to send it: the deadline is the
-period's summary date (``date_summary``) when the field exists, else the rule
-set's ``summary_day`` of the next month.
+period's summary date (``date_summary``) when it is set, else the rule set's
+``summary_day`` of the next month.
 """
 
 from dateutil.relativedelta import relativedelta
@@ -191,7 +191,7 @@ class HrKpiPeriod(models.Model):
     def _kpi_summary_deadline(self):
         """The day the unit summaries are due."""
         self.ensure_one()
-        if "date_summary" in self._fields and self.date_summary:
+        if self.date_summary:
             return self.date_summary
         if not (self.date_start and self.rule_set_id):
             return False

@@ -29,8 +29,11 @@ class KpiFormXlsx(models.AbstractModel):
 
     @api.model
     def _kpi_form(self):
-        """The key of the form in ``FORM_BUILDERS``."""
-        raise NotImplementedError()
+        """The key of the form in ``FORM_BUILDERS``: by default the report's
+        name, ``report.l10n_vn_hr_kpi.report_<form>_xlsx``."""
+        return self._name.removeprefix("report.l10n_vn_hr_kpi.report_").removesuffix(
+            "_xlsx"
+        )
 
     @api.model
     def _kpi_form_data(self, data, records):
@@ -67,19 +70,11 @@ class ReportAppraisalSheetXlsx(models.AbstractModel):
     _inherit = "report.l10n_vn_hr_kpi.appraisal_form_xlsx"
     _description = "Evaluation sheet (XLSX)"
 
-    @api.model
-    def _kpi_form(self):
-        return "appraisal_sheet"
-
 
 class ReportTaskListXlsx(models.AbstractModel):
     _name = "report.l10n_vn_hr_kpi.report_task_list_xlsx"
     _inherit = "report.l10n_vn_hr_kpi.appraisal_form_xlsx"
     _description = "Work list (XLSX)"
-
-    @api.model
-    def _kpi_form(self):
-        return "task_list"
 
 
 class KpiPeriodFormXlsx(models.AbstractModel):
@@ -104,19 +99,11 @@ class ReportUnitSummaryXlsx(models.AbstractModel):
     _inherit = "report.l10n_vn_hr_kpi.period_form_xlsx"
     _description = "Unit summary, Mẫu 01A (XLSX)"
 
-    @api.model
-    def _kpi_form(self):
-        return "unit_summary"
-
 
 class ReportAgencySummaryXlsx(models.AbstractModel):
     _name = "report.l10n_vn_hr_kpi.report_agency_summary_xlsx"
     _inherit = "report.l10n_vn_hr_kpi.period_form_xlsx"
     _description = "Agency summary, Mẫu 02A (XLSX)"
-
-    @api.model
-    def _kpi_form(self):
-        return "agency_summary"
 
 
 class ReportUnitSummarySentXlsx(models.AbstractModel):

@@ -46,3 +46,4 @@ from . import test_kpi_notifications
 from . import test_kpi_decision_screens
 from . import test_ui_tours
 from . import test_kpi_company_pass_jobs
+from . import test_kpi_rules

@@ -5,8 +5,53 @@ from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
+from ..const import MODULE
 
-class KpiCommon(TransactionCase):
+
+def make_kpi_user(env, login, group, company):
+    """A user of ``company`` with one role of the addon (``group_kpi_*``)."""
+    return new_test_user(
+        env,
+        login=login,
+        groups=f"{MODULE}.{group}",
+        company_id=company.id,
+        company_ids=[Command.set(company.ids)],
+        context=DISABLED_MAIL_CONTEXT,
+    )
+
+
+class KpiFixtures:
+    """The builders every fixture uses (mixed into KpiCommon and KpiFlowCase,
+    usable by any test class with ``cls.env`` and ``cls.company``)."""
+
+    @classmethod
+    def make_user(cls, login, group, company=None):
+        return make_kpi_user(cls.env, login, group, company or cls.company)
+
+    @classmethod
+    def make_employee(
+        cls, name, user=None, department=None, manager=None, company=None, **vals
+    ):
+        """An employee of ``company`` (the class's by default) in
+        ``department``, reporting to ``manager``, linked to ``user``."""
+        company = company or cls.company
+        return (
+            cls.env["hr.employee"]
+            .with_company(company)
+            .create(
+                {
+                    "name": name,
+                    "company_id": company.id,
+                    "user_id": user.id if user else False,
+                    "department_id": department.id if department else False,
+                    "parent_id": manager.id if manager else False,
+                    **vals,
+                }
+            )
+        )
+
+
+class KpiCommon(KpiFixtures, TransactionCase):
     """A company of its own, one unit with a leader and staff, a small catalogue
     and one period (May 2026) under NĐ 335/2025. No demo data is used."""
 
@@ -24,16 +69,7 @@ class KpiCommon(TransactionCase):
         cls.rs_hn11 = cls.env.ref("l10n_vn_hr_kpi.rule_set_hn_11_2026")
         cls.rs_hn3814 = cls.env.ref("l10n_vn_hr_kpi.rule_set_hn_3814_2018")
 
-        def user(login, group):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=f"l10n_vn_hr_kpi.{group}",
-                company_id=cls.company.id,
-                company_ids=[Command.set(cls.company.ids)],
-                context=DISABLED_MAIL_CONTEXT,
-            )
-
+        user = cls.make_user
         cls.user_leader = user("kpi_leader", "group_kpi_evaluator")
         cls.user_staff = user("kpi_staff", "group_kpi_employee")
         cls.user_staff2 = user("kpi_staff2", "group_kpi_employee")
@@ -41,46 +77,23 @@ class KpiCommon(TransactionCase):
         cls.user_hr = user("kpi_hr", "group_kpi_hr_officer")
         cls.user_other_evaluator = user("kpi_other_eval", "group_kpi_evaluator")
 
-        Employee = cls.env["hr.employee"].with_company(cls.company)
         cls.department = cls.env["hr.department"].create(
             {"name": "Office of the People's Committee", "company_id": cls.company.id}
         )
-        cls.emp_head = Employee.create(
-            {
-                "name": "Head",
-                "user_id": cls.user_head.id,
-                "department_id": cls.department.id,
-            }
-        )
+        employee = cls.make_employee
+        cls.emp_head = employee("Head", cls.user_head, cls.department)
         cls.department.manager_id = cls.emp_head
-        cls.emp_leader = Employee.create(
-            {
-                "name": "Leader",
-                "user_id": cls.user_leader.id,
-                "department_id": cls.department.id,
-                "parent_id": cls.emp_head.id,
-            }
+        cls.emp_leader = employee(
+            "Leader", cls.user_leader, cls.department, cls.emp_head
         )
-        cls.emp_staff = Employee.create(
-            {
-                "name": "Staff",
-                "user_id": cls.user_staff.id,
-                "department_id": cls.department.id,
-                "parent_id": cls.emp_leader.id,
-            }
+        cls.emp_staff = employee(
+            "Staff", cls.user_staff, cls.department, cls.emp_leader
         )
-        cls.emp_staff2 = Employee.create(
-            {
-                "name": "Staff Two",
-                "user_id": cls.user_staff2.id,
-                "department_id": cls.department.id,
-                "parent_id": cls.emp_leader.id,
-            }
+        cls.emp_staff2 = employee(
+            "Staff Two", cls.user_staff2, cls.department, cls.emp_leader
         )
-        cls.emp_other_evaluator = Employee.create(
-            {"name": "Other evaluator", "user_id": cls.user_other_evaluator.id}
-        )
-        cls.emp_hr = Employee.create({"name": "HR officer", "user_id": cls.user_hr.id})
+        cls.emp_other_evaluator = employee("Other evaluator", cls.user_other_evaluator)
+        cls.emp_hr = employee("HR officer", cls.user_hr)
 
         Product = cls.env["hr.kpi.product"]
         # the standard product: drafting an administrative document, 5 points
@@ -117,6 +130,26 @@ class KpiCommon(TransactionCase):
         cls.deadline = date(2026, 5, 20)
 
     # ------------------------------------------------------------------
+
+    def scored(self, employee, general=30.0, **vals):
+        """An appraisal with the general criteria and one perfect task,
+        evaluated by the leader and decided by the head: computed level
+        excellent (100 points) unless ``general`` says otherwise."""
+        self.make_task(employee)
+        appraisal = self.make_appraisal(
+            employee,
+            evaluator_employee_id=self.emp_leader.id,
+            decider_employee_id=self.emp_head.id,
+            **vals,
+        )
+        self.set_general(appraisal, general)
+        return appraisal
+
+    def to_state(self, appraisals, state, **vals):
+        """Fixture shortcut (as superuser) to put appraisals at a step; the
+        steps themselves are tested through their actions."""
+        # sudo: a fixture, not a step under test
+        appraisals.sudo().write({"state": state, **vals})
 
     @classmethod
     def make_appraisal(cls, employee, period=None, rule_set=None, **vals):

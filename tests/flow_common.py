@@ -1,14 +1,14 @@
 from datetime import date
 
-from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import TransactionCase
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
 from ..const import MODULE
+from .common import KpiFixtures, make_kpi_user
 
 
-class KpiFlowCase(TransactionCase):
+class KpiFlowCase(KpiFixtures, TransactionCase):
     """A ward of its own (no demo data): a committee headed by ``head``, an
     office (``office_head``) with a sub-team (``sub_head``), and a second unit
     (``other_head``); staff in each; one user per role."""
@@ -32,13 +32,7 @@ class KpiFlowCase(TransactionCase):
         cls.rule_set.is_default = True
 
         def user(login, group, company=cls.company):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=f"base.group_user,{MODULE}.{group}",
-                company_id=company.id,
-                company_ids=[Command.set(company.ids)],
-            )
+            return make_kpi_user(cls.env, login, group, company)
 
         cls.user_hr = user("flow_hr", "group_kpi_hr_officer")
         cls.user_hr_b = user("flow_hr_b", "group_kpi_hr_officer", cls.company_b)
@@ -67,17 +61,8 @@ class KpiFlowCase(TransactionCase):
             {"name": "Culture", "parent_id": cls.root.id, "company_id": cls.company.id}
         )
 
-        Employee = cls.env["hr.employee"]
-
         def employee(name, department, user=None, company=cls.company):
-            return Employee.create(
-                {
-                    "name": name,
-                    "company_id": company.id,
-                    "department_id": department.id if department else False,
-                    "user_id": user.id if user else False,
-                }
-            )
+            return cls.make_employee(name, user, department, company=company)
 
         cls.head = employee("Head", cls.root, cls.user_head)
         cls.office_head = employee("Office head", cls.office, cls.user_office_head)

@@ -6,9 +6,9 @@ asserts both ways: the roles that can, and every other role that cannot."""
 
 from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
@@ -44,15 +44,7 @@ class TestKpiAccessRightsCommon(KpiCommon):
     def setUpClass(cls):
         super().setUpClass()
 
-        def user(login, group):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=f"l10n_vn_hr_kpi.{group}",
-                company_id=cls.company.id,
-                company_ids=[Command.set(cls.company.ids)],
-                context=DISABLED_MAIL_CONTEXT,
-            )
+        user = cls.make_user
 
         Employee = cls.env["hr.employee"].with_company(cls.company)
         cls.user_focal = user("kpi_ar_focal", "group_kpi_focal_point")

@@ -67,19 +67,6 @@ class IntegrityCommon(KpiCommon):
         cls.department.kpi_focal_point_id = cls.emp_focal
         cls.emp_hr.department_id = cls.department
 
-    def scored(self, employee, general=30.0, **vals):
-        """Computed level excellent (100 points) unless ``general`` says
-        otherwise; evaluated by the leader, decided by the head."""
-        self.make_task(employee)
-        appraisal = self.make_appraisal(
-            employee,
-            evaluator_employee_id=self.emp_leader.id,
-            decider_employee_id=self.emp_head.id,
-            **vals,
-        )
-        self.set_general(appraisal, general)
-        return appraisal
-
     def reviewed(self, employee, level="good", **vals):
         appraisal = self.scored(employee, **vals)
         appraisal.with_user(self.user_leader).write({"level_proposed": level})

@@ -12,20 +12,6 @@ from .common import KpiCommon
 class TestKpiAppeal(KpiCommon):
     """Publication and appeals (kiến nghị), as each role's user."""
 
-    def scored(self, employee, general=30.0):
-        """Computed level excellent (100 points) unless ``general`` says otherwise."""
-        self.make_task(employee)
-        appraisal = self.make_appraisal(
-            employee,
-            evaluator_employee_id=self.emp_leader.id,
-            decider_employee_id=self.emp_head.id,
-        )
-        self.set_general(appraisal, general)
-        return appraisal
-
-    def to_state(self, appraisals, state, **vals):
-        appraisals.sudo().write({"state": state, **vals})
-
     def published(self, employee, level, days_ago=0, general=30.0):
         appraisal = self.scored(employee, general)
         self.to_state(

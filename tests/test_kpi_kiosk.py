@@ -12,13 +12,14 @@ from psycopg2 import IntegrityError
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL, mute_logger
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
 from ..const import MODULE
 from ..models.hr_kpi_citizen_rating import COMMENT_MAX_LENGTH
+from .common import make_kpi_user
 
 
 @tagged("post_install", "-at_install")
@@ -31,14 +32,7 @@ class TestKpiKiosk(HttpCase):
         cls.other_company = cls.env["res.company"].create({"name": "Kiosk Other Ward"})
 
         def user(login, group, company=cls.company):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=f"{MODULE}.{group}",
-                company_id=company.id,
-                company_ids=[Command.set(company.ids)],
-                context=DISABLED_MAIL_CONTEXT,
-            )
+            return make_kpi_user(cls.env, login, group, company)
 
         cls.user_official = user("kiosk_official", "group_kpi_employee")
         cls.user_official2 = user("kiosk_official2", "group_kpi_employee")

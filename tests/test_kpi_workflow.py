@@ -44,27 +44,10 @@ class TestKpiWorkflow(KpiCommon):
             }
         )
 
-    def scored(self, employee, general=30.0, **vals):
-        """An appraisal with the general criteria and one perfect task: computed
-        level excellent (100 points) unless ``general`` says otherwise."""
-        self.make_task(employee)
-        appraisal = self.make_appraisal(
-            employee,
-            evaluator_employee_id=self.emp_leader.id,
-            decider_employee_id=self.emp_head.id,
-            **vals,
-        )
-        self.set_general(appraisal, general)
-        return appraisal
-
     def flush_tracking(self):
         """Write the tracking values now (Odoo writes them at commit)."""
         self.env.flush_all()
         self.env.cr.precommit.run()
-
-    def to_state(self, appraisals, state, **vals):
-        """Fixture shortcut (as superuser) to put appraisals at a step."""
-        appraisals.sudo().write({"state": state, **vals})
 
     # ------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
@@ -41,15 +41,7 @@ class TestLaw2026Authority(KpiCommon):
     def setUpClass(cls):
         super().setUpClass()
 
-        def user(login, group):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=f"l10n_vn_hr_kpi.{group}",
-                company_id=cls.company.id,
-                company_ids=[Command.set(cls.company.ids)],
-                context=DISABLED_MAIL_CONTEXT,
-            )
+        user = cls.make_user
 
         Employee = cls.env["hr.employee"].with_company(cls.company)
         cls.user_chair = user("kpi_auth_chair", "group_kpi_head")

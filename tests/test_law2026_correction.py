@@ -46,13 +46,7 @@ class CorrectionCommon(RollupCommon):
         """A month scored (one perfect task and ``general`` points), reviewed
         by the leader, decided by the head, then published and locked
         (``until``: decided, published or locked), each step as its user."""
-        self.make_task(employee)
-        appraisal = self.make_appraisal(
-            employee,
-            evaluator_employee_id=self.emp_leader.id,
-            decider_employee_id=self.emp_head.id,
-        )
-        self.set_general(appraisal, general)
+        appraisal = self.scored(employee, general)
         appraisal.with_user(self.user_leader).write({"level_proposed": level})
         appraisal.with_user(self.user_leader).action_review()
         appraisal.with_user(self.user_head).action_decide()

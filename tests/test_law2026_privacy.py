@@ -60,13 +60,7 @@ class TestLaw2026Privacy(KpiCommon):
         )
 
     def scored(self, employee, general=28.0):
-        self.make_task(employee)
-        appraisal = self.make_appraisal(
-            employee,
-            evaluator_employee_id=self.emp_leader.id,
-            decider_employee_id=self.emp_head.id,
-        )
-        self.set_general(appraisal, general)
+        appraisal = super().scored(employee, general)
         appraisal.sudo().write(
             {"strengths": "Punctual", "evaluator_comment": "Good work"}
         )
