@@ -128,3 +128,28 @@ class TestI18nLoaded(TransactionCase):
         self.assertEqual(
             env._(closed_message, period="05/2026"), "Kỳ đánh giá 05/2026 đã đóng."
         )
+
+
+@tagged("post_install", "-at_install")
+class TestI18nDemo(TransactionCase):
+    """The demo ward is generated before the language's model names are
+    loaded, so a "created" note would mix them ("Weekly task report được
+    tạo"): its generated records carry none."""
+
+    def test_demo_records_without_creation_note(self):
+        company = self.env.ref(
+            f"{MODULE}.res_company_ward_demo", raise_if_not_found=False
+        )
+        if not company:
+            self.skipTest("installed without the demo data")
+        for model in ("hr.kpi.weekly.report", "hr.kpi.unit.kpi"):
+            records = self.env[model].search([("company_id", "=", company.id)])
+            self.assertTrue(records, model)
+            notes = self.env["mail.message"].search(
+                [
+                    ("model", "=", model),
+                    ("res_id", "in", records.ids),
+                    ("body", "ilike", self.env[model]._description),
+                ]
+            )
+            self.assertFalse(notes.mapped("body"), model)
