@@ -216,7 +216,9 @@ class TestKpiQuota(KpiCommon):
             )
 
         grouped = Quota._unit_groups(appraisals)
-        self.assertEqual([unit for unit, _groups in grouped], list(units.sorted("name")))
+        self.assertEqual(
+            [unit for unit, _groups in grouped], list(units.sorted("name"))
+        )
         expected_rows, expected_levels = [], dict.fromkeys(LEVELS_DESC, 0)
         all_results = []
         for (unit, members), (g_unit, groups) in zip(
