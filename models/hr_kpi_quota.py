@@ -207,14 +207,108 @@ class HrKpiQuota(models.AbstractModel):
             chunk, size = [], 0
             env.invalidate_all()
 
+    # what a company-wide pass reads of each appraisal, grouped: the unit, the
+    # quota group and what the level being decided is made of
+    UNIT_GROUPBY = (
+        "department_id",
+        "rule_set_id",
+        "task_group",
+        "state",
+        "level_final",
+        "level_proposed",
+        "level_computed",
+    )
+
+    @api.model
+    def _unit_groups(self, appraisals):
+        """The appraisals counted by unit in one ``_read_group`` (no record
+        read per appraisal): ``[(unit, [(rule_set, task_group, state,
+        level_final, level_proposed, level_computed, count), ...]), ...]``,
+        the units by name as ``_by_unit`` yields them (the caller checked
+        the right to read ``appraisals``). A company-wide pass reads the
+        month in a few queries, whatever the size of the city."""
+        if not appraisals:
+            return []
+        # sudo: the quota counts every appraisal of the unit, whoever asks
+        groups = (
+            appraisals.sudo()
+            .browse()
+            ._read_group(
+                [("id", "in", appraisals.ids)], list(self.UNIT_GROUPBY), ["__count"]
+            )
+        )
+        by_unit = {}
+        for unit, *values in groups:
+            by_unit.setdefault(unit, []).append(tuple(values))
+        units = sorted(by_unit, key=lambda unit: (unit.complete_name or "", unit.id))
+        env = appraisals.env
+        return [(unit.with_env(env), by_unit[unit]) for unit in units]
+
+    @api.model
+    def _check_counts(self, groups, exception=False):
+        """What ``_check`` gives for one unit, from its ``groups`` (see
+        ``_unit_groups``) instead of its records: one :class:`QuotaResult`
+        per scope group, with the counts, the denominator and the cap, but
+        no ranking (``ranked``, ``excellent`` and ``over_cap`` stay empty).
+        The level counted is the level being decided (``level_decision``,
+        as ``_get_quota_level`` gives it)."""
+        scopes = {}
+        for rule_set, task_group, state, final, proposed, computed, count in groups:
+            key = (
+                rule_set.id,
+                (task_group or False)
+                if rule_set.quota_scope == "unit_task_group"
+                else False,
+            )
+            scope = scopes.setdefault(
+                key,
+                {
+                    "rule_set": rule_set,
+                    "counts": {"excellent": 0, "good": 0, "done": 0, "fail": 0},
+                    "not_evaluated": 0,
+                },
+            )
+            if state == NOT_EVALUATED:
+                scope["not_evaluated"] += count
+                continue
+            level = final or proposed or computed
+            if level:
+                scope["counts"][level] += count
+        results = []
+        for (_rule_set_id, task_group), scope in scopes.items():
+            rule_set, counts = scope["rule_set"], scope["counts"]
+            denominator = self._denominator(rule_set, counts, scope["not_evaluated"])
+            cap = self._cap(rule_set, denominator, exception)
+            results.append(
+                QuotaResult(
+                    rule_set=rule_set,
+                    task_group=task_group,
+                    percent=(
+                        rule_set.quota_exception_percent
+                        if exception
+                        else rule_set.quota_percent
+                    ),
+                    denominator_mode=rule_set.quota_denominator,
+                    denominator=denominator,
+                    cap=cap,
+                    count=counts["excellent"],
+                    mode=rule_set.quota_mode,
+                    exception=exception,
+                    counts=counts,
+                    not_evaluated=scope["not_evaluated"],
+                )
+            )
+        return results
+
     @api.model
     def _kpi_unit_rows(self, appraisals):
         """The company-wide quota check over ``appraisals`` (the caller
         checked the right to read them): one row per unit, by unit name, as
-        plain values (a background job stores them)."""
+        plain values (a background job stores them). Counted by unit, quota
+        group and level in one ``_read_group``: no appraisal is read."""
         rows = []
-        for unit, members in self._by_unit(appraisals):
-            results = self._check(members)
+        for unit, groups in self._unit_groups(appraisals):
+            results = self._check_counts(groups)
             rows.append(
                 {
                     "unit_id": unit.id,
@@ -222,7 +316,7 @@ class HrKpiQuota(models.AbstractModel):
                     "holds": all(result.holds for result in results),
                     "count": sum(result.count for result in results),
                     "cap": sum(result.cap for result in results),
-                    "members": len(members),
+                    "members": sum(group[-1] for group in groups),
                 }
             )
         return rows

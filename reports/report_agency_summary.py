@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..const import LEVELS_DESC, NOT_EVALUATED
+from ..const import DECIDED_STATES, LEVELS_DESC, NOT_EVALUATED
 from .hr_kpi_report_form import paginate, percent, text_lines, vn_month
 
 
@@ -28,23 +28,35 @@ class ReportAgencySummary(models.AbstractModel):
         they may be read), by unit name, and the count of each level over
         them: what a background job of a company's 02A computes for its units
         (plain values, stored on the job's unit)."""
-        Unit = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
         today = fields.Date.context_today(self)
         status = period._kpi_summary_status(today)[period.id]
         Quota = self.env["hr.kpi.quota"]
         rows = []
         level_counts = dict.fromkeys(LEVELS_DESC, 0)
-        # sudo: whole scope read; access checked per appraisal
-        by_unit = Quota._by_unit(appraisals.sudo())
-        for number, (unit, all_members) in enumerate(by_unit, start=1):
-            # a month not evaluated is no rating: out of the counts and shares
-            members = all_members.filtered(lambda a: a.state != NOT_EVALUATED)
-            not_evaluated = len(all_members) - len(members)
-            levels = [Unit._summary_level(a) for a in members]
-            for level in levels:
-                if level in level_counts:
-                    level_counts[level] += 1
-            results = Quota._check(all_members)
+        # counted by unit, quota group and level in one _read_group: no
+        # appraisal is read
+        # sudo: whole scope read; access checked per appraisal by the caller
+        by_unit = Quota._unit_groups(appraisals.sudo())
+        for number, (unit, groups) in enumerate(by_unit, start=1):
+            # a month not evaluated is no rating: out of the counts and shares;
+            # the level counted is the decided one, else the one being decided
+            # (report_unit_summary._summary_level)
+            unit_levels = dict.fromkeys(LEVELS_DESC, 0)
+            evaluated = not_evaluated = 0
+            for _rule_set, _group, state, final, proposed, computed, count in groups:
+                if state == NOT_EVALUATED:
+                    not_evaluated += count
+                    continue
+                evaluated += count
+                if state in DECIDED_STATES:
+                    level = final
+                else:
+                    level = final or proposed or computed
+                if level in unit_levels:
+                    unit_levels[level] += count
+            for level, count in unit_levels.items():
+                level_counts[level] += count
+            results = Quota._check_counts(groups)
             holds = all(result.holds for result in results)
             excellent = sum(result.count for result in results)
             cap = sum(result.cap for result in results)
@@ -61,13 +73,13 @@ class ReportAgencySummary(models.AbstractModel):
             row = {
                 "number": number,
                 "unit": unit.name,
-                "count": len(members),
+                "count": evaluated,
                 "not_evaluated": not_evaluated,
                 "levels": [
                     {
                         "key": level,
-                        "count": levels.count(level),
-                        "percent": percent(levels.count(level), len(members)),
+                        "count": unit_levels[level],
+                        "percent": percent(unit_levels[level], evaluated),
                     }
                     for level in LEVELS_DESC
                 ],

@@ -1,5 +1,7 @@
 from odoo.tests import tagged
+from odoo.tools import SQL
 
+from ..const import LEVELS_DESC, NOT_EVALUATED
 from .common import KpiCommon
 
 
@@ -133,3 +135,154 @@ class TestKpiQuota(KpiCommon):
         self.assertEqual({by_employee[e].total_score for e in (x, y, z)}, {35.0})
         (result,) = self.env["hr.kpi.quota"]._check(appraisals)
         self.assertEqual([a.employee_id for a in result.ranked], [w, z, y, x])
+
+    def test_company_pass_grouped_equals_per_record(self):
+        """The company-wide passes count by unit, quota group and level in one
+        _read_group (hr.kpi.quota._unit_groups): on a small company with every
+        kind of appraisal (task groups, months not evaluated, decided or not,
+        levels proposed or computed only, two rule sets in one unit), they give
+        what the per-record quota check and summary levels give."""
+        rs_group = self.rs_nd335.copy(
+            {"quota_scope": "unit_task_group", "quota_denominator": "good"}
+        )
+        rs_all = self.rs_nd335.copy(
+            {
+                "quota_scope": "unit",
+                "quota_denominator": "all",
+                "quota_rounding": "half_up",
+                "not_evaluated_exclude_quota": False,
+            }
+        )
+        Department = self.env["hr.department"]
+        units = Department.create(
+            [
+                {"name": f"Quota unit {name}", "company_id": self.company.id}
+                for name in ("C", "A", "B")
+            ]
+        )
+        employees = (
+            self.env["hr.employee"]
+            .with_company(self.company)
+            .create(
+                [
+                    {"name": f"Grouped {i:02d}", "department_id": units[i % 3].id}
+                    for i in range(36)
+                ]
+            )
+        )
+        appraisals = self.env["hr.kpi.appraisal"].create(
+            [
+                {
+                    "employee_id": employee.id,
+                    "period_id": self.period.id,
+                    "rule_set_id": (rs_group if i % 4 else rs_all).id,
+                    "task_group": ("A", "B", False)[i % 5 % 3],
+                }
+                for i, employee in enumerate(employees)
+            ]
+        )
+        states = ("draft", "reviewed", "decided", "not_evaluated", "locked", "draft")
+        levels = ("excellent", "good", "done", "fail", None, "excellent", "good")
+        for i, appraisal in enumerate(appraisals):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE hr_kpi_appraisal SET state = %s, level_final = %s, "
+                    "level_proposed = %s, level_computed = %s WHERE id = %s",
+                    states[i % 6],
+                    levels[i % 7] if i % 3 == 0 else None,
+                    levels[(i + 1) % 7] if i % 2 else None,
+                    levels[(i + 2) % 7],
+                    appraisal.id,
+                )
+            )
+        self.env.invalidate_all()
+        Quota = self.env["hr.kpi.quota"]
+        Unit = self.env["report.l10n_vn_hr_kpi.report_unit_summary"]
+
+        def summary(results):
+            return sorted(
+                (
+                    r.rule_set.id,
+                    r.task_group or "",
+                    r.denominator,
+                    r.cap,
+                    r.count,
+                    r.holds,
+                    r.percent,
+                    tuple(sorted(r.counts.items())),
+                    r.not_evaluated,
+                )
+                for r in results
+            )
+
+        grouped = Quota._unit_groups(appraisals)
+        self.assertEqual(
+            [unit for unit, _groups in grouped], list(units.sorted("name"))
+        )
+        expected_rows, expected_levels = [], dict.fromkeys(LEVELS_DESC, 0)
+        all_results = []
+        for (unit, members), (g_unit, groups) in zip(
+            Quota._by_unit(appraisals), grouped, strict=True
+        ):
+            self.assertEqual(unit, g_unit)
+            per_record = Quota._check(members)
+            all_results += per_record
+            self.assertEqual(summary(Quota._check_counts(groups)), summary(per_record))
+            self.assertEqual(
+                summary(Quota._check_counts(groups, exception=True)),
+                summary(Quota._check(members, exception=True)),
+            )
+            rated = members.filtered(lambda a: a.state != NOT_EVALUATED)
+            unit_levels = [Unit._summary_level(a) for a in rated]
+            for level in LEVELS_DESC:
+                expected_levels[level] += unit_levels.count(level)
+            expected_rows.append(
+                (
+                    unit.name,
+                    len(rated),
+                    len(members) - len(rated),
+                    [unit_levels.count(level) for level in LEVELS_DESC],
+                    sum(r.count for r in per_record),
+                    sum(r.cap for r in per_record),
+                    all(r.holds for r in per_record),
+                )
+            )
+        # the cases the data is meant to cover are there
+        self.assertEqual(
+            set(appraisals.mapped("state")),
+            {"draft", "reviewed", "decided", "not_evaluated", "locked"},
+        )
+        self.assertTrue({"A", "B"} <= {r.task_group for r in all_results})
+        self.assertTrue(any(r.not_evaluated for r in all_results))
+        self.assertTrue(any(r.count for r in all_results))
+        # the company quota check
+        rows = Quota._kpi_unit_rows(appraisals)
+        self.assertEqual(
+            [(r["unit"], r["count"], r["cap"], r["holds"], r["members"]) for r in rows],
+            [
+                (unit.display_name, row[4], row[5], row[6], row[1] + row[2])
+                for unit, row in zip(units.sorted("name"), expected_rows, strict=True)
+            ],
+        )
+        # Mẫu 02A
+        Agency = self.env["report.l10n_vn_hr_kpi.report_agency_summary"]
+        rows, level_counts = Agency._kpi_unit_rows(self.period, appraisals)
+        self.assertEqual(
+            [
+                (
+                    r["unit"],
+                    r["count"],
+                    r["not_evaluated"],
+                    [lv["count"] for lv in r["levels"]],
+                    r["quota_excellent"],
+                    r["quota_cap"],
+                    r["quota_holds"],
+                )
+                for r in rows
+            ],
+            expected_rows,
+        )
+        self.assertEqual(
+            {level: level_counts[level] for level in LEVELS_DESC}, expected_levels
+        )
+        self.assertEqual(level_counts["__total"], sum(r[1] for r in expected_rows))

@@ -606,13 +606,10 @@ class CityBenchmark:
 
         def orm():
             appraisals = Appraisal.search([("period_id", "=", self.period.id)])
-            units = holding = 0
-            # unit by unit, memory bounded (the addon's company-wide pass)
-            for _unit, members in Quota._by_unit(appraisals):
-                results = Quota._check(members)
-                units += 1
-                holding += all(r.holds for r in results)
-            return len(appraisals), units, holding
+            # the addon's company-wide pass (*Check the quotas*, and each job
+            # of it): counted by unit, quota group and level
+            rows = Quota._kpi_unit_rows(appraisals)
+            return len(appraisals), len(rows), sum(row["holds"] for row in rows)
 
         def sql(cr):
             cr.execute(
