@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL, create_index, make_index_name, split_every
+from odoo.tools import SQL, create_index, make_index_name
 from odoo.tools.sql import drop_index
 
 from ..const import (
@@ -68,8 +68,6 @@ ROLE_FIELDS = (
 )
 # Links maintained by the addon itself.
 LINK_FIELDS = frozenset({"leader_appraisal_id"})
-# What the appraised employee may write on his or her own appraisal.
-SELF_FIELDS = frozenset({"level_self", "strengths", "weaknesses", "line_ids"})
 
 # ---- workflow ---------------------------------------------------------------
 STEPS = (
@@ -117,54 +115,6 @@ WORKFLOW_FIELDS = frozenset(
         "not_evaluated_prev_state",
         "decision_delegation_id",
         "collective_decision_by_id",
-    }
-)
-# Who may edit what, outside the transitions (see _kpi_check_field_rights).
-EVALUATOR_FIELDS = frozenset(
-    {
-        "level_proposed",
-        "evaluator_comment",
-        "evaluator_private_note",
-        "kpi_organisation",
-        "zero_assignment_resolution",
-    }
-)
-# The collective decision (Party committee, People's Committee) that rates a
-# head of unit: recorded by an HR officer, or by the decider.
-COLLECTIVE_FIELDS = frozenset({"collective_decision_ref", "collective_decision_date"})
-DECIDER_FIELDS = (
-    frozenset({"kpi_organisation", "kpi_cohesion", "decider_comment"})
-    | COLLECTIVE_FIELDS
-)
-# A leader's đ and e: for a head of unit decided by the managing agency, scored
-# by the head of the managing agency only (see _kpi_can_score_leader).
-LEADER_FIELDS = frozenset({"kpi_organisation", "kpi_cohesion"})
-CONFIG_FIELDS = frozenset(
-    {
-        "employee_id",
-        "period_id",
-        "company_id",
-        "department_id",
-        "job_title",
-        "subject_group",
-        "staff_category",
-        "task_group",
-        "rule_set_id",
-        "evaluator_employee_id",
-        "decider_employee_id",
-        "kpi_organisation",
-        "kpi_cohesion",
-    }
-)
-FREE_FIELDS = frozenset(
-    {
-        "message_main_attachment_id",
-        "message_follower_ids",
-        "activity_ids",
-        "message_ids",
-        # x2many: the rights are checked line by line in their models
-        "line_ids",
-        "adjustment_ids",
     }
 )
 
@@ -984,7 +934,7 @@ class HrKpiAppraisal(models.Model):
                         "decision change only through the workflow buttons."
                     )
                 )
-            if set(vals) & COLLECTIVE_FIELDS:
+            if set(vals) & self._kpi_collective_fields():
                 vals["collective_decision_by_id"] = self.env.uid
         # an appraisal created at a decided step (data loading in sudo) is
         # scored first, then put at its step: the snapshot starts from its
@@ -1030,10 +980,11 @@ class HrKpiAppraisal(models.Model):
         refines what each actor may write in each state)."""
         if self.env.su:
             return
+        mine = self._kpi_self_writeable_fields()
         forbidden = {
             f
             for f in fnames
-            if f not in SELF_FIELDS and not f.startswith(("message_", "activity_"))
+            if f not in mine and not f.startswith(("message_", "activity_"))
         }
         if not forbidden:
             return
@@ -1052,7 +1003,7 @@ class HrKpiAppraisal(models.Model):
         self._check_self_write(vals)
         self._kpi_check_field_rights(vals)
         self._kpi_check_not_naming_self(vals)
-        if set(vals) & COLLECTIVE_FIELDS:
+        if set(vals) & self._kpi_collective_fields():
             # who recorded the collective decision: the server says
             vals = dict(vals, collective_decision_by_id=self.env.uid)
         if vals.get("state") in DECIDED_STATES:
@@ -2135,96 +2086,6 @@ class HrKpiAppraisal(models.Model):
             self.env._("Resolve the appeal"),
         )
 
-    # The queues of each user (menus, Overview counters): one definition each.
-    # They filter on the user's employees and units by id, which the indexes
-    # serve: a path such as ``evaluator_employee_id.user_id`` is a sub-query
-    # the planner cannot drive from, and a unit head's page then walked the
-    # whole month (0.6 s for a 50-person unit among 200,000 staff, issue #9).
-
-    @api.model
-    def _kpi_user_employee_ids(self):
-        """The ids of the current user's employees, archived ones included
-        (as the ``.user_id`` path they replace)."""
-        return (
-            self.env["hr.employee"]
-            .with_context(active_test=False)
-            .search([("user_id", "=", self.env.uid)])
-            .ids
-        )
-
-    @api.model
-    def _kpi_domain_my_self(self):
-        return [
-            ("employee_id", "in", self._kpi_user_employee_ids()),
-            "|",
-            ("state", "=", "draft"),
-            "&",
-            ("state", "=", "returned"),
-            ("returned_to", "=", "employee"),
-        ]
-
-    @api.model
-    def _kpi_domain_to_review(self):
-        return [
-            ("evaluator_employee_id", "in", self._kpi_user_employee_ids()),
-            "|",
-            ("state", "in", ("draft", "self_submitted")),
-            "&",
-            ("state", "=", "returned"),
-            ("returned_to", "=", "evaluator"),
-        ]
-
-    @api.model
-    def _kpi_domain_to_decide(self):
-        employee_ids = self._kpi_user_employee_ids()
-        return [
-            ("state", "=", "reviewed"),
-            "|",
-            ("decider_employee_id", "in", employee_ids),
-            ("acting_deputy_employee_id", "in", employee_ids),
-        ]
-
-    @api.model
-    def _action_open_my_unit(self):
-        """The appraisals of the units the user heads or is focal point of
-        (with their sub-units, archived ones too) and of the staff he decides
-        for, this month first."""
-        user = self.env.user
-        departments = (
-            self.env["hr.department"]
-            .with_context(active_test=False)
-            .search(
-                [
-                    (
-                        "id",
-                        "child_of",
-                        (
-                            user.kpi_head_department_ids | user.kpi_focal_department_ids
-                        ).ids,
-                    )
-                ]
-            )
-        )
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "l10n_vn_hr_kpi.hr_kpi_appraisal_action"
-        )
-        action.update(
-            {
-                "name": self.env._("My Unit This Month"),
-                "domain": [
-                    "|",
-                    ("department_id", "in", departments.ids),
-                    ("decider_employee_id", "in", self._kpi_user_employee_ids()),
-                ],
-                "context": {
-                    "create": False,
-                    "search_default_filter_current_month": 1,
-                    "search_default_group_state": 1,
-                },
-            }
-        )
-        return action
-
     def _do_resolve_appeal(self, result, answer, level=False):
         """Resolve the open appeal: ``upheld`` with a changed ``level`` (checked
         against the quota), or ``rejected`` with an answer."""
@@ -2263,123 +2124,6 @@ class HrKpiAppraisal(models.Model):
                 )
             )
         return True
-
-    # ---- months not evaluated (issue #17) --------------------------------
-
-    def action_mark_not_evaluated(self):
-        return self._kpi_open_step_wizard(
-            "mark_not_evaluated",
-            "hr.kpi.appraisal.not.evaluated",
-            self.env._("Not evaluated this month"),
-        )
-
-    def _do_mark_not_evaluated(self, reason_type, reason):
-        """Mark the months not evaluated, for ``reason_type`` (a category of
-        not_evaluated_reason_selection) explained by ``reason``: confirmed by
-        the HR officer or the decider, before the decision. The month then
-        has no score counted and no level; it goes back to its state with
-        action_evaluate_month."""
-        if reason_type not in dict(not_evaluated_reason_selection()):
-            raise UserError(
-                self.env._("Choose why the month is not evaluated (the category).")
-            )
-        if not (reason or "").strip():
-            raise UserError(
-                self.env._("Give the reason why the month is not evaluated.")
-            )
-        self._check_step("mark_not_evaluated")
-        leaders = self.leader_appraisal_id
-        now = fields.Datetime.now()
-        # one write per value of the only field that differs
-        for state, appraisals in self.grouped("state").items():
-            appraisals._workflow_write(
-                {
-                    "state": NOT_EVALUATED,
-                    "not_evaluated_prev_state": state,
-                    "not_evaluated_reason_type": reason_type,
-                    "not_evaluated_reason": reason,
-                    "not_evaluated_by_id": self.env.uid,
-                    "not_evaluated_date": now,
-                }
-            )
-        label = dict(
-            self._fields["not_evaluated_reason_type"]._description_selection(self.env)
-        )[reason_type]
-        for appraisal in self:
-            appraisal.message_post(
-                body=self.env._(
-                    "Not evaluated this month (%(category)s): %(reason)s",
-                    category=label,
-                    reason=reason,
-                )
-            )
-        self._kpi_recompute_leaders(leaders)
-        return True
-
-    def action_evaluate_month(self):
-        """Evaluate the month after all: it goes back to the state it was
-        marked not evaluated from, by the same people, logged."""
-        self._check_step("evaluate_month")
-        leaders = self.leader_appraisal_id
-        reasons = {a.id: a.not_evaluated_reason for a in self}
-        for state, appraisals in self.grouped("not_evaluated_prev_state").items():
-            appraisals._workflow_write(
-                {
-                    "state": state or "draft",
-                    "not_evaluated_prev_state": False,
-                    "not_evaluated_reason_type": False,
-                    "not_evaluated_reason": False,
-                    "not_evaluated_by_id": False,
-                    "not_evaluated_date": False,
-                }
-            )
-        for appraisal in self:
-            appraisal.message_post(
-                body=self.env._(
-                    "Evaluated this month after all (it was marked not evaluated: "
-                    "%(reason)s).",
-                    reason=reasons[appraisal.id] or "",
-                )
-            )
-        self._kpi_recompute_leaders(leaders)
-        return True
-
-    def _kpi_recompute_leaders(self, leaders):
-        """The unit result (d) of the ``leaders`` still open follows the
-        months of their staff that are evaluated: recompute it when one of
-        them is marked not evaluated or evaluated again."""
-        live = leaders._kpi_live()
-        if live:
-            # sudo: the leaders' scores follow their staff's months (the
-            # transition was checked by the caller)
-            live.sudo()._kpi_recompute_scores()
-
-    @api.depends("state", "employee_id", "period_id", "rule_set_id")
-    def _compute_not_evaluated_suggestion(self):
-        suggestions = self.env["hr.kpi.not.evaluated"]._suggestions(
-            self.filtered(lambda a: isinstance(a.id, int))
-        )
-        for appraisal in self:
-            found = suggestions.get(appraisal.id, [])
-            appraisal.not_evaluated_suggestion = (
-                "\n".join(text for _reason, text in found) or False
-            )
-            appraisal.not_evaluated_suggested_type = found[0][0] if found else False
-            appraisal.not_evaluated_suggested = bool(found)
-
-    def _search_not_evaluated_suggested(self, operator, value):
-        """The months of the open periods the user reads that the data
-        suggest not evaluated (computed for them, in batch)."""
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(
-                self.env._("The suggestion is searched with = or != True or False.")
-            )
-        candidates = self.search(
-            [("state", "in", NOT_EVALUATED_FROM), ("period_id.state", "=", "open")]
-        )
-        ids = list(self.env["hr.kpi.not.evaluated"]._suggestions(candidates))
-        found = (operator == "=") == value
-        return [("id", "in" if found else "not in", ids)]
 
     def _kpi_check_not_above_computed(self, level):
         """A decided (or appeal) level is never above the level computed from
@@ -2449,264 +2193,3 @@ class HrKpiAppraisal(models.Model):
                 body=self.env._("Reopened: %(reason)s", reason=reason)
             )
         return True
-
-    # ------------------------------------------------------------------
-    # Who may edit which field, outside the transitions
-    # ------------------------------------------------------------------
-
-    def _kpi_check_field_rights(self, fnames):
-        """Raise unless the current user may edit ``fnames`` of every appraisal
-        now. Workflow fields only move through the actions; a locked appraisal
-        is read-only for everyone."""
-        if self.env.su:
-            return
-        fnames = set(fnames)
-        # record rules first: who cannot edit the record at all gets an access error
-        self.check_access("write")
-        _ = self.env._
-        if fnames & WORKFLOW_FIELDS:
-            raise UserError(
-                _(
-                    "The state and the decision change only through the "
-                    "workflow buttons."
-                )
-            )
-        is_hr = self._kpi_is_hr_officer()
-        for appraisal in self:
-            if appraisal.state == "locked":
-                raise UserError(
-                    _(
-                        "%(appraisal)s is locked: correct it by a replacement "
-                        "decision.",
-                        appraisal=appraisal.display_name,
-                    )
-                )
-            allowed = appraisal._kpi_allowed_fields(is_hr)
-            refused = fnames - allowed - FREE_FIELDS
-            if refused:
-                raise AccessError(
-                    _(
-                        "%(appraisal)s: you cannot change %(fields)s at this step.",
-                        appraisal=appraisal.display_name,
-                        fields=", ".join(
-                            sorted(
-                                self._fields[f].get_description(self.env)["string"]
-                                for f in refused
-                                if f in self._fields
-                            )
-                        ),
-                    )
-                )
-
-    def _kpi_allowed_fields(self, is_hr=None):
-        """The fields the current user may edit on this appraisal now (outside
-        the transitions): the one guard of _kpi_check_field_rights, which the
-        form also reads to show the others read-only (kpi_edit_*)."""
-        self.ensure_one()
-        if self.state == "locked":
-            return set()
-        if is_hr is None:
-            is_hr = self._kpi_is_hr_officer()
-        allowed = set()
-        if self._get_step_error("submit_self") is False or (
-            self.state in ("draft", "returned") and self._kpi_is_self()
-        ):
-            allowed |= SELF_FIELDS
-        if self._kpi_can_score_review():
-            allowed |= EVALUATOR_FIELDS
-        if self._kpi_can_score_final():
-            allowed |= DECIDER_FIELDS
-        if self.state not in DECIDED_STATES and is_hr and not self._kpi_is_self():
-            # the configuration of an open month: HR only, tracked
-            allowed |= CONFIG_FIELDS
-            if self._kpi_hr_may_record_collective():
-                allowed |= COLLECTIVE_FIELDS
-        if self._kpi_head_by_superior():
-            # a head's đ and e: the managing agency's, nobody else's
-            allowed -= LEADER_FIELDS
-            if self._kpi_can_score_leader():
-                allowed |= LEADER_FIELDS
-        return allowed
-
-    def _kpi_can_score_review(self):
-        """Whether the current user scores as the evaluator now."""
-        self.ensure_one()
-        return self._get_step_error("review") is False
-
-    def _kpi_can_score_final(self):
-        """Whether the current user scores as the decider now."""
-        self.ensure_one()
-        return self.state == "reviewed" and (
-            self._kpi_is_decider() or self._get_step_error("decide") is False
-        )
-
-    def _kpi_can_score_leader(self):
-        """For a head of unit decided by the managing agency: whether the
-        current user scores his đ and e now. The head of the managing agency
-        (or his deputy under a delegation) while he reviews or decides; an HR
-        officer only for a head that no managing agency in the company decides
-        (with the collective decision); never the head, his deputies, or an
-        evaluator who is not the head of the managing agency."""
-        self.ensure_one()
-        if self._kpi_is_self():
-            return False
-        if self._get_step_error("review") is False:
-            return True
-        if self.state != "reviewed":
-            return False
-        if self._kpi_is_decider():
-            return True
-        return not self._kpi_superior_decider() and self._kpi_hr_may_record_collective()
-
-    def _kpi_check_not_naming_self(self, vals):
-        """Nobody makes himself evaluator or decider of anyone (a deputy decides
-        under a delegation record, see hr.kpi.delegation)."""
-        if self.env.su or not isinstance(vals, dict):
-            return
-        mine = set(self._kpi_user_employee_ids())
-        for fname in ROLE_FIELDS:
-            if vals.get(fname) and vals[fname] in mine:
-                raise AccessError(
-                    self.env._(
-                        "Nobody can make himself or herself %(role)s of an "
-                        "appraisal: another HR officer sets it.",
-                        role=self._fields[fname]
-                        .get_description(self.env)["string"]
-                        .lower(),
-                    )
-                )
-
-    # ---- recomputing the scores of many appraisals (a month of a city) -------
-
-    @api.model
-    def _kpi_score_field_names(self):
-        """The score fields and the appraisal's stored fields computed from them
-        (e.g. the result level), which the ORM would recompute after them."""
-        names = set(SCORE_FIELDS)
-        grown = True
-        while grown:
-            grown = False
-            for field in self._fields.values():
-                if field.name in names or not (field.store and field.compute):
-                    continue
-                if any(
-                    dep.split(".")[0] in names for dep in self.pool.field_depends[field]
-                ):
-                    names.add(field.name)
-                    grown = True
-        return names
-
-    @api.model
-    def _kpi_analyze_tables(self):
-        """Refresh PostgreSQL's statistics of the month's tables after a bulk
-        change (a month opened for a city). Until autovacuum gets to them, the
-        planner would take the new month for empty and scan the whole month for
-        a head's or an evaluator's first page (SPEC §10)."""
-        self.env.flush_all()
-        for model in ("hr.kpi.appraisal", "hr.kpi.appraisal.line", "hr.kpi.task"):
-            self.env.execute_query(
-                SQL("ANALYZE %s", SQL.identifier(self.env[model]._table))
-            )
-
-    def _kpi_recompute_order(self):
-        """The ids of ``self``, the evaluated before their leader (deepest first):
-        when a leader's batch is computed, his staff's levels are already
-        written, whatever the batch boundaries."""
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id, leader_appraisal_id FROM hr_kpi_appraisal "
-                "WHERE id = ANY(%s)",
-                list(self.ids),
-            )
-        )
-        leader_of = dict(rows)
-        depth = {}
-        for start in leader_of:
-            chain, seen, node = [], set(), start
-            while node in leader_of and node not in depth and node not in seen:
-                chain.append(node)
-                seen.add(node)
-                node = leader_of[node]
-            base = depth.get(node, 0)
-            for level, member in enumerate(reversed(chain), start=1):
-                depth[member] = base + level
-        return sorted(leader_of, key=lambda id_: (-depth[id_], id_))
-
-    def _kpi_recompute_scores(self, batch_size=5000):
-        """Recompute every score of ``self`` by batches of ``batch_size``, in
-        the order of ``_kpi_recompute_order``: the engine computes a batch from
-        plain rows (``hr.kpi.engine._scores_of``), the scores that changed are
-        written in one query, and the cache is emptied before the next batch,
-        so the memory stays flat whatever the number of appraisals. Returns the
-        number of appraisals recomputed."""
-        self.env.flush_all()
-        order = self._kpi_recompute_order()
-        engine = self.env["hr.kpi.engine"]
-        levels = {}
-        for batch_ids in split_every(batch_size, order):
-            self._kpi_write_scores(engine._scores_of(batch_ids, levels))
-            self.env.invalidate_all()
-        return len(order)
-
-    def _kpi_write_scores(self, scores):
-        """Write ``scores`` ({appraisal id: every score field}) where they
-        differ from the database, in one UPDATE, as a flush of those fields
-        would (``write_uid``, ``write_date``); no field stored elsewhere depends
-        on them. The caller empties the cache. Returns the number of
-        appraisals written."""
-        names = sorted(SCORE_FIELDS)
-        score_fields = [self._fields[name] for name in names]
-        empty = self.browse()
-        stored = {
-            row[0]: row[1:]
-            for row in self.env.execute_query(
-                SQL(
-                    "SELECT id, %s FROM hr_kpi_appraisal WHERE id = ANY(%s)",
-                    SQL(", ").join(SQL.identifier(name) for name in names),
-                    list(scores),
-                )
-            )
-        }
-        changed = []
-        for id_, values in scores.items():
-            if id_ not in stored:
-                continue
-            new = [
-                field.convert_to_cache(values[field.name], empty)
-                for field in score_fields
-            ]
-            old = [
-                field.convert_to_cache(value, empty)
-                for field, value in zip(score_fields, stored[id_], strict=True)
-            ]
-            if new != old:
-                changed.append((id_, new))
-        if not changed:
-            return 0
-        arrays = [SQL("%s::int4[]", [id_ for id_, _new in changed])]
-        for index, field in enumerate(score_fields):
-            arrays.append(
-                SQL(
-                    "%s::%s[]",
-                    [
-                        field.convert_to_column(new[index], empty)
-                        for _id, new in changed
-                    ],
-                    SQL(field.column_type[1]),
-                )
-            )
-        self.env.execute_query(
-            SQL(
-                "UPDATE hr_kpi_appraisal a SET %s, write_uid = %s, write_date = %s "
-                "FROM unnest(%s) AS v(id, %s) WHERE a.id = v.id",
-                SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
-                    for name in names
-                ),
-                self.env.uid,
-                self.env.cr.now(),
-                SQL(", ").join(arrays),
-                SQL(", ").join(SQL.identifier(name) for name in names),
-            )
-        )
-        return len(changed)

@@ -33,13 +33,12 @@ from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
 from ..const import LEVEL_RANK
-from .hr_kpi_appraisal import (
+from .hr_kpi_appraisal import SCORE_FIELDS, STEPS
+from .hr_kpi_appraisal_rights import (
     CONFIG_FIELDS,
     DECIDER_FIELDS,
     EVALUATOR_FIELDS,
-    SCORE_FIELDS,
     SELF_FIELDS,
-    STEPS,
 )
 
 # What only the correction decision writes (never a client, never at creation).

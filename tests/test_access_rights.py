@@ -5,6 +5,7 @@ the user (``with_user``) in a savepoint rolled back afterwards, and the test
 asserts both ways: the roles that can, and every other role that cannot."""
 
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -312,6 +313,23 @@ class TestKpiAccessRightsWrite(TestKpiAccessRightsCommon):
         self.assertRights(
             {"employee"}, self.write_as({"level_self": "good", "strengths": "On time"})
         )
+
+    def test_field_sets_extend_by_override(self):
+        """The field sets are methods: an addon that extends the employee's
+        set (here with ``task_group``) lets the
+        employee write it on his own draft, through both write guards."""
+        write = self.write_as({"task_group": "Cadastre"})
+        error, _r = self.attempt(self.users["employee"], write)
+        self.assertIsNotNone(error, "the employee writes his configuration")
+        Appraisal = type(self.env["hr.kpi.appraisal"])
+        original = Appraisal._kpi_self_writeable_fields
+
+        def extended(records):
+            return original(records) | {"task_group"}
+
+        with patch.object(Appraisal, "_kpi_self_writeable_fields", extended):
+            error, _r = self.attempt(self.users["employee"], write)
+        self.assertIsNone(error, f"the extended set is refused: {error}")
 
     def test_write_evaluator_fields(self):
         self.at("self_submitted")
