@@ -13,7 +13,6 @@ from ..const import (
     NOT_EVALUATED,
     NOT_EVALUATED_FROM,
     PUBLISHED_STATES,
-    ROLLUP_MONTH_STATES,
     level_selection,
     staff_category_of,
     staff_category_selection,
@@ -1783,39 +1782,11 @@ class HrKpiAppraisal(models.Model):
         self._kpi_after_transition(update_rollups=update_rollups)
 
     def _kpi_after_transition(self, update_rollups=True):
-        """Move the to-do activities to the person of the new step, and keep
-        the quarterly and annual results of the employees up to date."""
-        if "hr.kpi.notifier" in self.env:
-            self.env["hr.kpi.notifier"]._sync_activities(self)
-        if update_rollups:
-            self._kpi_update_rollups()
-
-    def _kpi_update_rollups(self):
-        """Recompute the results of the employees and years of ``self`` when a
-        month entered or left the final states (locked, appeal resolved) or
-        the state of a month not evaluated, and only theirs."""
-        # sudo: the roll-up follows every final month, whoever moved it
-        appraisals = self.sudo()
-        final = appraisals.filtered(lambda a: a.state in ROLLUP_MONTH_STATES)
-        others = appraisals - final
-        Rollup = self.env["hr.kpi.rollup"]
-        if others:
-            # a month that left the final states matters only if it was counted
-            # sudo: see above
-            counted = Rollup.sudo().search(
-                [
-                    ("employee_id", "in", others.employee_id.ids),
-                    ("year", "in", list({a.period_start.year for a in others})),
-                ]
-            )
-            keys = {(r.employee_id, r.year) for r in counted}
-            final |= others.filtered(
-                lambda a: (a.employee_id, a.period_start.year) in keys
-            )
-        for (company, year), group in final.grouped(
-            lambda a: (a.company_id, a.period_start.year)
-        ).items():
-            Rollup._kpi_compute_years(company, [year], group.employee_id)
+        """The hook after each transition's write, which the features extend:
+        the to-do activities (hr_kpi_notifier.py), the quarterly and annual
+        results (hr_kpi_rollup.py, unless ``update_rollups`` is false) and the
+        notifications (hr_kpi_appraisal_notify.py)."""
+        return True
 
     def action_submit_self(self):
         self._check_step("submit_self")

@@ -240,3 +240,15 @@ class HrKpiNotifier(models.AbstractModel):
             )
             messages += 1
         return messages
+
+
+class HrKpiAppraisal(models.Model):
+    """After each transition, the to-do activity moves to the person of the
+    new step."""
+
+    _inherit = "hr.kpi.appraisal"
+
+    def _kpi_after_transition(self, update_rollups=True):
+        res = super()._kpi_after_transition(update_rollups=update_rollups)
+        self.env["hr.kpi.notifier"]._sync_activities(self)
+        return res

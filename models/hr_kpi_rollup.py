@@ -1171,3 +1171,43 @@ class HrKpiRuleSet(models.Model):
                         name=rule_set.name,
                     )
                 )
+
+
+class HrKpiAppraisal(models.Model):
+    """The roll-up follows the months: after each transition, the results of
+    the employees and years the moved months count in are recomputed."""
+
+    _inherit = "hr.kpi.appraisal"
+
+    def _kpi_after_transition(self, update_rollups=True):
+        res = super()._kpi_after_transition(update_rollups=update_rollups)
+        if update_rollups:
+            self._kpi_update_rollups()
+        return res
+
+    def _kpi_update_rollups(self):
+        """Recompute the results of the employees and years of ``self`` when a
+        month entered or left the final states (locked, appeal resolved) or
+        the state of a month not evaluated, and only theirs."""
+        # sudo: the roll-up follows every final month, whoever moved it
+        appraisals = self.sudo()
+        final = appraisals.filtered(lambda a: a.state in ROLLUP_MONTH_STATES)
+        others = appraisals - final
+        Rollup = self.env["hr.kpi.rollup"]
+        if others:
+            # a month that left the final states matters only if it was counted
+            # sudo: see above
+            counted = Rollup.sudo().search(
+                [
+                    ("employee_id", "in", others.employee_id.ids),
+                    ("year", "in", list({a.period_start.year for a in others})),
+                ]
+            )
+            keys = {(r.employee_id, r.year) for r in counted}
+            final |= others.filtered(
+                lambda a: (a.employee_id, a.period_start.year) in keys
+            )
+        for (company, year), group in final.grouped(
+            lambda a: (a.company_id, a.period_start.year)
+        ).items():
+            Rollup._kpi_compute_years(company, [year], group.employee_id)
