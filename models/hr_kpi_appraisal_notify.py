@@ -267,14 +267,16 @@ class HrKpiAppraisal(models.Model):
             rows.append((who.user_id, appraisal, kind))
         # the decider's deputy under a delegation in force (ủy quyền) is told
         # too: he may decide in the decider's place
-        to_decide = self.browse(
+        # sudo: the deciders and their deputies' users, read to address the
+        # notification of a transition the caller was allowed to make
+        to_decide = self.sudo().browse(
             [appraisal.id for _user, appraisal, kind in rows if kind == "to_decide"]
         )
         if to_decide:
             today = fields.Date.context_today(self)
             acting = self.env["hr.kpi.notifier"]._acting_deciders(to_decide, today)
             rows += [
-                (deputy.user_id, appraisal.sudo(), "to_decide")
+                (deputy.user_id, appraisal, "to_decide")
                 for appraisal, deputy in acting.items()
                 if deputy.user_id != appraisal.decider_employee_id.user_id
             ]

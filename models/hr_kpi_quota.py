@@ -7,7 +7,7 @@ decides; the decision screen shows the ranked list.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from odoo import api, models
 from odoo.tools import float_round
@@ -147,33 +147,43 @@ class HrKpiQuota(models.AbstractModel):
                 level = level_of(appraisal)
                 if level:
                     counts[level] += 1
-            denominator = self._denominator(rule_set, counts, not_evaluated)
-            cap = self._cap(rule_set, denominator, exception)
             ranked = members.sorted(self._rank_key)
             excellent = ranked.filtered(lambda a: level_of(a) == "excellent")
+            result = self._result(
+                rule_set, task_group, counts, not_evaluated, exception
+            )
             results.append(
-                QuotaResult(
-                    rule_set=rule_set,
-                    task_group=task_group,
-                    percent=(
-                        rule_set.quota_exception_percent
-                        if exception
-                        else rule_set.quota_percent
-                    ),
-                    denominator_mode=rule_set.quota_denominator,
-                    denominator=denominator,
-                    cap=cap,
-                    count=counts["excellent"],
-                    mode=rule_set.quota_mode,
-                    exception=exception,
+                replace(
+                    result,
                     ranked=ranked,
                     excellent=excellent,
-                    over_cap=excellent[cap:],
-                    counts=counts,
-                    not_evaluated=not_evaluated,
+                    over_cap=excellent[result.cap :],
                 )
             )
         return results
+
+    @api.model
+    def _result(self, rule_set, task_group, counts, not_evaluated, exception):
+        """The quota of one scope from its counts per level (no ranked
+        lists): the one place that reads the rule set's quota."""
+        denominator = self._denominator(rule_set, counts, not_evaluated)
+        return QuotaResult(
+            rule_set=rule_set,
+            task_group=task_group,
+            percent=(
+                rule_set.quota_exception_percent
+                if exception
+                else rule_set.quota_percent
+            ),
+            denominator_mode=rule_set.quota_denominator,
+            denominator=denominator,
+            cap=self._cap(rule_set, denominator, exception),
+            count=counts["excellent"],
+            mode=rule_set.quota_mode,
+            exception=exception,
+            counts=counts,
+            not_evaluated=not_evaluated,
+        )
 
     @api.model
     def _by_unit(self, appraisals, chunk_size=10000):
@@ -276,26 +286,13 @@ class HrKpiQuota(models.AbstractModel):
                 scope["counts"][level] += count
         results = []
         for (_rule_set_id, task_group), scope in scopes.items():
-            rule_set, counts = scope["rule_set"], scope["counts"]
-            denominator = self._denominator(rule_set, counts, scope["not_evaluated"])
-            cap = self._cap(rule_set, denominator, exception)
             results.append(
-                QuotaResult(
-                    rule_set=rule_set,
-                    task_group=task_group,
-                    percent=(
-                        rule_set.quota_exception_percent
-                        if exception
-                        else rule_set.quota_percent
-                    ),
-                    denominator_mode=rule_set.quota_denominator,
-                    denominator=denominator,
-                    cap=cap,
-                    count=counts["excellent"],
-                    mode=rule_set.quota_mode,
-                    exception=exception,
-                    counts=counts,
-                    not_evaluated=scope["not_evaluated"],
+                self._result(
+                    scope["rule_set"],
+                    task_group,
+                    scope["counts"],
+                    scope["not_evaluated"],
+                    exception,
                 )
             )
         return results

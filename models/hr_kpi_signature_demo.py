@@ -175,6 +175,7 @@ class HrKpiDemo(models.AbstractModel):
         hr_user = env.ref("l10n_vn_hr_kpi.user_hr_demo", raise_if_not_found=False)
         if not (company and department and hr_user):
             return False
+        # sudo: demo data; the unit's months, read to choose the one to sign
         periods = self.sudo()._kpi_demo_decided_periods(department)
         if not periods:
             return False
@@ -196,6 +197,7 @@ class HrKpiDemo(models.AbstractModel):
                 .with_context(lang=hr_user.lang)
                 ._kpi_prepare_unit_summary(summary.with_user(hr_user))
             )
+        # sudo: demo data; each field is then signed as its own signatory
         for slot in document.sudo().signature_ids.filtered(
             lambda s: s.state != "valid"
         ):
