@@ -198,24 +198,29 @@ class HrKpiPeriod(models.Model):
         next_month = self.date_start + relativedelta(months=1)
         return next_month + relativedelta(day=max(self.rule_set_id.summary_day, 1))
 
-    def _kpi_summary_status(self, today=None):
+    def _kpi_summary_status(self, today=None, departments=None):
         """Per period: ``{department: (summary or empty, is_late)}`` for every unit
-        with appraisals in the period (two queries for all the periods)."""
+        with appraisals in the period, or only for ``departments`` when given
+        (a job of a company's 02A reads its own units, not the city's); two
+        queries for all the periods."""
         today = today or fields.Date.context_today(self)
         # sudo: the unit summary counts every appraisal of the unit
         Summary = self.env["hr.kpi.unit.summary"].sudo()
+        unit_domain = [("department_id", "!=", False)]
+        if departments is not None:
+            unit_domain = [("department_id", "in", departments.ids)]
         # sudo: the unit summary counts every appraisal of the unit
         units = (
             self.env["hr.kpi.appraisal"]
             .sudo()
             ._read_group(
-                [("period_id", "in", self.ids), ("department_id", "!=", False)],
+                [("period_id", "in", self.ids), *unit_domain],
                 ["period_id", "department_id"],
             )
         )
         summaries = {
             (s.period_id.id, s.department_id.id): s
-            for s in Summary.search([("period_id", "in", self.ids)])
+            for s in Summary.search([("period_id", "in", self.ids), *unit_domain])
         }
         status = {period.id: {} for period in self}
         for period, department in units:

@@ -29,7 +29,11 @@ class ReportAgencySummary(models.AbstractModel):
         them: what a background job of a company's 02A computes for its units
         (plain values, stored on the job's unit)."""
         today = fields.Date.context_today(self)
-        status = period._kpi_summary_status(today)[period.id]
+        # the sending of these units only: a job of the company's 02A reads
+        # its own units' summaries, not the whole month's
+        status = period._kpi_summary_status(today, appraisals.sudo().department_id)[
+            period.id
+        ]
         Quota = self.env["hr.kpi.quota"]
         rows = []
         level_counts = dict.fromkeys(LEVELS_DESC, 0)

@@ -5,6 +5,7 @@
 #   BENCH_MONTHS=2 BENCH_DEPARTMENTS=N/100 (2000 at N = 200000) BENCH_CSV=docs/bench/results-N2000.csv
 #   BENCH_DROP=1 drops the database at the end; BENCH_GENERATE_ONLY=1 only builds it.
 #   BENCH_SCOPE=unit opens the month for the largest sở/quận only (default: company).
+#   BENCH_PROFILE=/tmp/step.prof writes the (last) step's cProfile there.
 #   BENCH_STEPS=open_month_jobs,decide_unit runs these steps only (the month is
 #   opened first when a step needs it); the README's table is then left alone.
 # The city is generated once per database and reused by the next runs.

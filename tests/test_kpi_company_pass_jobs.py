@@ -171,6 +171,19 @@ class TestKpiCompanyPassJobs(KpiFlowCase):
             run.result_note,
         )
         self.assertIn("02A", run.activity_ids.summary)
+        # each job read the sending of its own units only, and got the same
+        # sending as the form computed for the whole company
+        job_rows = {
+            row["unit"]: row
+            for unit in run.unit_ids
+            for row in unit.result_data["rows"]
+        }
+        for row in inline_form["rows"]:
+            self.assertEqual(job_rows[row["unit"]]["sent"], row["sent"])
+            self.assertEqual(job_rows[row["unit"]]["late"], row["late"])
+        status = self.period._kpi_summary_status(departments=self.office)
+        self.assertEqual(list(status[self.period.id]), [self.office])
+        self.assertGreater(len(self.period._kpi_summary_status()[self.period.id]), 1)
         # the file and the rows are the HR officer's, not the focal point's
         with self.assertRaises(AccessError):
             run.with_user(self.user_focal).read(["result_file"])

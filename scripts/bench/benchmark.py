@@ -12,8 +12,10 @@ benchmark can be re-run on the same city). Each SQL baseline runs in a
 savepoint rolled back at once.
 """
 
+import cProfile
 import csv
 import io
+import os
 import resource
 import time
 
@@ -107,10 +109,19 @@ def measure(env, fn):
     cr.flush()
     reset_ok = _reset_peak()
     queries = cr.sql_log_count
+    # BENCH_PROFILE=path: the step's profile (cProfile) written to path
+    profile_path = os.environ.get("BENCH_PROFILE")
+    profiler = cProfile.Profile() if profile_path else None
     start = time.perf_counter()
+    if profiler:
+        profiler.enable()
     result = fn()
     cr.flush()
+    if profiler:
+        profiler.disable()
     seconds = time.perf_counter() - start
+    if profiler:
+        profiler.dump_stats(profile_path)
     return result, seconds, cr.sql_log_count - queries, _peak_mb(reset_ok)
 
 
