@@ -7,7 +7,7 @@
 #   BENCH_SCOPE=unit opens the month for the largest sở/quận only (default: company).
 #   BENCH_PROFILE=/tmp/step.prof writes the (last) step's cProfile there.
 #   BENCH_STEPS=open_month_jobs,decide_unit runs these steps only (the month is
-#   opened first when a step needs it); the README's table is then left alone.
+#   opened first when a step needs it); the table in docs/performance.md is then left alone.
 # The city is generated once per database and reused by the next runs.
 . "$(dirname "$0")/common.sh"
 
@@ -18,9 +18,9 @@ DEPTS=${BENCH_DEPARTMENTS:-$(( N / 100 > 5 ? N / 100 : 5 ))}
 MONTHS=${BENCH_MONTHS:-2}
 DB=${BENCH_DB:-kpi_bench_$N}
 CSV=${BENCH_CSV:-$KPI_ROOT/docs/bench/results-N$N.csv}
-# the README's table of this N follows the committed results only
+# the table of this N in docs/performance.md follows the committed results only
 README_ARGS=()
-if [ -z "${BENCH_CSV:-}" ] && [ -z "${BENCH_STEPS:-}" ]; then README_ARGS=(--readme "$KPI_ROOT/README.md"); fi
+if [ -z "${BENCH_CSV:-}" ] && [ -z "${BENCH_STEPS:-}" ]; then README_ARGS=(--readme "$KPI_ROOT/docs/performance.md"); fi
 if [ -n "${BENCH_STEPS:-}" ] && [ -z "${BENCH_CSV:-}" ]; then CSV=""; fi
 mapfile -t ARGS < <(odoo_args)
 export PGPASSWORD="$KPI_DB_PASSWORD"
