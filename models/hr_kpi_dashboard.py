@@ -7,6 +7,10 @@ from odoo.tools import float_round
 from ..const import LEVELS_DESC, NOT_EVALUATED
 
 TREND_MONTHS = 12
+# above this many appraisals in the month, the employees to pick for the trend
+# are those of a chosen unit: a city's HR officer would otherwise receive the
+# names of every employee of the city with each refresh of the dashboard
+EMPLOYEE_PICK_LIMIT = 2000
 
 
 class HrKpiDashboard(models.AbstractModel):
@@ -108,7 +112,11 @@ class HrKpiDashboard(models.AbstractModel):
             "units": units,
             "lenient": self._dashboard_lenient_units(period, filters),
             "trend": self._dashboard_trend(period, employee_id),
-            "employees": self._dashboard_employees(domain),
+            "employees": self._dashboard_employees(
+                domain, unit_chosen=bool(department_id), total=totals[0]
+            ),
+            "employees_need_unit": not department_id
+            and totals[0] > EMPLOYEE_PICK_LIMIT,
             "citizen_satisfaction": self._kpi_citizen_satisfaction(period, filters),
             "appeal_overdue_count": self.env["hr.kpi.appraisal"].search_count(
                 self._dashboard_overdue_appeals_domain(department_id, subject_group)
@@ -221,13 +229,17 @@ class HrKpiDashboard(models.AbstractModel):
         # the quota cap of each unit, by the quota service, on the decided
         # appraisals the user can read (and the months not evaluated, which
         # the denominator counts if the rule set says so)
-        decided = Analysis.search(
-            domain + ["|", ("is_evaluated", "=", True), ("state", "=", NOT_EVALUATED)]
-        ).appraisal_id
+        # (their ids in one query, counted by unit and level in one grouped
+        # read: no appraisal record is read, whatever the size of the city)
+        [[decided_ids]] = Analysis._read_group(
+            domain + ["|", ("is_evaluated", "=", True), ("state", "=", NOT_EVALUATED)],
+            aggregates=["appraisal_id:array_agg"],
+        )
+        decided = self.env["hr.kpi.appraisal"].browse(decided_ids or [])
         caps = {}
         Quota = self.env["hr.kpi.quota"]
-        for department, appraisals in decided.grouped("department_id").items():
-            results = Quota._check(appraisals)
+        for department, groups in Quota._unit_groups(decided):
+            results = Quota._check_counts(groups)
             caps[department] = (
                 sum(result.cap for result in results),
                 sum(result.denominator for result in results),
@@ -326,7 +338,12 @@ class HrKpiDashboard(models.AbstractModel):
         ]
 
     @api.model
-    def _dashboard_employees(self, domain):
+    def _dashboard_employees(self, domain, unit_chosen=True, total=0):
+        """The employees of the month to pick for the trend: those of the
+        chosen unit, or of the whole scope when it is small (see
+        EMPLOYEE_PICK_LIMIT)."""
+        if not unit_chosen and total > EMPLOYEE_PICK_LIMIT:
+            return []
         ids = [
             employee.id
             for (employee,) in self.env["hr.kpi.appraisal.analysis"]._read_group(

@@ -1,10 +1,13 @@
 from datetime import date, datetime, time, timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import KpiCommon
+
+DASHBOARD_MODULE = "odoo.addons.l10n_vn_hr_kpi.models.hr_kpi_dashboard"
 
 
 @tagged("post_install", "-at_install")
@@ -283,6 +286,38 @@ class TestKpiAnalytics(KpiCommon):
         self.assertEqual(
             {row["level"]: row["count"] for row in data["levels"]},
             {"excellent": 0, "good": 1, "done": 0, "fail": 0},
+        )
+
+    def test_dashboard_of_a_city_picks_employees_per_unit(self):
+        """Above EMPLOYEE_PICK_LIMIT appraisals in the month, the employees to
+        pick for the trend come with a chosen unit only (not the city's every
+        name with each refresh); the figures stay the company's."""
+        Dashboard = self.env["hr.kpi.dashboard"].with_user(self.user_hr)
+        small = Dashboard.get_data(period_id=self.period.id)
+        self.assertEqual(len(small["employees"]), 10)
+        self.assertFalse(small["employees_need_unit"])
+        with patch(f"{DASHBOARD_MODULE}.EMPLOYEE_PICK_LIMIT", 5):
+            city = Dashboard.get_data(period_id=self.period.id)
+            self.assertEqual(city["employees"], [])
+            self.assertTrue(city["employees_need_unit"])
+            self.assertEqual(city["evaluated_count"], small["evaluated_count"])
+            self.assertEqual(city["units"], small["units"])
+            unit = Dashboard.get_data(
+                period_id=self.period.id, department_id=self.unit_b.id
+            )
+        self.assertFalse(unit["employees_need_unit"])
+        self.assertEqual(
+            {row["id"] for row in unit["employees"]},
+            set(
+                self.env["hr.kpi.appraisal"]
+                .search(
+                    [
+                        ("period_id", "=", self.period.id),
+                        ("department_id", "child_of", self.unit_b.id),
+                    ]
+                )
+                .employee_id.ids
+            ),
         )
 
     def test_lenient_flag_needs_every_month(self):
