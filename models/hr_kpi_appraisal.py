@@ -1054,10 +1054,8 @@ class HrKpiAppraisal(models.Model):
         by_key = defaultdict(list)
         for criterion in criteria:
             by_key[criterion.rule_set_id.id, criterion.subject_group].append(criterion)
-        # every precomputed field given (the scores are 0 at each stage, the
-        # satisfaction pre-fill comes after): a month of a city creates
-        # millions of lines, and the ORM would build a draft record per line to
-        # precompute them
+        # new lines with no points (the satisfaction pre-fill comes after),
+        # inserted in bulk: a month of a city creates millions of lines
         vals_list = [
             {
                 "appraisal_id": appraisal.id,
@@ -1074,7 +1072,7 @@ class HrKpiAppraisal(models.Model):
             )
         ]
         # sudo: internal read or link; rights checked by the caller or the guard
-        self.env["hr.kpi.appraisal.line"].sudo().create(vals_list)
+        self.env["hr.kpi.appraisal.line"].sudo()._kpi_insert_new_lines(vals_list)
 
     def _link_tasks(self, relink=False):
         """Attach the tasks of the employee whose deadline falls in the period."""
@@ -1082,12 +1080,41 @@ class HrKpiAppraisal(models.Model):
             return
         # sudo: internal read or link; rights checked by the caller or the guard
         Task = self.env["hr.kpi.task"].sudo()
+        new = self.browse() if relink else self.filtered("active")
+        if new:
+            # a new appraisal takes the tasks of its employee in its period (the
+            # month of their deadline, already on the task): the pairs in one
+            # query, written in one UPDATE, whatever the size of the month
+            self.flush_recordset(["employee_id", "period_id", "active"])
+            Task.flush_model(["employee_id", "period_id", "appraisal_id"])
+            links = {
+                task_id: (period_id, appraisal_id)
+                for task_id, period_id, appraisal_id in self.env.execute_query(
+                    SQL(
+                        """
+                        SELECT t.id, t.period_id, a.id
+                          FROM hr_kpi_task t
+                          JOIN hr_kpi_appraisal a
+                            ON a.employee_id = t.employee_id
+                           AND a.period_id = t.period_id
+                         WHERE a.id = ANY(%s)
+                           AND t.appraisal_id IS DISTINCT FROM a.id
+                        """,
+                        new.ids,
+                    )
+                )
+            }
+            if links:
+                Task.browse()._kpi_write_links(links)
+        rest = self - new
+        if not rest:
+            return
         domain = [
-            ("employee_id", "in", self.employee_id.ids),
-            ("period_id", "in", self.period_id.ids),
+            ("employee_id", "in", rest.employee_id.ids),
+            ("period_id", "in", rest.period_id.ids),
         ]
         if relink:
-            domain = ["|", ("appraisal_id", "in", self.ids), "&", *domain]
+            domain = ["|", ("appraisal_id", "in", rest.ids), "&", *domain]
         Task.search(domain)._link_period_and_appraisal()
 
     def _link_leaders(self, relink=False):

@@ -375,11 +375,9 @@ class HrKpiAppraisalLine(models.Model):
 
     _inherit = "hr.kpi.appraisal.line"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        self.env["hr.kpi.onestop.stat"]._prefill_lines(lines)
-        return lines
+    def _kpi_lines_created(self):
+        super()._kpi_lines_created()
+        self.env["hr.kpi.onestop.stat"]._prefill_lines(self)
 
 
 class HrKpiRuleSet(models.Model):

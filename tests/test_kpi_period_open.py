@@ -109,6 +109,86 @@ class TestKpiPeriodOpen(KpiFlowCase):
         self.assertEqual(third.created_count, 1)
         self.assertEqual(len(self._appraisals()), 6)
 
+    def test_opening_stores_lines_and_links_tasks_as_the_orm(self):
+        """The opening inserts the new criterion lines in bulk and links the
+        tasks in one UPDATE: the rows are those create() stores, the tasks of
+        the month are the appraisal's, and the one-stop pre-fill still runs."""
+        product = self.env["hr.kpi.product"].create(
+            {
+                "code": "OPEN",
+                "name": "Document",
+                "points": 5.0,
+                "is_standard": True,
+                "company_id": self.company.id,
+            }
+        )
+        task = self.env["hr.kpi.task"].create(
+            {
+                "name": "Report of the month",
+                "employee_id": self.staff.id,
+                "assigner_id": self.office_head.id,
+                "product_id": product.id,
+                "quantity": 1,
+                "deadline": self.period.date_start.replace(day=20),
+            }
+        )
+        self.assertEqual(task.period_id, self.period)
+        self.assertFalse(task.appraisal_id)
+        self._open()
+        appraisal = self._appraisals().filtered(lambda a: a.employee_id == self.staff)
+        self.assertEqual(task.appraisal_id, appraisal)
+        self.assertEqual(appraisal.task_ids, task)
+        self.assertEqual(appraisal.task_count, 1)
+        criteria = self.env["hr.kpi.criterion"].search(
+            [
+                ("rule_set_id", "=", appraisal.rule_set_id.id),
+                ("subject_group", "=", appraisal.subject_group),
+                ("is_leaf", "=", True),
+            ]
+        )
+        lines = appraisal.line_ids
+        self.assertEqual(lines.criterion_id, criteria)
+
+        def rows(lines):
+            self.env.flush_all()
+            cr = self.env.cr
+            cr.execute(
+                SQL(
+                    "SELECT * FROM hr_kpi_appraisal_line WHERE id = ANY(%s) "
+                    "ORDER BY criterion_id",
+                    lines.ids,
+                )
+            )
+            names = [d[0] for d in cr.description]
+            skip = {"id", "create_date", "write_date", "create_uid", "write_uid"}
+            return [
+                {n: v for n, v in zip(names, row, strict=True) if n not in skip}
+                for row in cr.fetchall()
+            ]
+
+        bulk = rows(lines)
+        self.assertEqual(lines.create_uid, self.user_hr, "the opener, as create()")
+        vals_list = [
+            {
+                "appraisal_id": line.appraisal_id.id,
+                "company_id": line.company_id.id,
+                "criterion_id": line.criterion_id.id,
+                "sequence": line.sequence,
+                "self_points": 0.0,
+                "evaluator_points": 0.0,
+                "final_points": 0.0,
+            }
+            for line in lines
+        ]
+        Line = self.env["hr.kpi.appraisal.line"].sudo()
+        lines.sudo().unlink()
+        self.assertEqual(rows(Line.create(vals_list)), bulk)
+        # only new lines without points take the bulk path
+        with self.assertRaises(ValueError):
+            Line._kpi_insert_new_lines([dict(vals_list[0], self_points=1.0)])
+        with self.assertRaises(ValueError):
+            Line._kpi_insert_new_lines([dict(vals_list[0], comment="x")])
+
     def test_open_month_refreshes_statistics_when_large(self):
         """A month opened in several batches refreshes PostgreSQL's statistics
         of the month's tables, so lists of the new month get indexed plans; a
