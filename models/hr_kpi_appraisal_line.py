@@ -254,6 +254,17 @@ class HrKpiAppraisalLine(models.Model):
                 )
             )
         lines = self.browse(ids)
+        # the stored values in cache, as create() leaves them: the hook and
+        # the scores read them without fetching the lines back
+        for fname in columns:
+            field = self._fields[fname]
+            if fname in varying:
+                values = [
+                    field.convert_to_cache(vals[fname], self) for vals in vals_list
+                ]
+            else:
+                values = [field.convert_to_cache(template[fname], self)] * len(ids)
+            self.env.cache.update(lines, field, values)
         appraisals.invalidate_recordset(["line_ids"])
         lines.modified(list(self._fields), create=True)
         lines._kpi_lines_created()
