@@ -18,7 +18,8 @@ A model whose levels the quota caps says only what its scope is:
   are counted apart;
 - ``_kpi_quota_scope_domain()``: every record counted with ``self`` (the same
   units and periods or years);
-- ``_kpi_quota_period()``: the period (or year) of one record, and its label;
+- ``_kpi_quota_period()``: the period (or year) of one record, and its label
+  ("month 05/2026", "year 2026": the message names the unit and it);
 - ``_kpi_quota_percent(rule_set, exception)``: the percent of the cap;
 - ``_kpi_quota_rank_key()``: the order of one record in its group, best first.
 """
@@ -54,7 +55,7 @@ class QuotaResult:
     counts: dict = field(default_factory=dict)  # level -> number
     not_evaluated: int = 0  # members with no level (month not evaluated...)
     unit: object = None  # the hr.department (set by _scope_results)
-    period: str = ""  # the month's name or the year's label (idem)
+    period: str = ""  # "month 05/2026", "year 2026" (idem)
 
     @property
     def holds(self):
@@ -451,7 +452,9 @@ class HrKpiAppraisal(models.Model):
 
     def _kpi_quota_period(self):
         self.ensure_one()
-        return self.period_id, self.period_id.name
+        return self.period_id, self.env._(
+            "month %(period)s", period=self.period_id.name
+        )
 
     @api.model
     def _kpi_quota_percent(self, rule_set, exception):

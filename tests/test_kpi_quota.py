@@ -326,7 +326,7 @@ class TestKpiQuotaOneService(RollupCommon):
             month,
             {
                 "unit": self.department.display_name,
-                "period": self.period.name,
+                "period": f"month {self.period.name}",
                 "count": "1",
                 "cap": "0",
                 "percent": "20",
@@ -460,3 +460,29 @@ class TestKpiQuotaOneService(RollupCommon):
             scope.employee_id,
             self.emp_staff | self.emp_staff2 | self.fillers[1],
         )
+
+    def test_the_one_message_in_vietnamese(self):
+        """The period of the message says whether it is a month or a year."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_vn_hr_kpi"], ["vi_VN"], overwrite=True
+        )
+        Quota = self.env["hr.kpi.quota"].with_context(lang="vi_VN")
+        month = self.scored(self.emp_staff2)
+        self.year_of(self.emp_staff, [95] * 12, department=self.department2)
+        self.compute()
+        year = self.get(self.emp_staff)
+        for records, expected in (
+            (month, f"{self.department.display_name}, tháng {self.period.name}: 1 "),
+            (year, f"{self.department2.display_name}, năm 2026: 1 "),
+        ):
+            with self.subTest(model=records._name):
+                with self.assertRaises(UserError) as refused:
+                    Quota._enforce(
+                        Quota._scope_results(Quota._scope(records.with_env(Quota.env)))
+                    )
+                self.assertTrue(
+                    str(refused.exception).startswith(expected),
+                    str(refused.exception),
+                )
+                self.assertIn("mức trần là 0", str(refused.exception))
