@@ -444,10 +444,12 @@ class HrKpiAppraisal(models.Model):
     _kpi_quota_by_rule_set = True
 
     def _kpi_quota_scope_domain(self):
-        """Every appraisal (not archived) of the units and periods of ``self``."""
+        """Every appraisal of the units and periods of ``self``, but the
+        archived ones (results replaced by a correction decision)."""
         return [
             ("period_id", "in", self.period_id.ids),
             ("department_id", "in", self.department_id.ids),
+            ("active", "=", True),
         ]
 
     def _kpi_quota_period(self):
