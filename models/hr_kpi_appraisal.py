@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL, create_index, make_index_name
+from odoo.tools import create_index, make_index_name
 from odoo.tools.sql import drop_index
 
 from ..const import (
@@ -18,7 +18,6 @@ from ..const import (
     staff_category_selection,
     subject_group_selection,
 )
-from .hr_kpi_locale import fmt_number
 from .hr_kpi_not_evaluated import not_evaluated_reason_selection
 
 TASK_BLOCK_FIELDS = (
@@ -1189,11 +1188,6 @@ class HrKpiAppraisal(models.Model):
         self._sync_criterion_lines()
         return True
 
-    def _get_quota_level(self):
-        """The level counted by the quota: the one being decided."""
-        self.ensure_one()
-        return self.level_decision
-
     # ------------------------------------------------------------------
     # Workflow (SPEC §6). Each transition is a public action_* that calls the
     # guard _check_step (also behind the can_* flags of the buttons), then
@@ -1923,10 +1917,10 @@ class HrKpiAppraisal(models.Model):
     def _decide(self, levels, justification=None, exception=None, update_rollups=True):
         """Decide ``levels`` ({appraisal: level}) within the quota of each unit.
 
-        Locks the unit's appraisals of the period first, so that two heads
-        deciding in the same unit at once cannot both pass the quota check:
-        the second one fails with a serialization error and, when retried,
-        sees the first decision.
+        The quota service (hr.kpi.quota._decide_within) locks the unit's
+        appraisals of the period first, so that two heads deciding in the same
+        unit at once cannot both pass the quota check: the second one fails
+        with a serialization error and, when retried, sees the first decision.
         """
         appraisals = self.browse().union(*levels)
         appraisals._check_step("decide")
@@ -1993,61 +1987,6 @@ class HrKpiAppraisal(models.Model):
             exception=bool(exception),
         )
         return True
-
-    def _kpi_lock_quota_scope(self):
-        """Lock every appraisal of the units and periods of ``self`` (FOR
-        UPDATE) and return them."""
-        self.flush_model(["period_id", "department_id"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM %s WHERE period_id = ANY(%s) "
-                "AND department_id = ANY(%s) AND active ORDER BY id FOR UPDATE",
-                SQL.identifier(self._table),
-                self.period_id.ids,
-                self.department_id.ids,
-            )
-        )
-        # sudo: the quota counts the whole unit's month, whoever decides in it
-        # (the decider checked by _check_step in the caller, or a deputy under a
-        # delegation, who does not read the head's own appraisal)
-        scope = self.sudo().browse([row[0] for row in rows]) | self.sudo()
-        scope.invalidate_recordset()
-        return scope
-
-    def _kpi_check_quota(self, scope, levels, justification=None, exception=False):
-        """Raise unless the quota of each unit and period of ``scope`` holds
-        with ``levels`` ({appraisal id: level}) decided (see
-        hr.kpi.quota._decide_within)."""
-        Quota = self.env["hr.kpi.quota"]
-        for _key, unit in scope.grouped(
-            lambda a: (a.period_id, a.department_id)
-        ).items():
-            for result in Quota._check(unit, exception=exception, levels=levels):
-                if result.holds:
-                    continue
-                message = self.env._(
-                    "%(unit)s, %(period)s: %(count)s rated excellently completed "
-                    "for a cap of %(cap)s (%(percent)s %% of %(denominator)s). "
-                    "Over the cap: %(names)s.",
-                    unit=unit[:1].department_id.display_name,
-                    period=unit[:1].period_id.name,
-                    count=result.count,
-                    cap=result.cap,
-                    percent=fmt_number(self.env, result.percent),
-                    denominator=result.denominator,
-                    names=", ".join(result.over_cap.mapped("employee_id.name")),
-                )
-                if result.mode == "warn" and (justification or "").strip():
-                    continue
-                if result.mode == "warn":
-                    raise UserError(
-                        message
-                        + "\n"
-                        + self.env._(
-                            "The rule set allows it only with a written justification."
-                        )
-                    )
-                raise UserError(message)
 
     def action_publish(self):
         self._check_step("publish")

@@ -18,7 +18,6 @@ from datetime import date
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
 
 from ..const import (
     LEVEL_LETTERS,
@@ -879,115 +878,59 @@ class HrKpiRollup(models.Model):
         self._kpi_compute_flags(rollups.employee_id)
         return True
 
-    def _kpi_lock_quota_scope(self):
-        """Lock every annual result of the units and years of ``self`` (FOR
-        UPDATE) and return them (hr.kpi.quota._decide_within)."""
-        self.flush_model(["department_id", "year", "quarter", "state"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT id FROM %s WHERE quarter = 0 AND year = ANY(%s) "
-                "AND department_id = ANY(%s) "
-                "AND (state != 'not_classified' OR months_not_evaluated > 0) "
-                "ORDER BY id FOR UPDATE",
-                SQL.identifier(self._table),
-                list(set(self.mapped("year"))),
-                self.department_id.ids,
-            )
-        )
-        # sudo: the quota counts every result of the unit, whoever decides
-        scope = self.sudo().browse([row[0] for row in rows])
-        scope.invalidate_recordset()
-        return scope
+    # The year's quota scope (hr.kpi.quota): the annual results of a unit and
+    # a year, with the years not classified because of months not evaluated
+    # (the denominator may count them, per the rule set). The staff of every
+    # rule set of the unit are counted together, under the rule set of the
+    # unit's latest result.
+    _kpi_quota_level_field = "level"
+    _kpi_quota_no_level_state = "not_classified"
+    _kpi_quota_by_rule_set = False
 
-    def _kpi_quota_scope(self):
-        """Every annual result of the units (and years) of ``self``, and the
-        years not classified with months not evaluated (the denominator may
-        count them, per the rule set)."""
-        # sudo: the quota counts every result of the unit, whoever decides
-        return self.sudo().search(
-            [
-                ("quarter", "=", 0),
-                ("year", "in", list(set(self.mapped("year")))),
-                ("department_id", "in", self.department_id.ids),
-                "|",
-                ("state", "!=", "not_classified"),
-                ("months_not_evaluated", ">", 0),
-            ]
-        )
+    def _kpi_quota_scope_domain(self):
+        """Every annual result of the units and years of ``self``, and the
+        years not classified with months not evaluated."""
+        return [
+            ("quarter", "=", 0),
+            ("year", "in", list(set(self.mapped("year")))),
+            ("department_id", "in", self.department_id.ids),
+            "|",
+            ("state", "!=", "not_classified"),
+            ("months_not_evaluated", ">", 0),
+        ]
 
-    def _kpi_quota_results(self, levels=None, scope=None):
-        """[(unit, year, task group, rule set, count, cap, members)] for the
-        annual quota; ``levels`` ({id: level}) simulates a decision over
-        ``scope`` (by default every annual result of the units of ``self``)."""
-        levels = levels or {}
+    def _kpi_quota_period(self):
+        self.ensure_one()
+        return self.year, self.env._("year %(year)s", year=self.year)
+
+    @api.model
+    def _kpi_quota_percent(self, rule_set, exception):
+        return rule_set.rollup_quota_percent
+
+    def _kpi_quota_rank_key(self):
+        """Score (desc), then more months excellent."""
+        self.ensure_one()
+        return (-self.score, -self.months_excellent, self.name or "", self.id)
+
+    def _kpi_quota_results(self, levels=None):
+        """[(unit, year, task group, rule set, count, cap, members)] of the
+        annual quota of the units and years of ``self``, ``levels`` ({id:
+        level}) simulated. Kept for the demo generator's past years
+        (hr_kpi_demo_rollup.py); the quota service's QuotaResult says more."""
         Quota = self.env["hr.kpi.quota"]
-        results = []
-        # sudo: the roll-up's own computation; rights checked by the caller
-        groups = defaultdict(lambda: self.sudo().browse())
-        # years not classified, with months not evaluated: no level, counted
-        # in the denominator only if the rule set says so
-        not_evaluated = defaultdict(int)
-        for rollup in self._kpi_quota_scope() if scope is None else scope:
-            rule_set = rollup.rule_set_id
-            task_group = (
-                rollup.task_group or False
-                if rule_set.quota_scope == "unit_task_group"
-                else False
+        return [
+            (
+                result.unit,
+                result.ranked[:1].year,
+                result.task_group,
+                result.rule_set,
+                result.count,
+                result.cap,
+                result.ranked,
             )
-            key = (rollup.department_id, rollup.year, task_group)
-            if rollup.state == "not_classified":
-                not_evaluated[key] += 1
-                continue
-            groups[key] |= rollup
-        for (unit, year, task_group), members in groups.items():
-            rule_set = members.sorted("id")[-1:].rule_set_id
-            counts = dict.fromkeys(("excellent", "good", "done", "fail"), 0)
-            for rollup in members:
-                level = levels.get(rollup.id) or rollup.level
-                if level:
-                    counts[level] += 1
-            cap = Quota._cap(
-                rule_set,
-                Quota._denominator(
-                    rule_set, counts, not_evaluated[(unit, year, task_group)]
-                ),
-                percent=rule_set.rollup_quota_percent,
-            )
-            results.append(
-                (unit, year, task_group, rule_set, counts["excellent"], cap, members)
-            )
-        return results
-
-    def _kpi_check_quota(self, scope, levels, justification=None):
-        """Raise unless the annual quota of each unit of ``scope`` holds with
-        ``levels`` ({id: level}) decided (hr.kpi.quota._decide_within)."""
-        for (
-            unit,
-            year,
-            _group,
-            rule_set,
-            count,
-            cap,
-            _members,
-        ) in self._kpi_quota_results(levels, scope):
-            if count <= cap:
-                continue
-            message = self.env._(
-                "%(unit)s, %(year)s: %(count)s rated excellently completed for the "
-                "year for an annual cap of %(cap)s (%(percent)s %%).",
-                unit=unit.display_name,
-                year=year,
-                count=count,
-                cap=cap,
-                percent=rule_set.rollup_quota_percent,
-            )
-            if rule_set.quota_mode == "warn":
-                if (justification or "").strip():
-                    continue
-                message += "\n" + self.env._(
-                    "The rule set allows it only with a written justification."
-                )
-            raise UserError(message)
+            for result in Quota._scope_results(Quota._scope(self), levels)
+            if result.ranked
+        ]
 
     # ------------------------------------------------------------------
     # Actions

@@ -689,7 +689,7 @@ class TestAnnualResultIsDecidedOnly(RollupCommon):
             [name for name, _levels in calls], ["hr.kpi.rollup", "hr.kpi.appraisal"]
         )
         self.assertEqual(calls[0][1], {rollup.id: rollup.level_final})
-        scope = rollup._kpi_lock_quota_scope()
+        scope = Quota._scope(rollup, lock=True)
         self.assertIn(rollup, scope)
 
     def test_over_the_annual_quota_nothing_is_written(self):

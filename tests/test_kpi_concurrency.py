@@ -10,7 +10,7 @@ from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import UserError
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -98,6 +98,7 @@ class TestKpiConcurrentDecisions(BaseCase):
     def tearDown(self):
         with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            env["hr.kpi.rollup"].browse(self.ids.get("rollups", [])).unlink()
             appraisals = env["hr.kpi.appraisal"].browse(self.ids.get("appraisals", []))
             appraisals.sudo().write({"state": "draft"})
             appraisals.unlink()
@@ -114,6 +115,77 @@ class TestKpiConcurrentDecisions(BaseCase):
     def _cursor(self):
         # a real connection of its own, outside the test transaction
         return closing(sql_db.db_connect(self.dbname).cursor())
+
+    def assertLocked(self, cr, table, ids, locked=True):
+        """Whether another transaction can lock the rows ``ids`` of
+        ``table`` (FOR UPDATE NOWAIT) while the decision holds its lock."""
+        for id_ in ids:
+            with self.subTest(table=table, id=id_):
+                try:
+                    with mute_logger("odoo.sql_db"):
+                        cr.execute(
+                            SQL(
+                                "SELECT id FROM %s WHERE id = %s FOR UPDATE NOWAIT",
+                                SQL.identifier(table),
+                                id_,
+                            )
+                        )
+                except psycopg2.errors.LockNotAvailable:
+                    self.assertTrue(locked, f"{table} {id_} is locked")
+                else:
+                    self.assertFalse(locked, f"{table} {id_} is not locked")
+                cr.rollback()
+
+    def test_a_decision_locks_every_month_of_the_unit(self):
+        """While a decision is under way, every appraisal of the unit and
+        period is locked (the quota's scope), not only the one decided."""
+        ids = self.ids["appraisals"]
+        with self._cursor() as cr1, self._cursor() as cr2:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            Appraisal = env1["hr.kpi.appraisal"]
+            Appraisal._decide({Appraisal.browse(ids[0]): "good"})
+            self.assertLocked(cr2, "hr_kpi_appraisal", ids)
+            cr1.rollback()
+            self.assertLocked(cr2, "hr_kpi_appraisal", ids, locked=False)
+
+    def test_a_decision_locks_every_year_of_the_unit(self):
+        """The annual twin: deciding one annual result locks every annual
+        result of the unit and year, and no other year."""
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            employees = env["hr.employee"].browse(self.ids["employees"])
+            rule_set = (
+                env["hr.kpi.appraisal"].browse(self.ids["appraisals"][0]).rule_set_id
+            )
+            rollups = env["hr.kpi.rollup"].create(
+                [
+                    {
+                        "employee_id": employee.id,
+                        "company_id": employee.company_id.id,
+                        "department_id": self.ids["unit"],
+                        "rule_set_id": rule_set.id,
+                        "year": year,
+                        "quarter": 0,
+                        "period_type": "year",
+                        "level_computed": "good",
+                        "score": 80.0,
+                    }
+                    for year in (2035, 2034)
+                    for employee in employees
+                ]
+            )
+            self.ids["rollups"] = rollups.ids
+            cr.commit()
+        this_year = self.ids["rollups"][: len(self.ids["employees"])]
+        last_year = self.ids["rollups"][len(self.ids["employees"]) :]
+        with self._cursor() as cr1, self._cursor() as cr2:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            Rollup = env1["hr.kpi.rollup"]
+            Rollup._kpi_decide({Rollup.browse(this_year[0]): "good"})
+            self.assertLocked(cr2, "hr_kpi_rollup", this_year)
+            self.assertLocked(cr2, "hr_kpi_rollup", last_year, locked=False)
+            cr1.rollback()
+            self.assertLocked(cr2, "hr_kpi_rollup", this_year, locked=False)
 
     def test_two_heads_cannot_exceed_the_cap_together(self):
         first_id, second_id = self.ids["appraisals"][:2]

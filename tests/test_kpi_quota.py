@@ -1,8 +1,19 @@
+import re
+
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..const import LEVELS_DESC, NOT_EVALUATED
 from .common import KpiCommon
+from .test_kpi_rollup import RollupCommon
+
+# the one message of a decision over the cap, for the month and for the year
+OVER_THE_CAP = re.compile(
+    r"^(?P<unit>.+), (?P<period>.+): (?P<count>\d+) rated excellently completed "
+    r"for a cap of (?P<cap>\d+) \((?P<percent>[\d.,]+) % of "
+    r"(?P<denominator>\d+)\)\. Over the cap: (?P<names>.+)\.$"
+)
 
 
 @tagged("post_install", "-at_install")
@@ -286,3 +297,192 @@ class TestKpiQuota(KpiCommon):
             {level: level_counts[level] for level in LEVELS_DESC}, expected_levels
         )
         self.assertEqual(level_counts["__total"], sum(r[1] for r in expected_rows))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiQuotaOneService(RollupCommon):
+    """The month and the year are decided through one quota service: one
+    lock, one check, one message."""
+
+    def over_the_cap(self, decide):
+        with self.assertRaises(UserError) as refused:
+            decide()
+        first, *rest = str(refused.exception).split("\n")
+        match = OVER_THE_CAP.match(first)
+        self.assertTrue(match, first)
+        return match.groupdict(), rest
+
+    def test_month_and_year_refuse_with_one_message(self):
+        # the month: alone rated in the unit, 20 % of 0 is 0 excellent
+        appraisal = self.scored(self.emp_staff2)
+        appraisal.with_user(self.user_leader).write({"level_proposed": "excellent"})
+        appraisal.with_user(self.user_leader).action_review()
+        month, rest = self.over_the_cap(
+            appraisal.with_user(self.user_head).action_decide
+        )
+        self.assertEqual(rest, [])
+        self.assertEqual(appraisal.state, "reviewed")
+        self.assertEqual(
+            month,
+            {
+                "unit": self.department.display_name,
+                "period": f"month {self.period.name}",
+                "count": "1",
+                "cap": "0",
+                "percent": "20",
+                "denominator": "0",
+                "names": self.emp_staff2.name,
+            },
+        )
+        # the year, in another unit: 5 well completed, at most 1 excellent;
+        # the lower score is over the cap
+        for employee in self.fillers:
+            self.year_of(
+                employee, [80] * 12, department=self.department2, decider=self.emp_head2
+            )
+        for employee, total in ((self.emp_staff, 95), (self.emp_leader, 94)):
+            self.year_of(
+                employee,
+                [total] * 12,
+                department=self.department2,
+                decider=self.emp_head2,
+            )
+        self.compute()
+        years = self.search(
+            [("quarter", "=", 0), ("department_id", "=", self.department2.id)]
+        )
+        self.assertEqual(len(years), 7)
+        levels = {year: year.level_computed for year in years}
+        year, rest = self.over_the_cap(
+            lambda: self.Rollup.with_user(self.user_head2)._kpi_decide(levels)
+        )
+        self.assertEqual(rest, [])
+        self.assertEqual(set(years.mapped("state")), {"computed"})
+        self.assertEqual(
+            year,
+            {
+                "unit": self.department2.display_name,
+                "period": "year 2026",
+                "count": "2",
+                "cap": "1",
+                "percent": "20",
+                "denominator": "5",
+                "names": self.emp_leader.name,
+            },
+        )
+
+    def test_year_over_the_cap_warns_without_a_justification(self):
+        rule_set = self.rs_nd335.copy({"quota_mode": "warn"})
+        self.year_of(self.emp_staff, [95] * 12, rule_set=rule_set)
+        self.compute()
+        year = self.get(self.emp_staff)
+        self.assertEqual(
+            (year.rule_set_id, year.level_computed), (rule_set, "excellent")
+        )
+        Rollup = self.Rollup.with_user(self.user_head)
+        message, rest = self.over_the_cap(
+            lambda: Rollup._kpi_decide({year: "excellent"}, justification=" ")
+        )
+        self.assertEqual((message["count"], message["cap"]), ("1", "0"))
+        self.assertEqual(
+            rest, ["The rule set allows it only with a written justification."]
+        )
+        self.assertEqual(year.state, "computed")
+        Rollup._kpi_decide({year: "excellent"}, justification="Exceptional year")
+        self.assertEqual((year.state, year.level_final), ("decided", "excellent"))
+
+    def test_the_lock_covers_the_unit_and_period_or_year(self):
+        """The service locks the rows the month and the year locked before
+        (their own queries, kept here): every appraisal (not archived) of
+        the units and periods decided, and every annual result of the units
+        and years, with the years not classified for months not evaluated."""
+        Quota = self.env["hr.kpi.quota"]
+        for employee in (self.emp_staff, self.emp_staff2, self.fillers[0]):
+            self.year_of(employee, [80] * 12)
+        self.year_of(self.emp_leader, [80] * 12, department=self.department2)
+        self.year_of(self.fillers[1], [80] * 12)
+        self.compute()
+        may = self.period
+        months = self.env["hr.kpi.appraisal"].search(
+            [("period_id", "=", may.id), ("department_id", "=", self.department.id)]
+        )
+        self.assertEqual(len(months), 4)
+        # an archived month (a replaced version) is not locked
+        self.env.cr.execute(
+            SQL(
+                "UPDATE hr_kpi_appraisal SET active = FALSE WHERE id = %s",
+                months[-1].id,
+            )
+        )
+        self.env.invalidate_all()
+        decided = months[:1]
+        before = self.env.execute_query(
+            SQL(
+                "SELECT id FROM hr_kpi_appraisal WHERE period_id = ANY(%s) "
+                "AND department_id = ANY(%s) AND active ORDER BY id",
+                decided.period_id.ids,
+                decided.department_id.ids,
+            )
+        )
+        scope = Quota._scope(decided, lock=True)
+        self.assertEqual(sorted(scope.ids), [row[0] for row in before])
+        self.assertEqual(len(scope), 3)
+        # the year: a result not classified counts only with months not
+        # evaluated
+        self.env.cr.execute(
+            SQL(
+                "UPDATE hr_kpi_rollup SET state = 'not_classified' WHERE id = %s",
+                self.get(self.fillers[0]).id,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE hr_kpi_rollup SET state = 'not_classified', "
+                "months_not_evaluated = 2 WHERE id = %s",
+                self.get(self.fillers[1]).id,
+            )
+        )
+        self.env.invalidate_all()
+        decided = self.get(self.emp_staff)
+        before = self.env.execute_query(
+            SQL(
+                "SELECT id FROM hr_kpi_rollup WHERE quarter = 0 AND year = ANY(%s) "
+                "AND department_id = ANY(%s) "
+                "AND (state != 'not_classified' OR months_not_evaluated > 0) "
+                "ORDER BY id",
+                [2026],
+                decided.department_id.ids,
+            )
+        )
+        scope = Quota._scope(decided, lock=True)
+        self.assertEqual(sorted(scope.ids), [row[0] for row in before])
+        self.assertEqual(
+            scope.employee_id,
+            self.emp_staff | self.emp_staff2 | self.fillers[1],
+        )
+
+    def test_the_one_message_in_vietnamese(self):
+        """The period of the message says whether it is a month or a year."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["l10n_vn_hr_kpi"], ["vi_VN"], overwrite=True
+        )
+        Quota = self.env["hr.kpi.quota"].with_context(lang="vi_VN")
+        month = self.scored(self.emp_staff2)
+        self.year_of(self.emp_staff, [95] * 12, department=self.department2)
+        self.compute()
+        year = self.get(self.emp_staff)
+        for records, expected in (
+            (month, f"{self.department.display_name}, tháng {self.period.name}: 1 "),
+            (year, f"{self.department2.display_name}, năm 2026: 1 "),
+        ):
+            with self.subTest(model=records._name):
+                with self.assertRaises(UserError) as refused:
+                    Quota._enforce(
+                        Quota._scope_results(Quota._scope(records.with_env(Quota.env)))
+                    )
+                self.assertTrue(
+                    str(refused.exception).startswith(expected),
+                    str(refused.exception),
+                )
+                self.assertIn("mức trần là 0", str(refused.exception))

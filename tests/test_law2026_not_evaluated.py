@@ -235,10 +235,15 @@ class TestLaw2026NotEvaluated(NotEvaluatedMixin, KpiCommon):
         Appraisal = self.Appraisal.with_user(self.user_head)
         checked = []
 
+        Quota = self.env["hr.kpi.quota"].with_user(self.user_head)
+
         def check(levels):
             scope = Appraisal.browse(unit.ids)
-            Appraisal._kpi_check_quota(
-                scope, {a.id: level for a, level in zip(unit, levels, strict=True)}
+            Quota._enforce(
+                Quota._scope_results(
+                    scope,
+                    {a.id: level for a, level in zip(unit, levels, strict=True)},
+                )
             )
             checked.append(levels)
 
@@ -593,9 +598,11 @@ class TestLaw2026NotEvaluatedRollup(NotEvaluatedMixin, RollupCommon):
                 self.assertEqual(away_year.state, "not_classified")
                 self.assertEqual(away_year.months_not_evaluated, 12)
                 year = self.get(excellent)
-                ((_u, _y, _g, _rs, count, cap, members),) = year._kpi_quota_results()
-                self.assertNotIn(away_year, members)
-                self.assertEqual((count, cap), (1, expected))
+                Quota = self.env["hr.kpi.quota"]
+                (result,) = Quota._scope_results(Quota._scope(year))
+                self.assertNotIn(away_year, result.ranked)
+                self.assertEqual(result.not_evaluated, 1)
+                self.assertEqual((result.count, result.cap), (1, expected))
 
 
 @tagged("post_install", "-at_install")

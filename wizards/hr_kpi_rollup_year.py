@@ -39,24 +39,20 @@ class HrKpiRollupYear(models.TransientModel):
                 wizard.quota_summary = False
                 continue
             levels = {line.rollup_id.id: line.level for line in wizard.line_ids}
+            Quota = self.env["hr.kpi.quota"]
             lines = []
-            for (
-                unit,
-                _year,
-                task_group,
-                _rs,
-                count,
-                cap,
-                _m,
-            ) in rollups._kpi_quota_results(levels):
-                group = f" ({task_group})" if task_group else ""
+            for result in Quota._scope_results(Quota._scope(rollups), levels):
+                if not result.ranked:
+                    # a group of years not classified only: nothing to decide
+                    continue
+                group = f" ({result.task_group})" if result.task_group else ""
                 lines.append(
                     self.env._(
                         "%(unit)s%(group)s: %(count)s excellent for a cap of %(cap)s",
-                        unit=unit.display_name,
+                        unit=result.unit.display_name,
                         group=group,
-                        count=count,
-                        cap=cap,
+                        count=result.count,
+                        cap=result.cap,
                     )
                 )
             wizard.quota_summary = "\n".join(lines)
