@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import create_index, make_index_name
+from odoo.tools import SQL, create_index, make_index_name
 from odoo.tools.sql import drop_index
 
 from ..const import (

@@ -29,11 +29,6 @@ class ReportAgencySummary(models.AbstractModel):
         them: what a background job of a company's 02A computes for its units
         (plain values, stored on the job's unit)."""
         today = fields.Date.context_today(self)
-        # the sending of these units only: a job of the company's 02A reads
-        # its own units' summaries, not the whole month's
-        status = period._kpi_summary_status(today, appraisals.sudo().department_id)[
-            period.id
-        ]
         Quota = self.env["hr.kpi.quota"]
         rows = []
         level_counts = dict.fromkeys(LEVELS_DESC, 0)
@@ -41,6 +36,11 @@ class ReportAgencySummary(models.AbstractModel):
         # appraisal is read
         # sudo: whole scope read; access checked per appraisal by the caller
         by_unit = Quota._unit_groups(appraisals.sudo())
+        # the sending of these units only: a job of the company's 02A reads
+        # its own units' summaries, not the whole month's
+        status = period._kpi_summary_status(
+            today, self.env["hr.department"].union(*(unit for unit, _g in by_unit))
+        )[period.id]
         for number, (unit, groups) in enumerate(by_unit, start=1):
             # a month not evaluated is no rating: out of the counts and shares;
             # the level counted is the decided one, else the one being decided
