@@ -254,19 +254,34 @@ class HrKpiAppraisalLine(models.Model):
                 )
             )
         lines = self.browse(ids)
-        # the stored values in cache, as create() leaves them: the hook and
-        # the scores read them without fetching the lines back
-        for fname in columns:
-            field = self._fields[fname]
-            if fname in varying:
+        # the stored values in cache, as create() leaves them (those not
+        # given, empty): the hook and the scores read them without fetching
+        # the lines back
+        for field in self._fields.values():
+            if field.name in varying:
                 values = [
-                    field.convert_to_cache(vals[fname], self) for vals in vals_list
+                    field.convert_to_cache(vals[field.name], self) for vals in vals_list
                 ]
+            elif field.name in columns:
+                values = [field.convert_to_cache(template[field.name], self)] * len(ids)
+            elif field.store and field.column_type and not field.compute:
+                values = [field.convert_to_cache(None, self)] * len(ids)
             else:
-                values = [field.convert_to_cache(template[fname], self)] * len(ids)
+                continue
             self.env.cache.update(lines, field, values)
         appraisals.invalidate_recordset(["line_ids"])
-        lines.modified(list(self._fields), create=True)
+        # the computed values given (company, points) are not recomputed, as
+        # create() protects them
+        protected = {
+            computed
+            for fname in NEW_LINE_FIELDS
+            if self._fields[fname].compute
+            for computed in self.pool.field_computed.get(
+                self._fields[fname], [self._fields[fname]]
+            )
+        }
+        with self.env.protecting(protected, lines):
+            lines.modified(list(self._fields), create=True)
         lines._kpi_lines_created()
         return lines
 
