@@ -2095,17 +2095,23 @@ class HrKpiAppraisal(models.Model):
         self._workflow_write({"state": "locked"})
         return True
 
-    def _kpi_auto_lock(self):
-        """Lock published results whose appeal window has passed, and resolved
-        appeals (cron)."""
+    @api.model
+    def _kpi_auto_lock_domain(self):
+        """The results the system locks: published ones whose appeal window
+        has passed, and resolved appeals."""
         today = fields.Date.context_today(self)
-        domain = [
+        return [
             "|",
             ("state", "=", "appeal_resolved"),
             "&",
             ("state", "=", "published"),
             ("appeal_deadline", "<", today),
         ]
+
+    def _kpi_auto_lock(self):
+        """Lock published results whose appeal window has passed, and resolved
+        appeals (cron)."""
+        domain = self._kpi_auto_lock_domain()
         if self:
             domain.append(("id", "in", self.ids))
         # sudo: internal read or link; rights checked by the caller or the guard

@@ -486,9 +486,20 @@ class HrKpiPeriod(models.Model):
         if not periods:
             return periods
         periods.write({"state": "closed"})
-        appraisals = periods.appraisal_ids
-        if appraisals:
-            appraisals._kpi_auto_lock()
+        Appraisal = self.env["hr.kpi.appraisal"]
+        Run = self.env["hr.kpi.period.open.run"]
+        for period in periods:
+            # sudo: the system locks the month's results (cron)
+            to_lock = Appraisal.sudo().search(
+                [("period_id", "=", period.id), *Appraisal._kpi_auto_lock_domain()]
+            )
+            threshold = period.company_id.kpi_open_job_threshold
+            if threshold and len(to_lock) >= threshold:
+                # a city's month: locked by background jobs, each a batch of
+                # its own transaction, not in the cron's one request
+                Run._kpi_start_lock(period, to_lock)
+            elif to_lock:
+                to_lock._kpi_auto_lock()
         return periods
 
     def action_open_month_wizard(self):

@@ -82,6 +82,7 @@ class HrKpiPeriodOpenRun(models.Model):
             ("recompute", "Recompute the scores"),
             ("quota", "Check the quotas"),
             ("agency_summary", "Agency summary (Mẫu 02A)"),
+            ("lock", "Lock the closed month's results"),
         ],
         default="open",
         required=True,
@@ -249,6 +250,33 @@ class HrKpiPeriodOpenRun(models.Model):
         if not run.unit_ids:
             run._kpi_finish()
         return run.with_env(self.env)
+
+    @api.model
+    def _kpi_start_lock(self, period, appraisals):
+        """Record a run locking ``appraisals`` of the closed ``period`` (the
+        system's: its cron closes the month) and enqueue one job per batch of
+        RUN_CHUNK_SIZE, in parallel. Nobody gets an activity: the results
+        lock by the calendar, as they do inline."""
+        # sudo: the system's run, started by the cron that closed the month
+        run = self.sudo().create(
+            {
+                "period_id": period.id,
+                "kind": "lock",
+                "unit_ids": [
+                    fields.Command.create(
+                        {
+                            "appraisal_ids": [fields.Command.set(batch)],
+                            "employee_count": len(batch),
+                        }
+                    )
+                    for batch in split_every(RUN_CHUNK_SIZE, appraisals.ids)
+                ],
+            }
+        )
+        run.unit_ids._kpi_enqueue()
+        if not run.unit_ids:
+            run._kpi_finish()
+        return run
 
     @api.model
     def _kpi_start_company_pass(self, period, kind):
@@ -672,6 +700,9 @@ class HrKpiPeriodOpenRunUnit(models.Model):
             if unit.run_id.kind == "recompute":
                 delayables.append(delayable._kpi_job_recompute())
                 chained.append(delayables[-1])
+            elif unit.run_id.kind == "lock":
+                delayables.append(delayable._kpi_job_lock())
+                delayables[-1].delay()
             elif unit.run_id.kind in COMPANY_PASSES:
                 delayables.append(delayable._kpi_job_company_pass())
                 delayables[-1].delay()
@@ -709,6 +740,30 @@ class HrKpiPeriodOpenRunUnit(models.Model):
             unit._kpi_record_failure(err)
         else:
             unit.write({"state": "done", "created_count": count, "error": False})
+        run._kpi_unit_finished()
+        return f"Batch {unit.id}: {unit.state}"
+
+    @_retry_when_the_database_fails()
+    def _kpi_job_lock(self):
+        """The job of a lock run: the batch's results the calendar locks now
+        (published past their appeal window, resolved appeals; the same rule
+        as inline). Idempotent: run again, it finds them locked."""
+        self.ensure_one()
+        # sudo: the run's records and the lock are the system's (its cron)
+        unit = self.sudo()
+        run = unit.run_id
+        if unit.state != "pending" or run.state != "running":
+            return f"Nothing to do: batch {unit.state}, run {run.state}"
+        try:
+            with self.env.cr.savepoint():
+                locked = unit.appraisal_ids._kpi_auto_lock()
+        except (OperationalError, InterfaceError):
+            raise  # the database's error, not the batch's: retried (decorator)
+        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
+            # a batch's failure is recorded on the batch, the others go on
+            unit._kpi_record_failure(err)
+        else:
+            unit.write({"state": "done", "created_count": len(locked), "error": False})
         run._kpi_unit_finished()
         return f"Batch {unit.id}: {unit.state}"
 

@@ -6,13 +6,14 @@ from datetime import date
 from pathlib import Path
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tests import common as odoo_tests_common
 from odoo.tests.common import JsonRpcException
 from odoo.tools import SQL
 
+from .common import KpiCommon
 from .flow_common import KpiFlowCase
 
 if not hasattr(odoo_tests_common, "SETATTR_SOURCES"):
@@ -510,3 +511,53 @@ class TestKpiPeriodOpenJobsRpc(HttpCase):
         self._call("hr.kpi.period.open.run", "action_cancel", [[self.run.id]])
         self.env.invalidate_all()
         self.assertEqual(self.run.state, "cancelled")
+
+
+@tagged("post_install", "-at_install")
+class TestKpiCloseMonthJobs(KpiCommon):
+    """A closed month's results lock by the calendar: above the company's
+    threshold through background jobs (batches of their own transaction),
+    below it inline, by the same rule."""
+
+    def _published(self, employees):
+        appraisals = self.env["hr.kpi.appraisal"]
+        for employee in employees:
+            appraisals |= self.scored(employee)
+        # published on Tuesday 2/6/2026: the appeal window ended on 9/6
+        self.to_state(
+            appraisals, "published", level_final="good", published_date=date(2026, 6, 2)
+        )
+        return appraisals
+
+    def test_large_month_locked_by_jobs(self):
+        appraisals = self._published(self.emp_staff | self.emp_staff2 | self.emp_leader)
+        self.company.kpi_open_job_threshold = 2
+        today = fields.Date.context_today(self.period)
+        with patch(f"{RUN_MODULE}.RUN_CHUNK_SIZE", 2), trap_jobs() as trap:
+            closed = self.env["hr.kpi.period"]._close_expired(today)
+            self.assertIn(self.period, closed)
+            self.assertEqual(self.period.state, "closed")
+            # nothing locked in the cron's own transaction
+            self.assertEqual(set(appraisals.mapped("state")), {"published"})
+            trap.assert_jobs_count(2)
+            run = self.env["hr.kpi.period.open.run"].search(
+                [("period_id", "=", self.period.id), ("kind", "=", "lock")]
+            )
+            self.assertEqual(run.state, "running")
+            self.assertEqual(len(run.unit_ids), 2)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(set(appraisals.mapped("state")), {"locked"})
+        self.assertEqual(run.state, "done")
+        self.assertEqual(sum(run.unit_ids.mapped("created_count")), 3)
+        self.assertFalse(run.activity_ids, "the calendar's lock tells nobody")
+        # idempotent: a job run again finds nothing to do
+        self.assertIn("Nothing to do", run.unit_ids[0]._kpi_job_lock())
+
+    def test_small_month_locked_inline(self):
+        appraisals = self._published(self.emp_staff)
+        self.company.kpi_open_job_threshold = 5
+        today = fields.Date.context_today(self.period)
+        with trap_jobs() as trap:
+            self.env["hr.kpi.period"]._close_expired(today)
+            trap.assert_jobs_count(0)
+        self.assertEqual(appraisals.state, "locked")
