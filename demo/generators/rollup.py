@@ -3,15 +3,16 @@ year, decided within the quotas and locked), this year's months before last
 month, their quarterly and annual results, and the past year's annual levels
 decided by the heads.
 
-History, created as it stands: these months were decided and locked before
-the demo existed, so their states and dates are past facts written in batch
-(one decision per month for the whole ward, the quarterly and annual results
-computed once at the end), not steps a user takes today. Kept fast: every
-create is batched, two or three tasks per person and month.
+The months go through the workflow's public actions in batch (one call per
+step for all the months); what only the past holds (the tasks' outcomes, the
+publication dates) is written as it stands. Kept fast: every create is
+batched, two or three tasks per person and month.
 """
 
 import random
 from datetime import date, timedelta
+
+from odoo import fields
 
 from .ward import catalogue, outcome
 
@@ -222,7 +223,7 @@ def past_tasks(env, staff, products, periods, weak, strong):
 
 def past_scores(env, appraisals, weak, strong):
     """General criteria: full marks, one point less on some criteria, few
-    writes (one per distinct value)."""
+    writes (one per distinct value); each employee's own level as computed."""
     lines = appraisals.line_ids
     by_value = {}
     for line in lines:
@@ -242,41 +243,48 @@ def past_scores(env, appraisals, weak, strong):
         by_value[value] |= line
     for value, group in by_value.items():
         group.write({"self_points": value})
+    for level, group in appraisals.grouped("level_computed").items():
+        group.write({"level_self": level})
+
+
+def past_decide(env, appraisals):
+    """The months through the workflow's public actions, all months at once
+    (the staff of the past acted on paper: their steps are recorded in the
+    installation's superuser environment): the self-evaluations submitted
+    (one in six reviewed without), the evaluators' reviews proposing the
+    computed level within the quota of each unit, the decisions, the
+    publication, and the lock (see below)."""
+    Quota = env["hr.kpi.quota"]
+    appraisals.filtered(lambda a: a.id % 6).action_submit_self()
     for appraisal in appraisals.filtered(
         lambda a: a.needs_attention and not a.zero_assignment_resolution
     ):
         appraisal.zero_assignment_resolution = "zero"
-    for level, group in appraisals.grouped("level_computed").items():
-        group.write(
-            {"level_self": level, "level_proposed": level, "state": "reviewed"}
-        )
-
-
-def past_decide(env, appraisals):
-    """Each month decided within the quota of each unit, published and
-    locked."""
-    Appraisal = env["hr.kpi.appraisal"]
-    Quota = env["hr.kpi.quota"]
+    proposed = {}
+    for unit in appraisals.grouped(lambda a: (a.period_id, a.department_id)).values():
+        levels = {a.id: a.level_computed for a in unit}
+        for result in Quota._check(unit, levels=levels):
+            for appraisal in result.over_cap:
+                levels[appraisal.id] = "good"
+        proposed.update(levels)
+    for level, group in appraisals.grouped(lambda a: proposed[a.id]).items():
+        group.write({"level_proposed": level})
+    appraisals.line_ids.filtered(
+        lambda line: "evaluator" in line._get_missing_comment_stages(("evaluator",))
+    ).write({"evaluator_comment": "Đồng ý với mức tự chấm."})
+    # the outcomes of the tasks left unfinished, confirmed as they are
+    appraisals.filtered("task_unconfirmed_count").action_mass_confirm_outcomes()
+    appraisals.action_review()
+    appraisals.action_decide()
+    appraisals.action_publish()
+    # a past fact: each month was published eight days after its end
     for period, month in appraisals.grouped("period_id").items():
-        levels = {}
-        for unit in month.grouped("department_id").values():
-            unit_levels = {a.id: a.level_decision for a in unit}
-            for result in Quota._check(unit, levels=unit_levels):
-                for appraisal in result.over_cap:
-                    unit_levels[appraisal.id] = "good"
-            levels.update(unit_levels)
-        Appraisal._decide(
-            {Appraisal.browse(i): lvl for i, lvl in levels.items()},
-            update_rollups=False,
-        )
-        month._workflow_write(
-            {
-                "state": "published",
-                "published_date": period.date_end + timedelta(days=8),
-            },
-            update_rollups=False,
-        )
-        month._workflow_write({"state": "locked"}, update_rollups=False)
+        month.write({"published_date": period.date_end + timedelta(days=8)})
+    # The lock of history: the flags these months raised were handled when
+    # they were locked, long ago, so they are locked without the recompute
+    # that would give the HR officer a to-do for each (the results are
+    # computed once by the caller, without to-dos).
+    appraisals._workflow_write({"state": "locked"}, update_rollups=False)
 
 
 def past_annual_decision(env, company, year):
@@ -306,4 +314,14 @@ def past_annual_decision(env, company, year):
         ).sorted(lambda r: (r.score, r.months_excellent))
         for rollup in excellent[: max(0, count - cap)]:
             levels[rollup.id] = "good"
-    Rollup._kpi_decide({Rollup.browse(i): lvl for i, lvl in levels.items()})
+    # the heads' decision through the year-end classification wizard
+    env["hr.kpi.rollup.year"].create(
+        {
+            "company_id": company.id,
+            "year": year,
+            "line_ids": [
+                fields.Command.create({"rollup_id": rollup_id, "level": level})
+                for rollup_id, level in levels.items()
+            ],
+        }
+    ).action_decide()
