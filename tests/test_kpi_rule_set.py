@@ -6,8 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.l10n_vn_hr_kpi.demo.generators import ward
-
+from ..demo.generators import ward
 from .common import KpiCommon
 
 
@@ -269,9 +268,11 @@ class TestKpiRuleSet(KpiCommon):
         self.assertEqual(
             may.filtered("no_self_evaluation"), may.filtered(lambda a: a.id % 6 == 0)
         )
-        self.assertTrue(all((may - may.filtered("no_self_evaluation")).mapped(
-            "self_submitted_date"
-        )))
+        self.assertTrue(
+            all(
+                (may - may.filtered("no_self_evaluation")).mapped("self_submitted_date")
+            )
+        )
 
     def test_no_demo_generator_in_the_registry(self):
         """The demo generators are plain functions (demo/generators), never
@@ -280,7 +281,7 @@ class TestKpiRuleSet(KpiCommon):
         # the weekly report's own lines, not a demo generator
         allowed = {"_generate_lines"}
         found = []
-        for name, model in self.env.registry.items():
+        for name in self.env.registry:
             for cls in type(self.env[name]).mro():
                 if not cls.__module__.startswith("odoo.addons.l10n_vn_hr_kpi."):
                     continue

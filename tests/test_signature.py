@@ -28,8 +28,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import SQL, config
 
-from odoo.addons.l10n_vn_hr_kpi.demo.generators import signature
-
+from ..demo.generators import signature
 from ..models import hr_kpi_signature_pdf as pdfsig
 from .common import KpiCommon
 
@@ -1012,9 +1011,7 @@ class TestSignatureDemo(HttpCase):
         self.assertCountEqual(step_of.values(), steps)
         jobs = jobs.sorted(lambda j: steps.index(step_of[j]))
         # a chain: each step waits for the one before
-        self.assertEqual(
-            jobs.mapped("state"), ["pending"] + ["wait_dependencies"] * 3
-        )
+        self.assertEqual(jobs.mapped("state"), ["pending"] + ["wait_dependencies"] * 3)
         from odoo.addons.queue_job.job import Job
 
         for job in jobs:
@@ -1032,9 +1029,7 @@ class TestSignatureDemo(HttpCase):
         self.assertEqual(
             shipped_form.signature_ids.mapped("role"), ["preparer", "head"]
         )
-        self.assertEqual(
-            shipped_form.signature_ids.mapped("state"), ["valid", "valid"]
-        )
+        self.assertEqual(shipped_form.signature_ids.mapped("state"), ["valid", "valid"])
         self.assertTrue(shipped_form.data_matches)
         # a signing step run again finds nothing left to sign, and signs nothing
         forms = env["hr.kpi.signed.document"].search_count([])

@@ -57,10 +57,17 @@ class HrKpiSignWizard(models.TransientModel):
         )[:1]
         if not slot:
             raise UserError(
-                self.env._("%(form)s: no field left for you to sign.", form=document.display_name)
+                self.env._(
+                    "%(form)s: no field left for you to sign.",
+                    form=document.display_name,
+                )
             )
         wizard = self.create(
-            {"document_id": document.id, "signature_id": slot.id, "passphrase": passphrase}
+            {
+                "document_id": document.id,
+                "signature_id": slot.id,
+                "passphrase": passphrase,
+            }
         )
         action = wizard.action_sign()
         if action.get("tag") == "display_notification":

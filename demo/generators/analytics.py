@@ -6,7 +6,7 @@ hours later. Idempotent."""
 
 from datetime import datetime, time, timedelta
 
-from odoo.addons.l10n_vn_hr_kpi.const import DECIDED_STATES
+from ...const import DECIDED_STATES
 
 
 def generate(env, company, today):

@@ -37,7 +37,13 @@ def generate(env, company, today):
     if len(drafts) < 2:
         return
     on_maternity, on_sick_leave = drafts
-    leave(env, on_maternity.employee_id, period.date_start, period.date_end, "Nghỉ thai sản")
+    leave(
+        env,
+        on_maternity.employee_id,
+        period.date_start,
+        period.date_end,
+        "Nghỉ thai sản",
+    )
     leave(
         env,
         on_sick_leave.employee_id,

@@ -36,9 +36,9 @@ def generate(env, company, today):
     )
     if not department or not products:
         return
-    staff = department.member_ids.filtered(
-        lambda e: e != department.manager_id
-    ).sorted("id")[:3]
+    staff = department.member_ids.filtered(lambda e: e != department.manager_id).sorted(
+        "id"
+    )[:3]
     month_start = today.replace(day=1)
     objective = env["hr.kpi.objective"].create(
         {

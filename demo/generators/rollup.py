@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from odoo import fields
 
-from .ward import catalogue, outcome
+from .ward import catalogue, outcome, within_quota
 
 # (product code, quantity range) of a past month's tasks
 PAST_TASKS = [
@@ -65,9 +65,7 @@ def this_year(env, company, today):
     if not (starts and configs):
         return
     if final_months(env, company, configs, starts, profiles=False):
-        env["hr.kpi.rollup"]._kpi_compute_years(
-            company, [today.year], notify=False
-        )
+        env["hr.kpi.rollup"]._kpi_compute_years(company, [today.year], notify=False)
 
 
 def past_configs(env, company, year):
@@ -121,16 +119,14 @@ def final_months(env, company, configs, starts, profiles=True):
             {
                 "employee_id": employee.id,
                 "period_id": period.id,
-                "department_id": config.department_id.id
-                or employee.department_id.id,
+                "department_id": config.department_id.id or employee.department_id.id,
                 "subject_group": config.subject_group,
                 "task_group": config.task_group or False,
                 "evaluator_employee_id": config.evaluator_id.id,
                 "decider_employee_id": config.decider_id.id,
                 "staff_category": config.staff_category,
                 "rule_set_id": (
-                    config.rule_set_id
-                    or rule_sets[period.id, config.staff_category]
+                    config.rule_set_id or rule_sets[period.id, config.staff_category]
                 ).id,
             }
             for period in periods
@@ -212,11 +208,7 @@ def past_tasks(env, staff, products, periods, weak, strong):
                         }
                     )
                 else:
-                    vals.update(
-                        outcome(
-                            rng, profile, quantity, deadline, certifier
-                        )
-                    )
+                    vals.update(outcome(rng, profile, quantity, deadline, certifier))
                 vals_list.append(vals)
     env["hr.kpi.task"].create(vals_list)
 
@@ -254,19 +246,12 @@ def past_decide(env, appraisals):
     (one in six reviewed without), the evaluators' reviews proposing the
     computed level within the quota of each unit, the decisions, the
     publication, and the lock (see below)."""
-    Quota = env["hr.kpi.quota"]
     appraisals.filtered(lambda a: a.id % 6).action_submit_self()
     for appraisal in appraisals.filtered(
         lambda a: a.needs_attention and not a.zero_assignment_resolution
     ):
         appraisal.zero_assignment_resolution = "zero"
-    proposed = {}
-    for unit in appraisals.grouped(lambda a: (a.period_id, a.department_id)).values():
-        levels = {a.id: a.level_computed for a in unit}
-        for result in Quota._check(unit, levels=levels):
-            for appraisal in result.over_cap:
-                levels[appraisal.id] = "good"
-        proposed.update(levels)
+    proposed = within_quota(env, appraisals)
     for level, group in appraisals.grouped(lambda a: proposed[a.id]).items():
         group.write({"level_proposed": level})
     appraisals.line_ids.filtered(
@@ -309,9 +294,9 @@ def past_annual_decision(env, company, year):
         cap,
         members,
     ) in rollups._kpi_quota_results(levels):
-        excellent = members.filtered(
-            lambda r: levels.get(r.id) == "excellent"
-        ).sorted(lambda r: (r.score, r.months_excellent))
+        excellent = members.filtered(lambda r: levels.get(r.id) == "excellent").sorted(
+            lambda r: (r.score, r.months_excellent)
+        )
         for rollup in excellent[: max(0, count - cap)]:
             levels[rollup.id] = "good"
     # the heads' decision through the year-end classification wizard

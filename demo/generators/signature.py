@@ -18,8 +18,9 @@ summary sent.
 import base64
 from datetime import datetime, timedelta
 
-from odoo.addons.l10n_vn_hr_kpi.const import DECIDED_STATES, NOT_EVALUATED
 from odoo.addons.queue_job.delay import chain
+
+from ...const import DECIDED_STATES, NOT_EVALUATED
 
 DEMO_CA_NAME = "KPI DEMO CA - demo, not trusted"
 DEMO_PASSPHRASE = b"demo"
@@ -186,12 +187,14 @@ def sign_and_send_later(env):
 
     passphrase = DEMO_PASSPHRASE.decode()
     chain(
-        step(summary, hr_user, "Demo: prepare a month's Mẫu 01A")
-        .action_prepare_signature(),
-        step(Wizard, hr_user, "Demo: sign a month's Mẫu 01A (preparer)")
-        ._kpi_sign_own_field(summary.with_user(hr_user), passphrase),
-        step(Wizard, head_user, "Demo: sign a month's Mẫu 01A (head)")
-        ._kpi_sign_own_field(summary.with_user(head_user), passphrase),
-        step(summary, head_user, "Demo: send a month's Mẫu 01A")
-        .action_mark_sent(),
+        step(
+            summary, hr_user, "Demo: prepare a month's Mẫu 01A"
+        ).action_prepare_signature(),
+        step(
+            Wizard, hr_user, "Demo: sign a month's Mẫu 01A (preparer)"
+        )._kpi_sign_own_field(summary.with_user(hr_user), passphrase),
+        step(
+            Wizard, head_user, "Demo: sign a month's Mẫu 01A (head)"
+        )._kpi_sign_own_field(summary.with_user(head_user), passphrase),
+        step(summary, head_user, "Demo: send a month's Mẫu 01A").action_mark_sent(),
     ).delay()

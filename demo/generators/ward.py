@@ -97,7 +97,8 @@ def catalogue(env, company):
 def tasks(env, employees, products, period, today, finished):
     Task = env["hr.kpi.task"]
     has_tasks = {
-        e.id for (e,) in Task._read_group([("period_id", "=", period.id)], ["employee_id"])
+        e.id
+        for (e,) in Task._read_group([("period_id", "=", period.id)], ["employee_id"])
     }
     vals_list = []
     for employee in employees:
@@ -247,30 +248,7 @@ def appraisals(env, employees, period, scored):
     drafts = open_month(env, period)
     if not scored:
         return drafts
-    Quota = env["hr.kpi.quota"]
-    evaluator_points = {}
-    for appraisal in drafts:
-        rng = random.Random(appraisal.employee_id.id)
-        employee_side = as_actor(appraisal, appraisal.employee_id)
-        for line in employee_side.line_ids:
-            if rng.random() < 0.6:
-                line.self_points = line.max_points
-                continue
-            points = max(0.0, line.max_points - rng.choice([0.5, 1.0, 1.5, 2.0]))
-            if line.scoring_type == "binary":
-                points = 0.0
-            line.write({"self_points": points, "comment": "Còn hạn chế, cần cố gắng hơn."})
-            if rng.random() < 0.3 and line.scoring_type != "binary":
-                evaluator_points[line.id] = max(0.0, points - 0.5)
-        employee_side.write(
-            {
-                "level_self": appraisal.level_by_score,
-                "strengths": "Hoàn thành khối lượng công việc được giao.",
-                "weaknesses": "Cần nâng cao chất lượng tham mưu.",
-            }
-        )
-        if appraisal.id % 6:
-            employee_side.action_submit_self()
+    evaluator_points = self_evaluations(drafts)
     for line_id, points in evaluator_points.items():
         line = env["hr.kpi.appraisal.line"].browse(line_id)
         as_actor(line, line.appraisal_id.evaluator_employee_id).write(
@@ -279,13 +257,7 @@ def appraisals(env, employees, period, scored):
                 "evaluator_comment": "Chưa chủ động trong phối hợp.",
             }
         )
-    proposed = {}
-    for unit in drafts.grouped("department_id").values():
-        levels = {a.id: a.level_computed for a in unit}
-        for result in Quota._check(unit, levels=levels):
-            for appraisal in result.over_cap:
-                levels[appraisal.id] = "good"
-        proposed.update(levels)
+    proposed = within_quota(env, drafts)
     for appraisal in drafts:
         evaluator_side = as_actor(appraisal, appraisal.evaluator_employee_id)
         vals = {"level_proposed": proposed[appraisal.id]}
@@ -302,9 +274,54 @@ def appraisals(env, employees, period, scored):
     return drafts
 
 
+def self_evaluations(drafts):
+    """Each employee scores the criteria and submits (one in six does not);
+    returns the points the evaluators will give lower, by line id."""
+    evaluator_points = {}
+    for appraisal in drafts:
+        rng = random.Random(appraisal.employee_id.id)
+        employee_side = as_actor(appraisal, appraisal.employee_id)
+        for line in employee_side.line_ids:
+            if rng.random() < 0.6:
+                line.self_points = line.max_points
+                continue
+            points = max(0.0, line.max_points - rng.choice([0.5, 1.0, 1.5, 2.0]))
+            if line.scoring_type == "binary":
+                points = 0.0
+            line.write(
+                {"self_points": points, "comment": "Còn hạn chế, cần cố gắng hơn."}
+            )
+            if rng.random() < 0.3 and line.scoring_type != "binary":
+                evaluator_points[line.id] = max(0.0, points - 0.5)
+        employee_side.write(
+            {
+                "level_self": appraisal.level_by_score,
+                "strengths": "Hoàn thành khối lượng công việc được giao.",
+                "weaknesses": "Cần nâng cao chất lượng tham mưu.",
+            }
+        )
+        if appraisal.id % 6:
+            employee_side.action_submit_self()
+    return evaluator_points
+
+
+def within_quota(env, appraisals):
+    """The computed levels, lowered to good for those over the quota of
+    their unit and month: what the evaluators propose ({id: level})."""
+    Quota = env["hr.kpi.quota"]
+    proposed = {}
+    for unit in appraisals.grouped(lambda a: (a.period_id, a.department_id)).values():
+        levels = {a.id: a.level_computed for a in unit}
+        for result in Quota._check(unit, levels=levels):
+            for appraisal in result.over_cap:
+                levels[appraisal.id] = "good"
+        proposed.update(levels)
+    return proposed
+
+
 def workflow(env, last_month, this_month):
-    """Last month decided, published and locked by each decider; this month under way (a third of the self-evaluations
-    submitted)."""
+    """Last month decided, published and locked by each decider; this month
+    under way (a third of the self-evaluations submitted)."""
     Appraisal = env["hr.kpi.appraisal"]
     reviewed = Appraisal.search(
         [("period_id", "=", last_month.id), ("state", "=", "reviewed")]
@@ -316,7 +333,9 @@ def workflow(env, last_month, this_month):
         # a past fact: the result was published on the first of this month
         own.write({"published_date": this_month.date_start})
         decider_side.action_lock()
-    drafts = Appraisal.search([("period_id", "=", this_month.id), ("state", "=", "draft")])
+    drafts = Appraisal.search(
+        [("period_id", "=", this_month.id), ("state", "=", "draft")]
+    )
     for appraisal in drafts.filtered(lambda a: a.id % 3 == 0):
         employee_side = as_actor(appraisal, appraisal.employee_id)
         employee_side.write({"level_self": "good", "strengths": "Đúng tiến độ."})
