@@ -1,6 +1,6 @@
 """Installation hooks."""
 
-MODULE = "l10n_vn_hr_kpi"
+from .const import MODULE
 
 
 def post_init_hook(env):
