@@ -86,16 +86,6 @@
         "demo/hr_department_demo.xml",
         "demo/hr_employee_demo.xml",
         "demo/res_users_demo.xml",
-        "demo/hr_kpi_appraisal_demo.xml",
-        "demo/hr_kpi_plan_demo.xml",
-        "demo/hr_kpi_rollup_demo.xml",
-        "demo/hr_kpi_analytics_demo.xml",
-        "demo/hr_kpi_kiosk_demo.xml",
-        "demo/hr_kpi_onestop_demo.xml",
-        "demo/hr_kpi_not_evaluated_demo.xml",
-        "demo/hr_kpi_law2026_demo.xml",
-        "demo/hr_kpi_signature_demo.xml",
-        "demo/hr_kpi_home_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -110,6 +100,7 @@
             "l10n_vn_hr_kpi/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..demo.generators import ward
 from .common import KpiCommon
 
 
@@ -237,7 +238,7 @@ class TestKpiRuleSet(KpiCommon):
                 for i in range(4)
             ]
         )
-        self.env["hr.kpi.demo"]._generate(company, today=date(2026, 6, 12))
+        ward.generate(self.env, company, date(2026, 6, 12))
         appraisals = self.env["hr.kpi.appraisal"].search(
             [("company_id", "=", company.id)]
         )
@@ -253,12 +254,41 @@ class TestKpiRuleSet(KpiCommon):
             self.env["hr.kpi.product"].search([("company_id", "=", company.id)])
         )
         # idempotent
-        self.env["hr.kpi.demo"]._generate(company, today=date(2026, 6, 12))
+        ward.generate(self.env, company, date(2026, 6, 12))
         self.assertEqual(
             self.env["hr.kpi.appraisal"].search_count(
                 [("company_id", "=", company.id)]
             ),
             len(appraisals),
         )
-        # no ward company: nothing happens
-        self.env["hr.kpi.demo"]._generate_ward(company_name="No such ward")
+        # the decided month went through the workflow: submitted by the
+        # employees (one in six reviewed without), reviewed, decided
+        self.assertTrue(all(may.mapped("reviewed_date")))
+        self.assertTrue(all(may.mapped("decided_date")))
+        self.assertEqual(
+            may.filtered("no_self_evaluation"), may.filtered(lambda a: a.id % 6 == 0)
+        )
+        self.assertTrue(
+            all(
+                (may - may.filtered("no_self_evaluation")).mapped("self_submitted_date")
+            )
+        )
+
+    def test_no_demo_generator_in_the_registry(self):
+        """The demo generators are plain functions (demo/generators), never
+        models or methods of the production registry."""
+        self.assertNotIn("hr.kpi.demo", self.env.registry)
+        # the weekly report's own lines, not a demo generator
+        allowed = {"_generate_lines"}
+        found = []
+        for name in self.env.registry:
+            for cls in type(self.env[name]).mro():
+                if not cls.__module__.startswith("odoo.addons.l10n_vn_hr_kpi."):
+                    continue
+                found += [
+                    f"{name}.{attr}"
+                    for attr in vars(cls)
+                    if attr.startswith(("_generate_", "_demo_", "_kpi_demo_"))
+                    and attr not in allowed
+                ]
+        self.assertEqual(found, [])

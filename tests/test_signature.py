@@ -28,6 +28,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import SQL, config
 
+from ..demo.generators import signature
 from ..models import hr_kpi_signature_pdf as pdfsig
 from .common import KpiCommon
 
@@ -995,27 +996,45 @@ class TestSignatureDemo(HttpCase):
         )
         self.assertEqual(len(certificate), 1)
         # the demo ships the unit's last decided month signed and sent, by a
-        # job the job runner performs once the server is up
-        job = env["queue.job"].search([("method_name", "=", "_kpi_demo_sign_and_send")])
-        self.assertEqual(len(job), 1)
+        # chain of jobs the job runner performs once the server is up, each
+        # the actor's own step run as him
+        jobs = env["queue.job"].search(
+            [("channel", "=", "root.kpi"), ("name", "=like", "Demo: %")], order="id"
+        )
+        steps = [
+            ("hr.kpi.unit.summary", "action_prepare_signature", user_hr),
+            ("hr.kpi.sign.wizard", "_kpi_sign_own_field", user_hr),
+            ("hr.kpi.sign.wizard", "_kpi_sign_own_field", user_head),
+            ("hr.kpi.unit.summary", "action_mark_sent", user_head),
+        ]
+        step_of = {j: (j.model_name, j.method_name, j.user_id) for j in jobs}
+        self.assertCountEqual(step_of.values(), steps)
+        jobs = jobs.sorted(lambda j: steps.index(step_of[j]))
+        # a chain: each step waits for the one before
+        self.assertEqual(jobs.mapped("state"), ["pending"] + ["wait_dependencies"] * 3)
         from odoo.addons.queue_job.job import Job
 
-        Job.load(env, job.uuid).perform()
-        periods = env["hr.kpi.demo"]._kpi_demo_decided_periods(department)
+        for job in jobs:
+            Job.load(env, job.uuid).perform()
+        periods = signature.decided_periods(department)
         self.assertGreaterEqual(len(periods), 2)
         shipped = env["hr.kpi.unit.summary"].search(
             [("period_id", "=", periods[0].id), ("department_id", "=", department.id)]
         )
         self.assertEqual(shipped.state, "sent")
+        self.assertEqual(shipped.sent_by_id, user_head)
         shipped_form = shipped.with_user(user_hr).signed_document_id
         shipped_form.with_user(user_hr).action_verify()
         self.assertEqual(shipped_form.state, "signed")
         self.assertEqual(
             shipped_form.signature_ids.mapped("role"), ["preparer", "head"]
         )
+        self.assertEqual(shipped_form.signature_ids.mapped("state"), ["valid", "valid"])
         self.assertTrue(shipped_form.data_matches)
+        # a signing step run again finds nothing left to sign, and signs nothing
         forms = env["hr.kpi.signed.document"].search_count([])
-        Job.load(env, job.uuid).perform()
+        with self.assertRaises(UserError):
+            Job.load(env, jobs[2].uuid).perform()
         self.assertEqual(env["hr.kpi.signed.document"].search_count([]), forms)
         # the head signs the month before in the browser's way
         period = periods[1]

@@ -24,5 +24,5 @@ from . import hr_kpi_rollup_year
 from . import hr_kpi_rollup_year_line
 from . import hr_kpi_onestop_import
 from . import hr_kpi_sign
-from . import hr_kpi_sign_demo
+from . import hr_kpi_sign_own_certificate
 from . import hr_kpi_decision_screens
