@@ -916,7 +916,7 @@ class HrKpiRollup(models.Model):
         """[(unit, year, task group, rule set, count, cap, members)] of the
         annual quota of the units and years of ``self``, ``levels`` ({id:
         level}) simulated. Kept for the demo generator's past years
-        (hr_kpi_demo_rollup.py); the quota service's QuotaResult says more."""
+        (demo/generators/rollup.py); the quota service's QuotaResult says more."""
         Quota = self.env["hr.kpi.quota"]
         return [
             (
