@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from ..const import DECIDED_STATES
 
 # What may still change on a confirmed or cancelled inspection.
-FREE_FIELDS = {"conclusion", "attachment_ids"}
+INSPECTION_FREE_FIELDS = {"conclusion", "attachment_ids"}
 
 
 class HrKpiInspection(models.Model):
@@ -108,7 +108,8 @@ class HrKpiInspection(models.Model):
             blocked = {
                 f
                 for f in vals
-                if f not in FREE_FIELDS and not f.startswith(("message_", "activity_"))
+                if f not in INSPECTION_FREE_FIELDS
+                and not f.startswith(("message_", "activity_"))
             }
             closed = self.filtered(lambda i: i.state != "draft")
             if blocked and closed:

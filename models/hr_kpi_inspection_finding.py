@@ -4,7 +4,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..const import DECIDED_STATES
 
 # Written by the inspection's confirmation only.
-LINK_FIELDS = frozenset({"adjustment_id", "event_id"})
+FINDING_LINK_FIELDS = frozenset({"adjustment_id", "event_id"})
 
 
 def _veto_type_selection(self):
@@ -146,7 +146,7 @@ class HrKpiInspectionFinding(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            if any(set(vals) & LINK_FIELDS for vals in vals_list):
+            if any(set(vals) & FINDING_LINK_FIELDS for vals in vals_list):
                 raise UserError(
                     self.env._("Deductions and vetoes are created by confirming.")
                 )
@@ -161,7 +161,7 @@ class HrKpiInspectionFinding(models.Model):
         if not self.env.su:
             # who may not edit findings at all gets the access error first
             self.check_access("write")
-            if set(vals) & LINK_FIELDS:
+            if set(vals) & FINDING_LINK_FIELDS:
                 raise UserError(
                     self.env._("Deductions and vetoes are created by confirming.")
                 )

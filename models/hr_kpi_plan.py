@@ -23,7 +23,7 @@ PLAN_TYPES = [
 ]
 UNIT_TYPES = ("unit_annual", "unit_monthly")
 # Set only by the workflow buttons (action_*), never by a direct write.
-WORKFLOW_FIELDS = {"state", "accepted_by_id", "accepted_date"}
+PLAN_WORKFLOW_FIELDS = {"state", "accepted_by_id", "accepted_date"}
 
 
 def period_bounds(plan_type, day):
@@ -348,7 +348,7 @@ class HrKpiPlan(models.Model):
     def _check_workflow_fields(self, vals, creating=False):
         """The state and the acceptance of a plan change only through its
         buttons: a plan is created as a draft, whatever the client sends."""
-        keys = set(vals) & WORKFLOW_FIELDS
+        keys = set(vals) & PLAN_WORKFLOW_FIELDS
         if creating and vals.get("state", "draft") == "draft":
             keys.discard("state")
         if keys:

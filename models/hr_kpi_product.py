@@ -10,9 +10,9 @@ VALUE_FIELDS = {
     "company_id",
 }
 # Set only by the approval buttons (action_*), never by a direct write.
-WORKFLOW_FIELDS = {"state", "approved_by_id", "approval_date"}
+PRODUCT_WORKFLOW_FIELDS = {"state", "approved_by_id", "approval_date"}
 # Set only when a new version is made (action_new_version).
-VERSION_FIELDS = {"version", "previous_version_id"}
+PRODUCT_VERSION_FIELDS = {"version", "previous_version_id"}
 
 
 class HrKpiProduct(models.Model):
@@ -133,7 +133,7 @@ class HrKpiProduct(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             for vals in vals_list:
-                refused = set(vals) & (WORKFLOW_FIELDS | VERSION_FIELDS)
+                refused = set(vals) & (PRODUCT_WORKFLOW_FIELDS | PRODUCT_VERSION_FIELDS)
                 if vals.get("state", "draft") == "draft":
                     refused.discard("state")
                 if refused:
@@ -158,7 +158,7 @@ class HrKpiProduct(models.Model):
     def write(self, vals):
         if not self.env.su:
             keys = set(vals)
-            if keys & (WORKFLOW_FIELDS | VERSION_FIELDS):
+            if keys & (PRODUCT_WORKFLOW_FIELDS | PRODUCT_VERSION_FIELDS):
                 raise UserError(
                     self.env._(
                         "A catalogue item is approved or reopened through its "

@@ -51,7 +51,7 @@ PLANNING_FIELDS = {
     "carried_from_id",
 }
 # Maintained by the addon (links to the period and the appraisal).
-LINK_FIELDS = {"period_id", "appraisal_id", "missed_deadlines_before"}
+TASK_LINK_FIELDS = {"period_id", "appraisal_id", "missed_deadlines_before"}
 
 
 # What the assignee may also write on his or her own task.
@@ -59,7 +59,7 @@ ASSIGNEE_PLAN_FIELDS = {"plan_id"}
 # What the task block of the appraisal reads: frozen once it is decided.
 SCORING_FIELDS = (
     OUTCOME_FIELDS
-    | LINK_FIELDS
+    | TASK_LINK_FIELDS
     | {
         "quantity",
         "completed_quantity",
@@ -547,7 +547,7 @@ class HrKpiTask(models.Model):
         if keys & ASSIGNEE_PLAN_FIELDS:
             self._check_plan_filing(vals)
             keys -= ASSIGNEE_PLAN_FIELDS
-        if keys & LINK_FIELDS:
+        if keys & TASK_LINK_FIELDS:
             raise AccessError(
                 self.env._("The period and appraisal of a task are set automatically.")
             )
@@ -669,7 +669,7 @@ class HrKpiTask(models.Model):
         employees = {employee.id: employee for employee in named}
         checks, declared = [], []
         for vals in vals_list:
-            if set(vals) & LINK_FIELDS:
+            if set(vals) & TASK_LINK_FIELDS:
                 raise AccessError(
                     self.env._(
                         "The period and appraisal of a task are set automatically."
@@ -860,7 +860,7 @@ class HrKpiTask(models.Model):
         vals = dict(vals)
         self._done_is_confirmed(vals)
         keys = set(vals)
-        if keys & SCORING_FIELDS and not (self.env.su and keys <= LINK_FIELDS):
+        if keys & SCORING_FIELDS and not (self.env.su and keys <= TASK_LINK_FIELDS):
             self._check_not_frozen()
         if "deadline" in vals:
             self._count_missed_deadline(fields.Date.to_date(vals["deadline"]))

@@ -8,8 +8,8 @@ from odoo.exceptions import AccessError, UserError
 
 # What the author writes (in draft); what the evaluator writes.
 AUTHOR_FIELDS = {"problems", "proposals", "line_ids"}
-EVALUATOR_FIELDS = {"evaluator_comment"}
-WORKFLOW_FIELDS = {"state", "submitted_date", "reviewed_by_id", "reviewed_date"}
+REPORT_EVALUATOR_FIELDS = {"evaluator_comment"}
+REPORT_WORKFLOW_FIELDS = {"state", "submitted_date", "reviewed_by_id", "reviewed_date"}
 # The running score of the month, read from the appraisal.
 RUNNING_SCORE_FIELDS = (
     "kpi_quantity",
@@ -242,7 +242,7 @@ class HrKpiWeeklyReport(models.Model):
             if not self.env.su:
                 # a report starts as a draft of its author: the workflow and the
                 # evaluator's fields are written by the buttons and the evaluator
-                refused = set(vals) & (WORKFLOW_FIELDS | EVALUATOR_FIELDS)
+                refused = set(vals) & (REPORT_WORKFLOW_FIELDS | REPORT_EVALUATOR_FIELDS)
                 if vals.get("state", "draft") == "draft":
                     refused.discard("state")
                 if refused:
@@ -275,7 +275,7 @@ class HrKpiWeeklyReport(models.Model):
     def write(self, vals):
         if not self.env.su:
             keys = set(vals)
-            if keys & WORKFLOW_FIELDS:
+            if keys & REPORT_WORKFLOW_FIELDS:
                 raise UserError(
                     self.env._("A weekly report changes state through its buttons.")
                 )
@@ -286,7 +286,7 @@ class HrKpiWeeklyReport(models.Model):
                 ):
                     allowed |= AUTHOR_FIELDS
                 if report._is_reviewer():
-                    allowed |= EVALUATOR_FIELDS | AUTHOR_FIELDS
+                    allowed |= REPORT_EVALUATOR_FIELDS | AUTHOR_FIELDS
                 refused = keys - allowed
                 if refused:
                     raise AccessError(

@@ -82,6 +82,22 @@ class TestOneVocabulary(BaseCase):
         self.assertIn("DECIDED_STATES", vocabulary)
         self.assertEqual(_redefinitions(vocabulary, self._sources()), [])
 
+    def test_no_constant_defined_twice(self):
+        """A module-level constant (UPPER_CASE) is bound in one module of the
+        addon only: two modules binding the same name (a set of fields, a
+        batch size) would be read as one vocabulary and drift apart. The
+        tests and the scripts are not the addon."""
+        where = {}
+        for label, text in self._sources():
+            if label.startswith(("tests/", "scripts/")):
+                continue
+            for name, node, line in _module_bindings(ast.parse(text, label)):
+                if node is not None and name.isupper() and name != "__all__":
+                    where.setdefault(name, []).append(f"{label}:{line}")
+        self.assertEqual(
+            {name: places for name, places in where.items() if len(places) > 1}, {}
+        )
+
     def test_scan_finds_a_copy(self):
         """The scan itself works: a copy under the same name, one under
         another name and a function of the same name are all reported."""
