@@ -7,6 +7,7 @@ from . import hr_kpi_period_open_run
 from . import hr_kpi_task
 from . import hr_kpi_not_evaluated
 from . import hr_kpi_appraisal
+from . import hr_kpi_appraisal_links
 from . import hr_kpi_appraisal_rights
 from . import hr_kpi_appraisal_queues
 from . import hr_kpi_appraisal_month_not_evaluated
