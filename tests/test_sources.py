@@ -102,7 +102,7 @@ class TestNoPrivateCitations(BaseCase):
                 "# " + "regulations" + " §5",
                 "# " + "maintainability-review" + ".md",
                 "# NĐ 335/2025 Điều 20 khoản 5; README, Performance; R2 of the grid",
-                "# github.com/nnqp201-sys/KTC-Quan-tri:20-Chuan-Chung/19-Quy-Tac-KPI.md",
+                "# github.com/nnqp201-sys/KTC-Quan-tri:19-Quy-Tac-KPI.md",
                 "LIST_SPEC = {}  # issue tracker (#19 is not a citation)",
             )
         )

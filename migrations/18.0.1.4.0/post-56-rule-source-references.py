@@ -30,10 +30,16 @@ _OLD_ND335 = "regulations-2026.md §2.3"
 # xml id: {field: (value shipped before 18.0.1.4.0, value shipped now)}
 CHANGES = {
     "rule_source_nd335_2026_general_max": {
-        "reference": (_OLD_ND335, f"{_ND335_POINTS} (30 + 70 points); {_ND335_ARTICLES}"),
+        "reference": (
+            _OLD_ND335,
+            f"{_ND335_POINTS} (30 + 70 points); {_ND335_ARTICLES}",
+        ),
     },
     "rule_source_nd335_2026_task_max": {
-        "reference": (_OLD_ND335, f"{_ND335_POINTS} (30 + 70 points); {_ND335_ARTICLES}"),
+        "reference": (
+            _OLD_ND335,
+            f"{_ND335_POINTS} (30 + 70 points); {_ND335_ARTICLES}",
+        ),
     },
     "rule_source_nd335_2026_threshold_excellent": {
         "reference": (_OLD_ND335, f"{_ND335_LEVELS} (the levels); {_ND335_ARTICLES}"),
@@ -65,7 +71,7 @@ CHANGES = {
     },
     "rule_source_hn_11_2026_summary_day": {
         "reference": (
-            "regulations.md §0.2 (the brief's \"by the 30th\"; check the signed text)",
+            'regulations.md §0.2 (the brief\'s "by the 30th"; check the signed text)',
             "Quy định 11-QĐ/TU of 25/3/2026 (Thành ủy Hà Nội): not published; "
             "ask the customer for the signed text",
         ),
