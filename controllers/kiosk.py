@@ -1,4 +1,4 @@
-"""Public citizen-satisfaction kiosk of a one-stop counter (issue #8 part 1).
+"""Public citizen-satisfaction kiosk of a one-stop counter.
 
 No login: a counter is reached only through its secret token. Every endpoint
 answers 404 for an unknown, malformed or rotated token, validates its input

@@ -45,7 +45,7 @@ class HrKpiAdjustment(models.Model):
         copy=False,
     )
 
-    # Public-service inspections (issue #8): the finding that created the
+    # Public-service inspections: the finding that created the
     # deduction; only the inspection changes or removes it
     inspection_finding_id = fields.Many2one(
         "hr.kpi.inspection.finding",

@@ -123,7 +123,7 @@ class HrKpiAppraisal(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     # by the units' and employees' ids, not their names: the lists of a month
     # are then read in order from hr_kpi_appraisal_period_order_index (init)
-    # instead of joining and sorting every appraisal of the month (issue #9)
+    # instead of joining and sorting every appraisal of the month
     _order = "period_start desc, department_id.id, employee_id.id"
     _check_company_auto = True
     _rec_names_search = ["employee_id.name", "period_id.name"]
@@ -462,7 +462,7 @@ class HrKpiAppraisal(models.Model):
         help="The current user evaluates or decides this appraisal.",
     )
 
-    # ---- workflow (SPEC §6): written only by the action_* methods -----------
+    # ---- workflow: written only by the action_* methods -----------
     returned_to = fields.Selection(
         [("employee", "Employee"), ("evaluator", "Evaluator")],
         readonly=True,
@@ -606,7 +606,7 @@ class HrKpiAppraisal(models.Model):
     )
     appeal_answer = fields.Text(readonly=True, copy=False)
     reopen_reason = fields.Text(readonly=True, copy=False)
-    # ---- month not evaluated (issue #17): written only by the actions ----
+    # ---- month not evaluated: written only by the actions ----
     not_evaluated_reason_type = fields.Selection(
         not_evaluated_reason_selection(),
         string="Not evaluated because of",
@@ -1057,7 +1057,7 @@ class HrKpiAppraisal(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # Workflow (SPEC §6). Each transition is a public action_* that calls the
+    # Workflow. Each transition is a public action_* that calls the
     # guard _check_step (also behind the can_* flags of the buttons), then
     # writes through _workflow_write.
     # ------------------------------------------------------------------

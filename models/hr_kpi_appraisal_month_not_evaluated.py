@@ -14,7 +14,7 @@ from .hr_kpi_not_evaluated import not_evaluated_reason_selection
 class HrKpiAppraisal(models.Model):
     _inherit = "hr.kpi.appraisal"
 
-    # ---- months not evaluated (issue #17) --------------------------------
+    # ---- months not evaluated --------------------------------
 
     def action_mark_not_evaluated(self):
         return self._kpi_open_step_wizard(

@@ -1,5 +1,5 @@
 """Inbox (and e-mail, by each user's Odoo preference) notifications of the
-monthly workflow (issue #19), batched and deferred.
+monthly workflow, batched and deferred.
 
 A transition only records one small pending row per person to tell
 (``hr.kpi.notification``): one INSERT for the whole batch, reading nothing but

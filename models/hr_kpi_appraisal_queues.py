@@ -12,7 +12,7 @@ class HrKpiAppraisal(models.Model):
     # They filter on the user's employees and units by id, which the indexes
     # serve: a path such as ``evaluator_employee_id.user_id`` is a sub-query
     # the planner cannot drive from, and a unit head's page then walked the
-    # whole month (0.6 s for a 50-person unit among 200,000 staff, issue #9).
+    # whole month (0.6 s for a 50-person unit among 200,000 staff).
 
     @api.model
     def _kpi_user_employee_ids(self):

@@ -40,7 +40,7 @@ class HrKpiAppraisal(models.Model):
         """Refresh PostgreSQL's statistics of the month's tables after a bulk
         change (a month opened for a city). Until autovacuum gets to them, the
         planner would take the new month for empty and scan the whole month for
-        a head's or an evaluator's first page (SPEC §10)."""
+        a head's or an evaluator's first page."""
         self.env.flush_all()
         for model in ("hr.kpi.appraisal", "hr.kpi.appraisal.line", "hr.kpi.task"):
             self.env.execute_query(

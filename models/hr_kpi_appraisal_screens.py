@@ -1,4 +1,4 @@
-"""What the appraisal screens need from the server (issue #19): guidance before
+"""What the appraisal screens need from the server: guidance before
 refusal at the review, the read-only state of each field set computed from the
 same guard as the write, and the mass actions of the lists, which run the
 per-record guards and report per record."""

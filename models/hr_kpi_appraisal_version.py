@@ -1,4 +1,4 @@
-"""Corrections after publication by a replacement decision (issue #17 point 6).
+"""Corrections after publication by a replacement decision.
 
 A published result is never reopened nor rewritten: the decider or the HR
 officer issues a correction decision (reason, document number and date, the
@@ -20,9 +20,10 @@ the month: they follow its current version (tasks are linked by employee and
 period to the current appraisal); the replaced version keeps the task block
 it was scored with (its stored scores never move).
 
-Source: the Đắk Lắk draft framework (Mẫu 15: a corrected result is a new
-record that replaces the old one, never an overwrite), regulations-2026.md
-§2.5 B and §5.2 item 9.
+Source: the draft framework of the Văn phòng Đăng ký đất đai Đắk Lắk under
+NĐ 233/2026 (Mẫu 15: a corrected result is a new record that replaces the old
+one, never an overwrite), as published in
+github.com/Leonguyenbk/qlns_vpdk:docs/TASK_KPI_ANALYSIS.md.
 """
 
 import math

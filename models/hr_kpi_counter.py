@@ -20,7 +20,7 @@ def _new_kiosk_token():
     return secrets.token_urlsafe(KIOSK_TOKEN_BYTES)
 
 
-# a double tap, not the next citizen (issue #19 finding 11)
+# a double tap, not the next citizen
 KIOSK_DEFAULT_COOLDOWN = 5
 KIOSK_DEFAULT_PER_MINUTE = 6
 # the defaults of before, replaced on the counters that kept them
@@ -93,7 +93,7 @@ class HrKpiCounter(models.Model):
         compute="_compute_is_my_counter",
         help="The current user is the official at this counter.",
     )
-    # the defaults (issue #19): two citizens served one after the other can
+    # the defaults: two citizens served one after the other can
     # both rate (a short cooldown that stops a double tap), and the
     # per-minute limit can still trigger (COOLDOWN x MAX < 60 s)
     max_ratings_per_minute = fields.Integer(

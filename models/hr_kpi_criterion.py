@@ -44,7 +44,7 @@ class HrKpiCriterion(models.Model):
         help="A comment must justify points below the maximum.",
     )
     is_leaf = fields.Boolean(compute="_compute_is_leaf", store=True)
-    # One-stop satisfaction (issue #8): a stable key for the items a feature
+    # One-stop satisfaction: a stable key for the items a feature
     # fills, independent of their number and name
     key = fields.Char(
         string="Technical key",

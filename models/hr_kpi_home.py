@@ -1,4 +1,4 @@
-"""A home per role (issue #19): the KPI user lands on the screen of his or her
+"""A home per role: the KPI user lands on the screen of his or her
 part of the month, not on an empty Discuss."""
 
 from odoo import api, models

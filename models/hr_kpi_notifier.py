@@ -1,4 +1,4 @@
-"""Reminders of the monthly workflow (SPEC §6), as a service.
+"""Reminders of the monthly workflow, as a service.
 
 ``self.env["hr.kpi.notifier"]._sync_activities(appraisals)`` gives the person
 responsible for the current step of each appraisal one "KPI step" activity with

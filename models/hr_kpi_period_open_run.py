@@ -42,7 +42,8 @@ def _retry_when_the_database_fails():
         raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
 
 
-# Employees per job at most: a unit larger than that is split (SPEC §10).
+# Employees per job at most: a unit larger than that is split, so that a job
+# stays within the worker's time and memory limits whatever the unit's size.
 RUN_CHUNK_SIZE = 5000
 # the runs that read the whole company's month, unit by unit
 COMPANY_PASSES = ("quota", "agency_summary")

@@ -1,5 +1,5 @@
 """Work plans (kế hoạch công tác, lịch tháng, lịch tuần): where a month's
-tasks come from (SPEC §5).
+tasks come from.
 
 * Unit plans (annual, monthly) belong to a department; their lines
   (``hr.kpi.plan.line``) are the unit's tasks, cascaded to staff as

@@ -1035,14 +1035,14 @@ class HrKpiRuleSet(models.Model):
         string="A month not completed bars excellent",
         default=True,
         help="A quarter or a year with a month rated not completed cannot be rated "
-        "excellently completed (local practice, regulations §5: rules on the counts "
-        "of months per level).",
+        "excellently completed (local practice: rules on the counts of months per "
+        "level).",
     )
     rollup_fail_quarter_blocks_excellent = fields.Boolean(
         string="A quarter not completed bars an excellent year",
         default=True,
         help="One quarter rated not completed: the year cannot be rated excellently "
-        "completed (Hưng Yên HD 02, regulations §5).",
+        "completed (HD 02-HD/BTCTW as applied in Hưng Yên).",
     )
     flag_fail_quarters = fields.Integer(
         string="Consecutive quarters not completed (flag)",

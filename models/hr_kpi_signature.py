@@ -1,4 +1,4 @@
-"""Digitally signed official forms (issue #21).
+"""Digitally signed official forms.
 
 ``hr.kpi.signed.document`` is one version of a form prepared for signing: the
 PDF with an empty signature field per signatory and the form's identity

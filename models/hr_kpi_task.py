@@ -260,7 +260,7 @@ class HrKpiTask(models.Model):
         ),
     ]
 
-    # planning (SPEC §5): the plan the task was registered in or cascaded
+    # planning: the plan the task was registered in or cascaded
     # from, the key result it serves, the commitment, proposals, carry-over
     plan_id = fields.Many2one(
         "hr.kpi.plan",

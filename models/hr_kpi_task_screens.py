@@ -1,5 +1,5 @@
-"""The task form shows read-only what the current user cannot change (issue
-#19): computed from the guard of hr.kpi.task._check_write_rights."""
+"""The task form shows read-only what the current user cannot change:
+computed from the guard of hr.kpi.task._check_write_rights."""
 
 from odoo import api, fields, models
 

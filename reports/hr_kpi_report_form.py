@@ -124,7 +124,7 @@ class HrKpiReportForm(models.AbstractModel):
 
     @api.model
     def _version_notes(self, appraisal):
-        """The notes of a result's versions on its forms (issue #17 point 6):
+        """The notes of a result's versions on its forms:
         the correction decision a corrected result carries, and the version
         that replaced a result replaced. ``appraisal`` is read by the caller
         (its access checked); its environment gives the language."""

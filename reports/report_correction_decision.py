@@ -1,6 +1,6 @@
 """The correction decision (quyết định điều chỉnh, thay thế kết quả; the
 "Mẫu 15" of the 2026 local regimes): the document a correction by replacement
-decision (issue #17 point 6) issues. Printed from the corrected version of a
+decision issues. Printed from the corrected version of a
 month's result; it names the result it replaces, the corrected level and
 score, the reason, and who signs."""
 

@@ -47,3 +47,4 @@ from . import test_kpi_decision_screens
 from . import test_ui_tours
 from . import test_kpi_company_pass_jobs
 from . import test_kpi_rules
+from . import test_sources

@@ -1,5 +1,5 @@
 """Who may do what on an appraisal and its inputs, as each of the seven roles
-(issue #16), in the shape of hr_holidays' test_access_rights: one base class
+in the shape of hr_holidays' test_access_rights: one base class
 with the ward and the users, one class per operation. Each attempt runs as
 the user (``with_user``) in a savepoint rolled back afterwards, and the test
 asserts both ways: the roles that can, and every other role that cannot."""

@@ -1,4 +1,4 @@
-"""Issue #16: the appraisal record cannot be bent, not through a context key,
+"""Integrity: the appraisal record cannot be bent, not through a context key,
 not by naming oneself, not after the decision. Each test acts as the user."""
 
 from datetime import date
@@ -458,8 +458,8 @@ class TestDecidedIsFrozen(IntegrityCommon):
         )
 
     def test_reopen_before_the_publication_only(self):
-        """Reopened while decided; once published, never (issue #17: the
-        published result is corrected by a replacement decision), nor during
+        """Reopened while decided; once published, never (the published
+        result is corrected by a replacement decision), nor during
         an appeal, nor by the employee."""
         appraisal = self.decided(self.emp_staff)
         appraisal.with_user(self.user_head)._do_reopen("Wrong task counted")

@@ -1,5 +1,5 @@
 """Integrity of plans, weekly reports, the catalogue, the XLSX forms, the
-imports and the counters (issue #16, plan slice): no context key grants a
+imports and the counters: no context key grants a
 right, user text never becomes a spreadsheet formula, imports refuse absurd
 numbers with line numbers and store nothing, only the officials HR assigned to
 a counter take it."""

@@ -1,4 +1,4 @@
-"""Issue #16 over the wire: each demo role, logged in, calls the web client's
+"""Integrity over the wire: each demo role, logged in, calls the web client's
 own JSON-RPC route (/web/dataset/call_kw) with every guard key of the addon in
 its context, and tries what an ordinary account would try: decide or unlock
 an appraisal, name itself decider, rescore a decided month, confirm its own

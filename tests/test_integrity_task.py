@@ -1,4 +1,4 @@
-"""Issue #16, the task slice: a task cannot be bent by a context key, its
+"""Integrity, the task slice: a task cannot be bent by a context key, its
 assignee never confirms his own work, an evaluator assigns only the people he
 evaluates in open months, the tasks of a decided month are frozen, and the
 numbers stay within reason. Each test acts as the user."""

@@ -21,7 +21,7 @@ from odoo.addons.l10n_vn_hr_kpi.scripts.bench.generate import (
 
 @tagged("post_install", "-at_install")
 class TestKpiBenchSmoke(TransactionCase):
-    """The city generator and every benchmark step, at tiny N (issue #9)."""
+    """The city generator and every benchmark step, at tiny N."""
 
     N_STAFF = 30
     N_DEPARTMENTS = 5

@@ -1,4 +1,4 @@
-"""Issue #18: the company-wide quota check and Mẫu 02A of the company, above
+"""The company-wide quota check and Mẫu 02A of the company, above
 the company's threshold, as background jobs of OCA queue_job (one per group of
 whole units), with queue_job's own test helpers; below it, inline."""
 

@@ -1,4 +1,4 @@
-"""Issue #19 findings 5–7: the chairman decides everyone he decides from one
+"""The decision screen: the chairman decides everyone he decides from one
 screen across units, with each unit's quota and who holds its excellent
 slots; the screen pre-fills at most the allowed level; a list's selection
 opens the same screen (mass decide), listing what cannot be decided."""

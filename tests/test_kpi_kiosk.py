@@ -1,4 +1,4 @@
-"""Citizen-satisfaction kiosk of the one-stop counter (issue #8 part 1): the
+"""Citizen-satisfaction kiosk of the one-stop counter: the
 public endpoints (token, rotation, input validation, cooldown and rate limit),
 access of citizens, officials and HR, the counter actions, the monthly counts
 and the browser tour."""
@@ -253,7 +253,7 @@ class TestKpiKiosk(HttpCase):
         response = self._rate("neutral")
         self.assertEqual(response.status_code, 429)
         self.assertIn('data-error="cooldown"', response.text)
-        # the citizen is told how long to wait (issue #19): at most the cooldown
+        # the citizen is told how long to wait: at most the cooldown
         wait = re.search(r'o_kpi_kiosk_wait">(\d+)</b> giây', response.text)
         self.assertTrue(wait, "the refusal does not say how long to wait")
         self.assertTrue(1 <= int(wait.group(1)) <= 60)
@@ -302,7 +302,7 @@ class TestKpiKiosk(HttpCase):
         self.env.invalidate_all()
 
     def test_default_limits_two_citizens_back_to_back(self):
-        """Issue #19 finding 11: with the defaults, the next citizen (ten
+        """With the defaults, the next citizen (ten
         seconds later) rates too; a double tap is still refused."""
         counter = self.env["hr.kpi.counter"].create(
             {"name": "Quầy mặc định", "company_id": self.company.id}

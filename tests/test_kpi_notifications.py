@@ -1,4 +1,4 @@
-"""Issue #19 finding 1: each step of the month reaches its person, in the inbox
+"""Notifications: each step of the month reaches its person, in the inbox
 (and by e-mail per the user's preference), batched and deferred: a transition
 only records who to tell; the sender posts one message per recipient."""
 

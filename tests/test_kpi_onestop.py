@@ -344,8 +344,8 @@ class TestKpiOnestop(KpiCommon):
         self.assertAlmostEqual(self.line.suggested_score, 5.4)
         self.assertAlmostEqual(self.line.evaluator_points, 6.0)
         self.assertTrue(self.line.comment_missing)
-        # at most the level the score allows (issue #19: a higher proposal is
-        # refused at send time, whatever the comments)
+        # at most the level the score allows (a higher proposal is refused at
+        # send time, whatever the comments)
         appraisal.write({"level_proposed": self.appraisal.level_computed})
         with self.assertRaises(UserError):
             appraisal.action_review()

@@ -1,4 +1,4 @@
-"""Issue #18: opening a month above the company's threshold as background jobs
+"""Opening a month above the company's threshold as background jobs
 of OCA queue_job (one per unit), with queue_job's own test helpers."""
 
 import importlib.util

@@ -12,7 +12,7 @@ from .common import KpiCommon
 @tagged("post_install", "-at_install")
 class TestKpiPlan(KpiCommon):
     """Plans, ad-hoc work, carry-over, weekly reports, OKR, the unit KPI and the
-    plan import (SPEC §5)."""
+    plan import."""
 
     @classmethod
     def setUpClass(cls):

@@ -77,7 +77,8 @@ class TestKpiQuota(KpiCommon):
                     appraisals.unlink()
 
     def test_spec_example_seven_good(self):
-        """SPEC §4.5: 7 rated HTTNV → at most floor(0.2 × 7) = 1 HTXSNV; 2 is over."""
+        """NĐ 335/2025 Điều 20 khoản 5: 7 rated HTTNV → at most floor(0.2 × 7) = 1
+        HTXSNV; 2 is over."""
         appraisals = self._unit(self.rs_nd335, good=7, excellent=2, done=0)
         (result,) = self.env["hr.kpi.quota"]._check(appraisals)
         self.assertEqual((result.denominator, result.cap, result.count), (7, 1, 2))

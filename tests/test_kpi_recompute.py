@@ -17,7 +17,7 @@ CHECKED = sorted(SCORE_FIELDS - {"level_reason_data", "veto_data"}) + [
 
 @tagged("post_install", "-at_install")
 class TestKpiRecompute(KpiCommon):
-    """Recomputing every score of a month by batches (issue #9): the same scores
+    """Recomputing every score of a month by batches: the same scores
     as the engine computing the appraisals one by one, leaders after the staff
     they evaluate whatever the batch boundaries, HR only."""
 
@@ -167,7 +167,7 @@ class TestKpiRecompute(KpiCommon):
         self.assertEqual(self.staff2.task_score, 70.0)
 
     def test_recompute_as_chained_jobs(self):
-        """Issue #18: from the company's threshold, recomputing a month runs
+        """From the company's threshold, recomputing a month runs
         as chained background jobs (batches in the leaders-last order)."""
         self._change_rules_behind_the_orm()
         self._scramble_scores()

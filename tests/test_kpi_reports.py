@@ -61,7 +61,7 @@ def xlsx_cells(content):
 
 @tagged("post_install", "-at_install")
 class TestKpiReports(KpiCommon, HttpCase):
-    """The official forms (SPEC §9) as PDF and XLSX, from one data builder.
+    """The official forms as PDF and XLSX, from one data builder.
 
     An HttpCase: wkhtmltopdf fetches the report assets from the test server,
     which must share the test transaction."""
@@ -73,8 +73,8 @@ class TestKpiReports(KpiCommon, HttpCase):
             {
                 "kpi_superior_body": "UBND thành phố Hà Nội",
                 "kpi_report_place": "Hà Đông",
-                # sending without the head's signature (issue #21 requires it
-                # by default: tested in test_signature)
+                # sending without the head's signature (required by default:
+                # tested in test_signature)
                 "kpi_signature_required": False,
             }
         )
@@ -88,7 +88,7 @@ class TestKpiReports(KpiCommon, HttpCase):
             (cls.emp_leader, "Phó Trưởng phòng"),
         ):
             employee.job_title = job
-        # tasks: the worked example of SPEC §4.1 for the first staff member
+        # tasks: the worked example of test_kpi_scoring for the first staff member
         cls.make_task(cls.emp_staff, quantity=4, name="Soạn thảo văn bản")
         cls.make_task(
             cls.emp_staff,
@@ -262,7 +262,7 @@ class TestKpiReports(KpiCommon, HttpCase):
             "Báo cáo tháng",
             "Hồ sơ một cửa",
             "(9)",
-            # tasks counted as tasks (issue #19): 4 tasks, never a sum of
+            # tasks counted as tasks: 4 tasks, never a sum of
             # different units; the quantities per unit of measure beside
             "Tổng số công việc cần thực hiện trong kỳ: 4",
             "Tổng số công việc chưa hoàn thành: 1",

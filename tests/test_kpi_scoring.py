@@ -48,7 +48,7 @@ class TestKpiScoring(KpiCommon):
     # ------------------------------------------------------------------
 
     def test_worked_example_spec(self):
-        """SPEC §4.1: T1 k=1 q=4 n=4 p=4; T2 k=2 q=1 n=1 p=1 one delay; T3 k=1.5
+        """NĐ 335 Điều 14: T1 k=1 q=4 n=4 p=4; T2 k=2 q=1 n=1 p=1 one delay; T3 k=1.5
         q=2 n=2 p=2 two major errors; T4 k=1 q=1 not done.
         Σassigned = 4 + 2 + 3 + 1 = 10
         a = (4 + 2 + 3 + 0) / 10 = 90 %

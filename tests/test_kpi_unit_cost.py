@@ -1,4 +1,4 @@
-"""Issue #18 point 3: an interactive action costs what its unit costs. Deciding
+"""An interactive action costs what its unit costs. Deciding
 (and submitting, reviewing, publishing) a unit runs the same number of queries
 whether the rest of the company has a few or many more appraisals: nothing in
 the path reads or writes outside the unit and the period."""

@@ -13,8 +13,8 @@ class TestKpiUnitSummary(KpiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # the rights to send, without the head's signature (issue #21 requires
-        # it by default: tested in test_signature)
+        # the rights to send, without the head's signature (required by
+        # default: tested in test_signature)
         cls.company.kpi_signature_required = False
         Department = cls.env["hr.department"]
         cls.sub_unit = Department.create(

@@ -173,7 +173,7 @@ class TestKpiWorkflow(KpiCommon):
                 appraisal.with_user(user).write({"evaluator_comment": "late change"})
         with self.assertRaises(UserError):
             appraisal.line_ids[:1].with_user(self.user_hr).write({"final_points": 0})
-        # nobody reopens it, not even HR (issue #17): the HR officer corrects
+        # nobody reopens it, not even HR: the HR officer corrects
         # it by a replacement decision, with a reason and a document number
         with self.assertRaises(UserError):
             appraisal.with_user(self.user_staff)._do_reopen("I want a better level")

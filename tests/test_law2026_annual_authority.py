@@ -1,4 +1,4 @@
-"""Issue #17 point 2 for the year: the annual level is decided by the decider
+"""The decision right for the year: the annual level is decided by the decider
 of the year (the decider of its last month) or by his deputy under a
 delegation in force, never by a head of a parent unit nor by a deputy without
 a delegation."""

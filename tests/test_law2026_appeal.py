@@ -29,7 +29,7 @@ HOLIDAYS = {
 
 @tagged("post_install", "-at_install")
 class TestLaw2026Appeal(KpiCommon):
-    """Appeals in working days (issue #17 point 5): the window and the
+    """Appeals in working days: the window and the
     resolution time of the rule set count the working days of the company's
     calendar, its public holidays off; the overdue appeals on the dashboard.
 

@@ -1,4 +1,4 @@
-"""Issue #17, point 2: the right to track and score (theo dõi, đánh giá: NĐ
+"""The right to track and score (theo dõi, đánh giá: NĐ
 335/2025 Điều 10 khoản 1, NĐ 233/2026 Điều 13 khoản 2) and the right to decide
 the level (quyết định xếp loại: Điều 10 khoản 2, Điều 13 khoản 3) are two
 rights, checked apart by the server. A deputy decides only under a delegation

@@ -1,4 +1,4 @@
-"""Issue #17 points 6 and 7: a published result is corrected by a replacement
+"""Corrections: a published result is corrected by a replacement
 decision (Mẫu 15 of the Đắk Lắk draft), never reopened nor rewritten; a change
 of the criteria or rules never touches a decided month. Each test acts as the
 user of each role."""

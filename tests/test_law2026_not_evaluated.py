@@ -1,4 +1,4 @@
-"""Issue #17 point 4: months not evaluated (không đánh giá). Marked by a person
+"""Months not evaluated (không đánh giá). Marked by a person
 (the HR officer or the decider, never the employee, before the decision),
 with a reason; reversible; suggested from the leaves, the configurations and
 the inspections; left out of the quota, the roll-up, the leader's unit result

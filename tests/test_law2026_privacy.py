@@ -1,4 +1,4 @@
-"""Issue #17 point 8: privacy by default (Luật 91/2025/QH15).
+"""Privacy by default (Luật 91/2025/QH15).
 
 A colleague reads the published level in words only; the details of an
 appraisal (scores, comments, reasons, evidence) are read by the person, the

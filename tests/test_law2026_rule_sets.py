@@ -1,4 +1,4 @@
-"""The law of 2026 (issue #17): public employees under NĐ 233/2026 from 1/7/2026,
+"""The law of 2026: public employees under NĐ 233/2026 from 1/7/2026,
 each rule with its source, the rules that lower a leader by his unit, and the
 2026 roll-up across the two rule sets."""
 
@@ -297,7 +297,7 @@ class TestLaw2026RuleSets(KpiCommon):
         self.assertAlmostEqual(unit.kpi_quantity, 65.0)
         self.assertEqual(head.level_computed, "fail")
         self.assertEqual(deputy.level_computed, "good")
-        # the figures in the reader's number format (issue #19): "65 %"
+        # the figures in the reader's number format: "65 %"
         self.assertIn("65 %", head.level_reasons)
         self.assertIn("Điều 15 khoản 3 điểm b", head.level_reasons)
         self.assertIn("70 %", deputy.level_reasons)

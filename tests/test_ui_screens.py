@@ -1,4 +1,4 @@
-"""The screens of issue #19: what each person sees is what the server allows."""
+"""The people's screens: what each person sees is what the server allows."""
 
 from datetime import date
 

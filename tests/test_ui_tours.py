@@ -1,4 +1,4 @@
-"""Browser tours of the people's screens (issue #19), one per role, and one on
+"""Browser tours of the people's screens, one per role, and one on
 a phone (390×844). Each test builds its own small ward in the main company,
 in a month of its own (January 2031), and checks the database after the tour."""
 

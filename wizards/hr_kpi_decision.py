@@ -7,7 +7,7 @@ from ..models.hr_kpi_locale import fmt_number
 class HrKpiDecision(models.TransientModel):
     """The head's decision screen: a unit's month with the self, evaluator
     and computed results, the quota status and the ranked list; decides
-    every line at once (SPEC §4.5, §6)."""
+    every line at once."""
 
     _name = "hr.kpi.decision"
     _description = "Decide a unit's month"

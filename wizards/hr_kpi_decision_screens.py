@@ -2,9 +2,9 @@ from odoo import api, fields, models
 
 
 class HrKpiDecision(models.TransientModel):
-    """Who holds each excellent slot of the quota, on the decision screen
-    (issue #19): the head sees whom the cap is given to, decided earlier or
-    being decided here."""
+    """Who holds each excellent slot of the quota, on the decision screen:
+    the head sees whom the cap is given to, decided earlier or being decided
+    here."""
 
     _inherit = "hr.kpi.decision"
 

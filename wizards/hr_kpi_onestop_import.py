@@ -1,4 +1,4 @@
-"""Import a month's figures from the one-stop information system (SPEC §7).
+"""Import a month's figures from the one-stop information system.
 
 One CSV or XLSX file per month, one row per official, columns found by their
 header (Vietnamese or English, see HEADERS). The official is matched by the

@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from ..const import subject_group_selection
 
 # Appraisals created (and scored) per batch when opening a month: the memory of
-# the worker stays bounded whatever the size of the company (SPEC §10).
+# the worker stays bounded whatever the size of the company.
 OPEN_BATCH_SIZE = 5000
 
 

@@ -1,4 +1,4 @@
-"""18.0.1.4.0 (issue #19, the people's screens).
+"""18.0.1.4.0, the people's screens.
 
 * Kiosk limits: the counters that kept the former defaults (a cooldown of 20 s,
   3 ratings a minute: two citizens served one after the other could not both

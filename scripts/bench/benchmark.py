@@ -1,4 +1,4 @@
-"""The city benchmark (issue #9, SPEC §10): each step of a month measured
+"""The city benchmark (README, Performance): each step of a month measured
 through the addon (ORM) and as plain SQL doing the same rows, in the same run.
 
 Every figure: wall time (``time.perf_counter``), queries (the cursor's
@@ -29,7 +29,7 @@ LIST_COUNT_LIMIT = 10001
 # (step, label, target text, check(result row) -> bool or None when no target)
 TARGETS = {
     "open_month": ("ratio ≤ 4", lambda r: r["ratio"] <= 4),
-    # issue #18: through the jobs, ≤ 3× the best single-pass SQL of the rows
+    # through the jobs, ≤ 3× the best single-pass SQL of the rows
     "open_month_jobs": ("ratio ≤ 3", lambda r: r["ratio"] <= 3),
     "decide_unit": ("ORM ≤ 0.5 s", lambda r: r["orm_s"] <= 0.5),
     "quota_company": ("ratio ≤ 10", lambda r: r["ratio"] <= 10),

@@ -1,4 +1,4 @@
-"""Build a city for the benchmark (issue #9, SPEC §10) in the database of ``env``.
+"""Build a city for the benchmark (README, Performance) in the database of ``env``.
 
 Not part of the addon's runtime: ``scripts/bench/run.py`` (``make bench``) calls
 it on a dedicated database, the smoke test on the test database at tiny N.

@@ -1,4 +1,4 @@
-"""The city of ``make faulttest`` and ``make loadtest`` (issue #18), in a
+"""The city of ``make faulttest`` and ``make loadtest``, in a
 database of its own: built with ``scripts/bench/generate.py`` and given users
 with a known password, so that a script logs in as they would in a browser.
 

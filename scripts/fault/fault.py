@@ -1,4 +1,4 @@
-"""``make faulttest`` (issue #18): HR opens a month of a city above the job
+"""``make faulttest``: HR opens a month of a city above the job
 threshold through the web client's JSON-RPC route; during the run one Odoo
 worker running a job is killed (``kill -9``) and PostgreSQL is restarted once;
 then the result is checked in the database: one appraisal per configured

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make faulttest (issue #18): a month of a city opened as background jobs on a
+# make faulttest: a month of a city opened as background jobs on a
 # production-mode server while a worker is killed and PostgreSQL restarts.
 #   FAULT_N=20000 (staff)  FAULT_PORT=8071  FAULT_WORKERS=3
 #   FAULT_CHANNELS=root:2,root.kpi:2  FAULT_OUT=docs/fault/faulttest-N<N>.txt

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make loadtest (issue #18): the last days of a month on a city, Locust against a
+# make loadtest: the last days of a month on a city, Locust against a
 # production-mode server (--workers=4, default time and memory limits, the job
 # runner), the simulated users logged in as real users of the city.
 #   LOAD_N=20000 (staff)  LOAD_USERS=50  LOAD_TIME=3m  LOAD_SPAWN_RATE=USERS/50 (min 1)

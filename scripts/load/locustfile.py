@@ -1,4 +1,4 @@
-"""``make loadtest`` (issue #18): the last days of a month on a city, through
+"""``make loadtest``: the last days of a month on a city, through
 the web client's own routes, as real users of the city.
 
 Each simulated user logs in (``/web/session/authenticate``) as a real user of

@@ -1,4 +1,4 @@
-"""The city of ``make loadtest`` at the end of a month (issue #18): the month
+"""The city of ``make loadtest`` at the end of a month: the month
 opened, real users with a known password for the people of one large unit
 (a unit of about 300 people with its sub-units: its staff, their evaluators,
 the heads of its units) and for five HR officers, and half of the unit's

@@ -2,7 +2,7 @@ import { patch } from "@web/core/utils/patch";
 import { GraphRenderer } from "@web/views/graph/graph_renderer";
 
 /**
- * The classification levels in the KPI charts (issue #19): always ordered
+ * The classification levels in the KPI charts: always ordered
  * HTXSNV → KHTNV, one colour each, green → red, whatever the order of the
  * groups or the palette.
  */

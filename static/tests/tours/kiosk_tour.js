@@ -35,7 +35,7 @@ registry.category("web_tour.tours").add("l10n_vn_hr_kpi_kiosk_tour", {
 });
 
 /**
- * On a 1280×800 tablet (issue #19): after a refusal (429) the kiosk says how
+ * On a 1280×800 tablet: after a refusal (429) the kiosk says how
  * long to wait and the three buttons stay above the fold.
  */
 registry.category("web_tour.tours").add("l10n_vn_hr_kpi_kiosk_tablet_tour", {

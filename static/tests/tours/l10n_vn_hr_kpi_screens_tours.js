@@ -3,7 +3,7 @@
 import { registry } from "@web/core/registry";
 
 /**
- * The people's screens (issue #19), one tour per role. The test creates the
+ * The people's screens, one tour per role. The test creates the
  * ward (tests/test_ui_tours.py) and checks the database after each tour.
  */
 const tours = registry.category("web_tour.tours");
