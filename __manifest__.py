@@ -3,7 +3,7 @@
     "summary": "Monthly KPI/OKR evaluation and classification of Vietnamese "
     "public-sector staff (Nghị định 335/2025, Nghị định 233/2026, "
     "Quy định 11-QĐ/TU Hà Nội)",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Human Resources",
     "license": "LGPL-3",
     "author": "l10n_vn_hr_kpi developers",

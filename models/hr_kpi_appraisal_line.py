@@ -69,7 +69,7 @@ class HrKpiAppraisalLine(models.Model):
         help="Follows the evaluator's score until the decider changes it.",
     )
     comment_missing = fields.Boolean(compute="_compute_comment_missing")
-    # Citizen satisfaction (issue #8): points suggested from the one-stop
+    # Citizen satisfaction: points suggested from the one-stop
     # figures through the rule set's bands, written by hr.kpi.onestop.stat only
     criterion_key = fields.Char(related="criterion_id.key")
     has_suggestion = fields.Boolean(readonly=True, copy=False)

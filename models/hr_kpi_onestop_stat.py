@@ -376,8 +376,9 @@ class HrKpiAppraisalLine(models.Model):
     _inherit = "hr.kpi.appraisal.line"
 
     def _kpi_lines_created(self):
-        super()._kpi_lines_created()
+        res = super()._kpi_lines_created()
         self.env["hr.kpi.onestop.stat"]._prefill_lines(self)
+        return res
 
 
 class HrKpiRuleSet(models.Model):

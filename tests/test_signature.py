@@ -1,4 +1,4 @@
-"""Issue #21: the unit summary (Mẫu 01A) signed as a PAdES PDF, verified and
+"""The unit summary (Mẫu 01A) signed as a PAdES PDF, verified and
 sent. A test certification authority and its certificates are made here with
 ``cryptography``'s x509 builder; the forms are rendered by wkhtmltopdf (an
 HttpCase: it fetches the report assets from the test server)."""

@@ -1,4 +1,4 @@
-"""18.0.1.4.0 (issue #20, the demo through the workflow).
+"""18.0.1.5.0: the demo through the workflow.
 
 The demo generator model ``hr.kpi.demo`` is gone: its generators are plain
 functions run by the installation hook. A job still waiting to run one of its

@@ -1,4 +1,4 @@
-"""18.0.1.4.0: the *Rules and sources* of the shipped rule sets name the public
+"""18.0.1.5.0: the *Rules and sources* of the shipped rule sets name the public
 text a rule comes from (the law, its number and issuer, or the page where it is
 published) instead of the team's research notes, which a user cannot open.
 
@@ -27,7 +27,7 @@ _TRANSITION = (
 )
 _OLD_ND335 = "regulations-2026.md §2.3"
 
-# xml id: {field: (value shipped before 18.0.1.4.0, value shipped now)}
+# xml id: {field: (value shipped before 18.0.1.5.0, value shipped now)}
 CHANGES = {
     "rule_source_nd335_2026_general_max": {
         "reference": (
