@@ -9,7 +9,7 @@
 # Heavy (two installations): not part of `make test`.
 . "$(dirname "$0")/common.sh"
 
-FROM=${UPGRADE_FROM:-15ed951}
+FROM=${UPGRADE_FROM:-48c5e1c}
 "$KPI_ROOT/scripts/setup.sh" >/dev/null
 pg_env || die "PostgreSQL is not available: run scripts/pg.sh start"
 git -C "$KPI_ROOT" rev-parse --verify --quiet "$FROM^{commit}" >/dev/null \
