@@ -715,113 +715,95 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         for unit, delayable in zip(self, delayables, strict=True):
             unit.job_uuid = delayable._generated_job.uuid
 
+    def _kpi_perform(self, work, name, retry_on=()):
+        """The frame of every job of a run: nothing to do once the unit is
+        no longer pending or the run no longer running (a requeued job); else
+        ``work(unit, run)`` in a savepoint, which returns the values the unit
+        gets when done. A failure of the work is recorded on the unit and the
+        others go on; an error of the database itself (and ``retry_on``) is
+        retried by the queue, the savepoint rolled back. Then the run ends if
+        this was its last unit. ``name`` names the unit in the job's result."""
+        self.ensure_one()
+        # sudo: the run's records are the system's; ``work`` checks the right
+        # to do it as the user who enqueued the job
+        unit = self.sudo()
+        run = unit.run_id
+        if unit.state != "pending" or run.state != "running":
+            return f"Nothing to do: {name} {unit.state}, run {run.state}"
+        try:
+            with self.env.cr.savepoint():
+                done_vals = work(unit, run)
+        except (OperationalError, InterfaceError):
+            raise  # the database's error, not the unit's: retried (decorator)
+        except retry_on as err:
+            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
+        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
+            # a unit's failure is recorded on the unit, the others go on
+            unit._kpi_record_failure(err)
+        else:
+            unit.write({"state": "done", "error": False, **done_vals})
+        run._kpi_unit_finished()
+        label = unit.department_id.display_name or unit.id
+        return f"{name.capitalize()} {label}: {unit.state}"
+
     @_retry_when_the_database_fails()
     def _kpi_job_recompute(self):
         """The job of a recompute run: the scores of the batch's appraisals
         not decided yet (a decided month is a snapshot), written where they
         changed. Idempotent: run again, it writes nothing."""
-        self.ensure_one()
-        # sudo: the run's records are the system's; the right to recompute
-        # is checked below as the user who enqueued the job
-        unit = self.sudo()
-        run = unit.run_id
-        if unit.state != "pending" or run.state != "running":
-            return f"Nothing to do: batch {unit.state}, run {run.state}"
-        try:
-            with self.env.cr.savepoint():
-                run.period_id.with_env(self.env)._kpi_check_can_recompute()
-                appraisals = unit.appraisal_ids.filtered(
-                    lambda a: a.state not in DECIDED_STATES
-                )
-                count = appraisals._kpi_recompute_scores()
-        except (OperationalError, InterfaceError):
-            raise  # the database's error, not the batch's: retried (decorator)
-        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
-            # a batch's failure is recorded on the batch, the others go on
-            unit._kpi_record_failure(err)
-        else:
-            unit.write({"state": "done", "created_count": count, "error": False})
-        run._kpi_unit_finished()
-        return f"Batch {unit.id}: {unit.state}"
+
+        def work(unit, run):
+            run.period_id.with_env(self.env)._kpi_check_can_recompute()
+            appraisals = unit.appraisal_ids.filtered(
+                lambda a: a.state not in DECIDED_STATES
+            )
+            return {"created_count": appraisals._kpi_recompute_scores()}
+
+        return self._kpi_perform(work, "batch")
 
     @_retry_when_the_database_fails()
     def _kpi_job_lock(self):
         """The job of a lock run: the batch's results the calendar locks now
         (published past their appeal window, resolved appeals; the same rule
-        as inline). Idempotent: run again, it finds them locked."""
-        self.ensure_one()
-        # sudo: the run's records and the lock are the system's (its cron)
-        unit = self.sudo()
-        run = unit.run_id
-        if unit.state != "pending" or run.state != "running":
-            return f"Nothing to do: batch {unit.state}, run {run.state}"
-        try:
-            with self.env.cr.savepoint():
-                locked = unit.appraisal_ids._kpi_auto_lock()
-        except (OperationalError, InterfaceError):
-            raise  # the database's error, not the batch's: retried (decorator)
-        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
-            # a batch's failure is recorded on the batch, the others go on
-            unit._kpi_record_failure(err)
-        else:
-            unit.write({"state": "done", "created_count": len(locked), "error": False})
-        run._kpi_unit_finished()
-        return f"Batch {unit.id}: {unit.state}"
+        as inline). Idempotent: run again, it finds them locked. The lock is
+        the system's (its cron closed the month): no user right to check."""
+
+        def work(unit, run):
+            return {"created_count": len(unit.appraisal_ids._kpi_auto_lock())}
+
+        return self._kpi_perform(work, "batch")
 
     @_retry_when_the_database_fails()
     def _kpi_job_open(self):
         """The job: create the unit's missing appraisals. Idempotent: run again,
         it creates nothing that is there. A configuration that breaks the unit
         fails this unit alone (its error is kept on the unit); a serialization
-        failure, a concurrent duplicate or the connection to the database lost
-        (its worker's transaction rolled back) is retried by the queue."""
-        self.ensure_one()
-        # sudo: the run's records are the system's; the right to open the unit
-        # is checked below as the user who enqueued the job
-        unit = self.sudo()
-        run = unit.run_id
-        if unit.state != "pending" or run.state != "running":
-            return f"Nothing to do: unit {unit.state}, run {run.state}"
-        try:
-            with self.env.cr.savepoint():
-                self.env["hr.kpi.period.open"]._check_can_open(run.department_id)
-                period = run.period_id
-                if period.state != "open":
-                    raise UserError(
-                        self.env._(
-                            "The period %(period)s is closed.", period=period.name
-                        )
-                    )
-                created, existing, skipped = period._kpi_open_employees(
-                    unit.employee_ids, run.subject_groups.split(","), RUN_CHUNK_SIZE
+        failure, a concurrent duplicate (another job created the same
+        appraisal: retried, it adds only what is missing) or the connection to
+        the database lost (its worker's transaction rolled back) is retried by
+        the queue."""
+
+        def work(unit, run):
+            self.env["hr.kpi.period.open"]._check_can_open(run.department_id)
+            period = run.period_id
+            if period.state != "open":
+                raise UserError(
+                    self.env._("The period %(period)s is closed.", period=period.name)
                 )
-        except (OperationalError, InterfaceError):
-            # a serialization failure, a lock, a deadlock, the connection lost:
-            # the database's error, not the unit's; retried (decorator)
-            raise
-        except errors.UniqueViolation as err:
-            # another job created the same appraisal: retried, it adds only
-            # what is missing
-            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
-        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
-            # a unit's failure is recorded on the unit, the others go on
-            unit._kpi_record_failure(err)
-        else:
-            unit.write(
-                {
-                    "state": "done",
-                    "created_count": created,
-                    "existing_count": existing,
-                    "skipped_count": len(skipped),
-                    "skipped_note": "\n".join(
-                        f"{employee.name}: {reason}" for employee, reason in skipped
-                    )
-                    or False,
-                    "error": False,
-                }
+            created, existing, skipped = period._kpi_open_employees(
+                unit.employee_ids, run.subject_groups.split(","), RUN_CHUNK_SIZE
             )
-        run._kpi_unit_finished()
-        return f"Unit {unit.department_id.display_name}: {unit.state}"
+            return {
+                "created_count": created,
+                "existing_count": existing,
+                "skipped_count": len(skipped),
+                "skipped_note": "\n".join(
+                    f"{employee.name}: {reason}" for employee, reason in skipped
+                )
+                or False,
+            }
+
+        return self._kpi_perform(work, "unit", retry_on=(errors.UniqueViolation,))
 
     @_retry_when_the_database_fails()
     def _kpi_job_company_pass(self):
@@ -829,49 +811,29 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         quota of each unit, or its row of Mẫu 02A), stored on the job's unit;
         the last job assembles the run's result. Idempotent: it reads only,
         and run again it stores the same rows."""
-        self.ensure_one()
-        # sudo: the run's records are the system's; the right to read the
-        # company's month is checked below as the user who enqueued the job
-        unit = self.sudo()
-        run = unit.run_id
-        if unit.state != "pending" or run.state != "running":
-            return f"Nothing to do: unit {unit.state}, run {run.state}"
-        try:
-            with self.env.cr.savepoint():
-                period = run.period_id.with_env(self.env)
-                period._kpi_check_can_pass_company()
-                domain = [("department_id", "in", unit.department_ids.ids)]
-                if unit.without_department:
-                    domain = ["|", ("department_id", "=", False), *domain]
-                # sudo: the right to the company's month is checked above
-                appraisals = (
-                    self.env["hr.kpi.appraisal"]
-                    .sudo()
-                    .search([("period_id", "=", period.id), *domain])
-                )
-                if run.kind == "quota":
-                    rows = self.env["hr.kpi.quota"]._kpi_unit_rows(appraisals)
-                    data = {"rows": rows}
-                else:
-                    Agency = self.env["report.l10n_vn_hr_kpi.report_agency_summary"]
-                    rows, levels = Agency._kpi_unit_rows(period, appraisals)
-                    data = {"rows": rows, "levels": levels}
-        except (OperationalError, InterfaceError):
-            raise  # the database's error, not the unit's: retried (decorator)
-        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
-            # a job's failure is recorded on its unit, the others go on
-            unit._kpi_record_failure(err)
-        else:
-            unit.write(
-                {
-                    "state": "done",
-                    "created_count": len(appraisals),
-                    "result_data": data,
-                    "error": False,
-                }
+
+        def work(unit, run):
+            period = run.period_id.with_env(self.env)
+            # the right to the company's month, as the user who started the run
+            period._kpi_check_can_pass_company()
+            domain = [("department_id", "in", unit.department_ids.ids)]
+            if unit.without_department:
+                domain = ["|", ("department_id", "=", False), *domain]
+            # sudo: the right to the company's month is checked above
+            appraisals = (
+                self.env["hr.kpi.appraisal"]
+                .sudo()
+                .search([("period_id", "=", period.id), *domain])
             )
-        run._kpi_unit_finished()
-        return f"Units {unit.id}: {unit.state}"
+            if run.kind == "quota":
+                data = {"rows": self.env["hr.kpi.quota"]._kpi_unit_rows(appraisals)}
+            else:
+                Agency = self.env["report.l10n_vn_hr_kpi.report_agency_summary"]
+                rows, levels = Agency._kpi_unit_rows(period, appraisals)
+                data = {"rows": rows, "levels": levels}
+            return {"created_count": len(appraisals), "result_data": data}
+
+        return self._kpi_perform(work, "units")
 
     def _kpi_record_failure(self, err):
         _logger.warning(

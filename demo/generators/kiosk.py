@@ -9,6 +9,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 
+from .common import installer_env
+
 DEMO_COUNTERS = (
     "Quầy số 1 – Đất đai, xây dựng",
     "Quầy số 2 – Tư pháp, hộ tịch",
@@ -31,9 +33,7 @@ DEMO_COMMENTS = {
 
 def generate(env, company, today):
     """The ward's counters and ratings (see the module's docstring)."""
-    # sudo: demo data generated at the installation
-    env = env(su=True, context=dict(env.context, tracking_disable=True))
-    env = env["res.company"].with_company(company).env
+    env = installer_env(env, company, tracking_disable=True)
     Counter = env["hr.kpi.counter"]
     if Counter.search_count([("company_id", "=", company.id)], limit=1):
         return

@@ -11,14 +11,14 @@ Runs after the past months (rollup.py); nothing without those months."""
 
 from datetime import date, datetime
 
+from .common import installer_env
+
 LOWER = {"excellent": "good", "good": "done", "done": "fail"}
 
 
 def generate(env, company, today):
     """The correction and the appeal (see the module's docstring)."""
-    # sudo: demo data generated at the installation
-    env = env(su=True, context=dict(env.context, tracking_disable=True))
-    env = env["res.company"].with_company(company).env
+    env = installer_env(env, company, tracking_disable=True)
     correction(env, company)
     appeal_across_holidays(env, company)
 

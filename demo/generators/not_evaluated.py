@@ -7,15 +7,15 @@ from datetime import datetime, time, timedelta
 
 from odoo import fields
 
+from .common import installer_env
+
 
 def generate(env, company, today):
     """The month not evaluated and the suggested one (see the docstring)."""
     hr_user = env.ref("l10n_vn_hr_kpi.user_hr_demo", raise_if_not_found=False)
     if not hr_user:
         return
-    # sudo: demo data generated at the installation
-    env = env(su=True)
-    env = env["res.company"].with_company(company).env
+    env = installer_env(env, company)
     period = env["hr.kpi.period"].search(
         [("company_id", "=", company.id), ("state", "=", "open")],
         order="date_start desc",

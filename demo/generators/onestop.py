@@ -7,14 +7,14 @@ import random
 
 from odoo import fields
 
+from .common import installer_env
+
 ONESTOP_CODES = ("MC01", "MC02")
 
 
 def generate(env, company, today):
     """The ward's one-stop figures and inspection (see the docstring)."""
-    # sudo: demo data generated at the installation
-    env = env(su=True, context=dict(env.context, tracking_disable=True))
-    env = env["res.company"].with_company(company).env
+    env = installer_env(env, company, tracking_disable=True)
     Stat = env["hr.kpi.onestop.stat"]
     if Stat.search_count([("company_id", "=", company.id)], limit=1):
         return

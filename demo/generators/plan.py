@@ -7,14 +7,13 @@ from datetime import timedelta
 
 from odoo import fields
 
+from .common import installer_env
 from .ward import as_actor
 
 
 def generate(env, company, today):
     """The ward's plans (see the module's docstring)."""
-    # sudo: demo data generated at the installation
-    env = env(su=True, context=dict(env.context, tracking_disable=True))
-    env = env["res.company"].with_company(company).env
+    env = installer_env(env, company, tracking_disable=True)
     Plan = env["hr.kpi.plan"]
     if Plan.search_count([("company_id", "=", company.id)], limit=1):
         return

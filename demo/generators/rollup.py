@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from odoo import fields
 
+from .common import installer_env
 from .ward import catalogue, outcome, within_quota
 
 # (product code, quantity range) of a past month's tasks
@@ -28,17 +29,9 @@ PAST_TASKS = [
 
 def generate(env, company, today):
     """The ward's history (see the module's docstring)."""
-    # sudo: demo data generated at the installation
-    env = env(
-        su=True,
-        context=dict(
-            env.context,
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_notrack=True,
-        ),
+    env = installer_env(
+        env, company, tracking_disable=True, mail_create_nolog=True, mail_notrack=True
     )
-    env = env["res.company"].with_company(company).env
     past_year(env, company, today.year - 1)
     this_year(env, company, today)
 
@@ -109,26 +102,12 @@ def final_months(env, company, configs, starts, profiles=True):
     weak = no_login[:1] if profiles else no_login.browse()
     strong = no_login[1:2] if profiles else no_login.browse()
     past_tasks(env, staff, products, periods, weak, strong)
-    rule_sets = {
-        (period.id, category): period._kpi_rule_set_for(category)
-        for period in periods
-        for category in set(configs.mapped("staff_category"))
-    }
+    # the values an opening of the month gives (one rule set search per
+    # month and staff category)
+    rule_sets = {period: {} for period in periods}
     appraisals = env["hr.kpi.appraisal"].create(
         [
-            {
-                "employee_id": employee.id,
-                "period_id": period.id,
-                "department_id": config.department_id.id or employee.department_id.id,
-                "subject_group": config.subject_group,
-                "task_group": config.task_group or False,
-                "evaluator_employee_id": config.evaluator_id.id,
-                "decider_employee_id": config.decider_id.id,
-                "staff_category": config.staff_category,
-                "rule_set_id": (
-                    config.rule_set_id or rule_sets[period.id, config.staff_category]
-                ).id,
-            }
+            period._kpi_prepare_appraisal_vals(employee, config, rule_sets[period])
             for period in periods
             for employee, config in in_force.items()
         ]

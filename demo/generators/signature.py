@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from odoo.addons.queue_job.delay import chain
 
 from ...const import DECIDED_STATES, NOT_EVALUATED
+from .common import installer_env
 
 DEMO_CA_NAME = "KPI DEMO CA - demo, not trusted"
 DEMO_PASSPHRASE = b"demo"
@@ -99,9 +100,7 @@ def _demo_pki(people):
 
 def generate(env, company, today):
     """The demo PKI and the signing jobs (see the module's docstring)."""
-    # sudo: demo data generated at the installation
-    env = env(su=True)
-    env = env["res.company"].with_company(company).env
+    env = installer_env(env, company)
     departments = env["hr.department"].search([("company_id", "=", company.id)])
     signers = (
         departments.kpi_decider_id

@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from .common import installer_env
+
 # job titles of contract workers (lao động hợp đồng) in the demo ward
 CONTRACT_TITLES = ("hợp đồng", "bảo vệ", "tạp vụ", "lái xe", "nấu ăn")
 
@@ -45,9 +47,7 @@ DEMO_TASKS = [
 
 def generate(env, company, today):
     """The ward's last and current month (see the module's docstring)."""
-    # sudo: demo data generated at the installation
-    env = env(su=True, context=dict(env.context, tracking_disable=True))
-    env = env["res.company"].with_company(company).env
+    env = installer_env(env, company, tracking_disable=True)
     employees = env["hr.employee"].search([("company_id", "=", company.id)], order="id")
     if not employees:
         return
