@@ -15,15 +15,11 @@ from datetime import date, timedelta
 from odoo import fields
 
 from .common import installer_env
-from .ward import catalogue, outcome, within_quota
+from .ward import DEMO_TASKS, catalogue, outcome, within_quota
 
-# (product code, quantity range) of a past month's tasks
+# (product code, quantity range) of a past month's tasks: the usual ones
 PAST_TASKS = [
-    ("VB01", (2, 6)),
-    ("MC01", (8, 20)),
-    ("BC01", (1, 4)),
-    ("TD01", (2, 4)),
-    ("KT01", (1, 3)),
+    (code, dict(DEMO_TASKS)[code]) for code in ("VB01", "MC01", "BC01", "TD01", "KT01")
 ]
 
 
