@@ -379,19 +379,10 @@ class HrKpiAppraisal(models.Model):
 class HrKpiPeriod(models.Model):
     _inherit = "hr.kpi.period"
 
-    def _kpi_open_employees(self, employees, groups, batch_size):
+    def _kpi_appraisals_opened(self, appraisals):
         """Opening the month tells each of its staff (month opened)."""
-        Appraisal = self.env["hr.kpi.appraisal"]
-        last = Appraisal.search([], order="id desc", limit=1).id or 0
-        result = super()._kpi_open_employees(employees, groups, batch_size)
-        created = Appraisal.search(
-            [
-                ("period_id", "=", self.id),
-                ("employee_id", "in", employees.ids),
-                ("id", ">", last),
-            ]
-        )
+        res = super()._kpi_appraisals_opened(appraisals)
         self.env["hr.kpi.notification"]._kpi_queue(
-            [(a.employee_id.user_id, a, "month_opened") for a in created]
+            [(a.employee_id.user_id, a, "month_opened") for a in appraisals]
         )
-        return result
+        return res

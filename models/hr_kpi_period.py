@@ -311,12 +311,17 @@ class HrKpiPeriod(models.Model):
             # this transaction are tracked as usual
             appraisals = Appraisal.browse(Creator.create(batch).ids)
             self.env["hr.kpi.notifier"]._sync_activities(appraisals)
+            self._kpi_appraisals_opened(appraisals)
             created_count += len(appraisals)
             if len(vals_list) > batch_size:
                 # score and write this batch, then free the memory it used
                 self.env.flush_all()
                 self.env.invalidate_all()
         return created_count, len(existing), skipped
+
+    def _kpi_appraisals_opened(self, appraisals):
+        """Hook: ``appraisals`` of this month were just created by its opening
+        (a batch; the notifications tell their staff)."""
 
     def _compute_appraisal_count(self):
         counts = dict(
