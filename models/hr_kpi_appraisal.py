@@ -914,8 +914,22 @@ class HrKpiAppraisal(models.Model):
                 )
             )
 
+    @api.model
+    def _kpi_fields_not_defaulted(self):
+        """The fields a context may not give a default to (``default_<field>``,
+        which any client can send): what the engine computes, what only the
+        workflow writes, the links the addon keeps and the evaluator's
+        proposal. Overridden to add a feature's own (the versions)."""
+        return SCORE_FIELDS | WORKFLOW_FIELDS | LINK_FIELDS | {"level_proposed"}
+
     @api.model_create_multi
     def create(self, vals_list):
+        blocked = {f"default_{fname}" for fname in self._kpi_fields_not_defaulted()}
+        if blocked & set(self.env.context):
+            # again, from the top of the chain, without those keys
+            return self.with_context(
+                {k: v for k, v in self.env.context.items() if k not in blocked}
+            ).create(vals_list)
         self._check_score_write(vals_list)
         for vals in vals_list:
             self._kpi_check_not_naming_self(vals)

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_is_zero, split_every
+from odoo.tools import SQL, clean_context, float_compare, float_is_zero, split_every
 
 # The scores of a line: frozen with its appraisal from ``decided`` on.
 POINT_FIELDS = frozenset({"self_points", "evaluator_points", "final_points"})
@@ -220,7 +220,11 @@ class HrKpiAppraisalLine(models.Model):
         appraisals._kpi_check_frozen(self.env._("its criterion lines"))
         # the row of one line as create() would store it (defaults, log
         # columns), then the values that differ from line to line
-        [template] = self._prepare_create_values([dict(vals_list[0])])
+        # (no default from the context: whatever a client sent, a new line
+        # starts empty)
+        [template] = self.with_context(
+            clean_context(self.env.context)
+        )._prepare_create_values([dict(vals_list[0])])
         columns = sorted(
             fname
             for fname in template

@@ -219,6 +219,10 @@ class HrKpiAppraisal(models.Model):
     # Guards: nobody writes a version, and a replaced version never changes
     # ------------------------------------------------------------------
 
+    @api.model
+    def _kpi_fields_not_defaulted(self):
+        return super()._kpi_fields_not_defaulted() | VERSION_FIELDS
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:

@@ -189,6 +189,77 @@ class TestKpiPeriodOpen(KpiFlowCase):
         with self.assertRaises(ValueError):
             Line._kpi_insert_new_lines([dict(vals_list[0], comment="x")])
 
+    def test_opening_ignores_defaults_sent_in_the_context(self):
+        """A client can send any context: ``default_<field>`` keys of the
+        appraisal or its lines (a state, a level, points) set nothing on what
+        the opening creates."""
+        wizard = (
+            self.env["hr.kpi.period.open"]
+            .with_user(self.user_hr)
+            .create({"period_id": self.period.id})
+        )
+        context = dict(
+            default_state="published",
+            default_level_final="excellent",
+            default_level_proposed="excellent",
+            default_total_score=100.0,
+            default_self_points=5.0,
+            default_final_points_set=True,
+            default_has_suggestion=True,
+            default_suggested_score=9.0,
+            default_comment="injected",
+        )
+        wizard.with_context(**context).action_open_month()
+        # and below the wizard, as a job performs the opening (sudo)
+        self.config_staff3.decider_id = self.head
+        self.period.sudo().with_context(**context)._kpi_open_employees(
+            self.staff3, ["civil_servant"], 100
+        )
+        appraisals = self._appraisals()
+        self.assertIn(self.staff3, appraisals.employee_id)
+        self.assertTrue(appraisals)
+        self.assertEqual(set(appraisals.mapped("state")), {"draft"})
+        self.assertFalse(any(appraisals.mapped("level_final")))
+        self.assertFalse(any(appraisals.mapped("level_proposed")))
+        lines = appraisals.line_ids
+        self.assertTrue(lines)
+        self.assertFalse(any(lines.mapped("final_points_set")))
+        self.assertFalse(any(lines.mapped("comment")))
+        self.assertFalse(any(lines.mapped("self_points")))
+        self.assertFalse(
+            lines.filtered(lambda line: line.suggested_score == 9.0),
+            "no suggestion but the one-stop figures'",
+        )
+
+    def test_create_ignores_defaults_of_protected_fields(self):
+        """An HR officer creating an appraisal by RPC with ``default_`` keys of
+        the workflow, the scores or the versions in the context gets a draft,
+        as without them; the other defaults (the form's) still apply."""
+        appraisal = (
+            self.env["hr.kpi.appraisal"]
+            .with_user(self.user_hr)
+            .with_context(
+                default_state="decided",
+                default_level_final="excellent",
+                default_total_score=100.0,
+                default_version=3,
+                default_decided_by_id=self.user_hr.id,
+                default_employee_id=self.staff.id,
+            )
+            .create(
+                {
+                    "period_id": self.period.id,
+                    "evaluator_employee_id": self.office_head.id,
+                    "decider_employee_id": self.office_head.id,
+                }
+            )
+        )
+        self.assertEqual(appraisal.employee_id, self.staff, "a form's default")
+        self.assertEqual(appraisal.state, "draft")
+        self.assertFalse(appraisal.level_final)
+        self.assertFalse(appraisal.decided_by_id)
+        self.assertEqual(appraisal.version, 1)
+
     def test_open_month_refreshes_statistics_when_large(self):
         """A month opened in several batches refreshes PostgreSQL's statistics
         of the month's tables, so lists of the new month get indexed plans; a
