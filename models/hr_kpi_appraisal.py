@@ -927,9 +927,8 @@ class HrKpiAppraisal(models.Model):
         blocked = {f"default_{fname}" for fname in self._kpi_fields_not_defaulted()}
         if blocked & set(self.env.context):
             # again, from the top of the chain, without those keys
-            return self.with_context(
-                {k: v for k, v in self.env.context.items() if k not in blocked}
-            ).create(vals_list)
+            context = {k: v for k, v in self.env.context.items() if k not in blocked}
+            return self.with_env(self.env(context=context)).create(vals_list)
         self._check_score_write(vals_list)
         for vals in vals_list:
             self._kpi_check_not_naming_self(vals)
