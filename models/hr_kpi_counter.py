@@ -151,6 +151,7 @@ class HrKpiCounter(models.Model):
         # are compared
         mine = self.env.user.sudo().employee_ids
         for counter in self:
+            # sudo: the counter's officials, compared with the user's own
             officials = counter.sudo().official_ids
             counter.can_take = bool(
                 officials & mine and counter.sudo().employee_id not in mine

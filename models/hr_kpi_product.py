@@ -182,6 +182,7 @@ class HrKpiProduct(models.Model):
         if vals.get("is_standard"):
             self.sudo()._spread_standard()
         if "company_id" in vals:
+            # sudo: the link to the standard follows the company written above
             self.filtered(lambda p: not p.is_standard).sudo()._link_standard()
         return res
 

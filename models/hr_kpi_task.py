@@ -793,6 +793,7 @@ class HrKpiTask(models.Model):
         departments = self.env["hr.department"].browse(
             {e.department_id.id for e, _d in others} - {False}
         )
+        # sudo: which of those units lie under the units he heads (this check)
         in_headed = (
             departments.sudo().search(
                 [("id", "in", departments.ids), ("id", "child_of", headed.ids)]

@@ -179,3 +179,36 @@ class TestRuleSourceReferences(TransactionCase):
         self._migrate()
         retention = self.sources["rule_source_nd233_2026_evidence_retention_months"]
         self.assertIn("thuviennhadat.vn", retention.reference)
+
+
+@tagged("at_install", "-post_install")
+class TestSudoJustified(BaseCase):
+    """Every ``sudo()`` of the addon says why, in a ``# sudo:`` comment on its
+    line or just above it (the reason, and which check came first): a reviewer
+    finds the explicit check without reading the whole method."""
+
+    WINDOW = 8  # lines above the call where its comment may stand
+
+    def _unjustified(self, label, text):
+        lines = text.split("\n")
+        return [
+            f"{label}:{number}"
+            for number, line in enumerate(lines, start=1)
+            if ".sudo(" in line
+            and ".sudo(False)" not in line
+            and "# sudo"
+            not in "\n".join(lines[max(0, number - 1 - self.WINDOW) : number])
+        ]
+
+    def test_every_sudo_says_why(self):
+        found = []
+        for path in sorted(ADDON.rglob("*.py")):
+            relative = path.relative_to(ADDON)
+            if relative.parts[0] in ("tests", "migrations", "scripts"):
+                continue
+            found += self._unjustified(str(relative), path.read_text(encoding="utf-8"))
+        self.assertEqual(found, [])
+
+    def test_scan_finds_an_unjustified_sudo(self):
+        sample = "x = 1\nrecords = records.sudo()\n# sudo: the reason\ny = a.sudo()\n"
+        self.assertEqual(self._unjustified("s.py", sample), ["s.py:2"])
