@@ -113,6 +113,39 @@ class HrKpiAppraisal(models.Model):
             domain = ["|", ("appraisal_id", "in", rest.ids), "&", *domain]
         Task.search(domain)._link_period_and_appraisal()
 
+    @api.model
+    def _kpi_link_missing_leaders(self, period):
+        """Link the appraisals of ``period`` (its company) that miss the
+        appraisal of their evaluator while it exists. The jobs of an opening
+        run in parallel, each in a transaction of its own: an appraisal
+        created in one job does not see its evaluator's, created at the same
+        time by another job and not committed yet, nor the reverse. Called
+        once every job of the run has committed (the run's end); one query
+        finds them, the link is written as ``_link_leaders`` writes it.
+
+        :return: the appraisals linked
+        """
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT a.id
+                  FROM hr_kpi_appraisal a
+                  JOIN hr_kpi_appraisal l ON l.employee_id = a.evaluator_employee_id
+                                         AND l.period_id = %s
+                                         AND l.active
+                 WHERE a.period_id = %s AND a.active
+                   AND a.evaluator_employee_id <> a.employee_id
+                   AND a.leader_appraisal_id IS DISTINCT FROM l.id
+                """,
+                period.id,
+                period.id,
+            )
+        )
+        # sudo: the system completes its own links (the run's end)
+        missing = self.sudo().browse([appraisal_id for [appraisal_id] in rows])
+        missing._link_leaders()
+        return missing
+
     def _link_leaders(self, relink=False):
         """Link appraisals to the appraisal of their evaluator in the same period
         (for the leader's criterion d), both ways."""

@@ -268,8 +268,9 @@ class HrKpiPeriod(models.Model):
         appraisal of the month is counted, not created again. The caller checks
         the rights (this runs as superuser on the whole scope).
 
-        :return: ``(created_count, existing_count, [(employee, reason)])`` for
-            the employees left out
+        :return: ``(created, existing, [(employee, reason)])``: the employees
+            whose appraisal was created, those who had one, and those left out
+            with the reason
         """
         self.ensure_one()
         Appraisal = self.env["hr.kpi.appraisal"]
@@ -305,19 +306,19 @@ class HrKpiPeriod(models.Model):
         Creator = Appraisal.with_context(
             mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
         )
-        created_count = 0
         for batch in split_every(batch_size, vals_list):
             # the created records without the creation keys: later writes of
             # this transaction are tracked as usual
             appraisals = Appraisal.browse(Creator.create(batch).ids)
             self.env["hr.kpi.notifier"]._sync_activities(appraisals)
             self._kpi_appraisals_opened(appraisals)
-            created_count += len(appraisals)
             if len(vals_list) > batch_size:
                 # score and write this batch, then free the memory it used
                 self.env.flush_all()
                 self.env.invalidate_all()
-        return created_count, len(existing), skipped
+        Employee = self.env["hr.employee"]
+        created = Employee.browse([vals["employee_id"] for vals in vals_list])
+        return created, Employee.browse(sorted(existing)), skipped
 
     def _kpi_appraisals_opened(self, appraisals):
         """Hook: ``appraisals`` of this month were just created by its opening

@@ -1,6 +1,7 @@
 """The month's heavy work as background jobs (OCA queue_job), for the
 companies too large for one request: a *run* records an opening of the month
-(one *unit* per department, or chunk of a large one, each one job in parallel),
+(one *unit* per department, or chunk of a large one; small units grouped in
+jobs of about 1,000 employees, run in parallel),
 a recompute of its scores (batches of 5,000 chained leaders-last), or a
 company-wide pass over the month (the quota check of every unit, Mẫu 02A of
 the company: one job per group of whole units of about 5,000 appraisals, each
@@ -45,6 +46,12 @@ def _retry_when_the_database_fails():
 # Employees per job at most: a unit larger than that is split, so that a job
 # stays within the worker's time and memory limits whatever the unit's size.
 RUN_CHUNK_SIZE = 5000
+# Employees per job of an opening at most when its small units are grouped:
+# a job of whole units (each in a savepoint of its own when the job fails, so
+# that a broken unit fails alone) spares the queue's cost of one job per unit
+# of a few dozen people, and leaves enough jobs for the runner's workers to
+# share.
+RUN_JOB_SIZE = 1000
 # the runs that read the whole company's month, unit by unit
 COMPANY_PASSES = ("quota", "agency_summary")
 
@@ -185,8 +192,9 @@ class HrKpiPeriodOpenRun(models.Model):
     @api.model
     def _kpi_start(self, period, department, groups):
         """Record a run for ``period`` (``department`` and its sub-units, or
-        the whole company) and enqueue one job per unit. The caller checked
-        the rights (_check_can_open) and that no run is in progress."""
+        the whole company) and enqueue its jobs (``_kpi_enqueue``). The
+        caller checked the rights (_check_can_open) and that no run is in
+        progress."""
         domain = [("company_id", "=", period.company_id.id)]
         if department:
             domain.append(("department_id", "child_of", department.id))
@@ -552,11 +560,16 @@ class HrKpiPeriodOpenRun(models.Model):
                 run._kpi_end_if_no_pending()
 
     def _kpi_finish(self):
-        """The run ended: tell whoever started it (an activity)."""
+        """The run ended: the links its parallel jobs could not see are
+        completed (an opening), then whoever started it is told (an
+        activity)."""
         for run in self:
             run.write({"state": "done", "date_done": fields.Datetime.now()})
-            if run.kind == "open" and run.created_count > RUN_CHUNK_SIZE:
+            if run.kind == "open" and run.created_count:
+                # the planner's statistics first: they still count the month
+                # empty, and a join of its rows planned on them is quadratic
                 self.env["hr.kpi.appraisal"]._kpi_analyze_tables()
+                self.env["hr.kpi.appraisal"]._kpi_link_missing_leaders(run.period_id)
             result = (
                 run._kpi_assemble()
                 if run.kind in COMPANY_PASSES and not run.unit_failed_count
@@ -674,19 +687,43 @@ class HrKpiPeriodOpenRunUnit(models.Model):
     error = fields.Text(readonly=True)
     job_uuid = fields.Char(string="Job", readonly=True, copy=False)
 
-    def _kpi_enqueue(self):
-        """One job per unit. The job runs as the user who enqueues it, not as
-        superuser: it checks his right again. The units of an opening run in
-        parallel; the batches of a recompute one after the other (chained)."""
-        delayables, chained = [], []
+    def _kpi_job_groups(self):
+        """The units' jobs: the units of an opening grouped in their order,
+        whole, up to ``RUN_JOB_SIZE`` employees a job (a unit larger than that
+        alone); every other unit a job of its own."""
+        groups, group, size = [], self.browse(), 0
         for unit in self:
+            if unit.run_id.kind != "open":
+                groups.append(unit)
+                continue
+            if group and size + unit.employee_count > RUN_JOB_SIZE:
+                groups.append(group)
+                group, size = self.browse(), 0
+            group |= unit
+            size += unit.employee_count
+        if group:
+            groups.append(group)
+        return groups
+
+    def _kpi_enqueue(self):
+        """One job per unit, or per group of small units of an opening
+        (``_kpi_job_groups``). The job runs as the user who enqueues it, not
+        as superuser: it checks his right again. The units of an opening run
+        in parallel; the batches of a recompute one after the other
+        (chained)."""
+        delayables, chained = [], []
+        groups = self._kpi_job_groups()
+        for units in groups:
+            unit = units[0]
             kinds = dict(unit.run_id._fields["kind"]._description_selection(self.env))
             # computed outside the translated call: the .pot extractor
             # evaluates the call's arguments
+            names = units.department_id.mapped("display_name") or unit.department_ids[
+                :3
+            ].mapped("name")
             unit_name = (
-                unit.department_id.display_name
-                or ", ".join(unit.department_ids[:3].mapped("name"))
-                + (" …" if len(unit.department_ids) > 3 else "")
+                ", ".join(names[:3])
+                + (" …" if len(names) > 3 or len(unit.department_ids) > 3 else "")
                 or f"#{unit.id}"
             )
             description = self.env._(
@@ -695,7 +732,7 @@ class HrKpiPeriodOpenRunUnit(models.Model):
                 period=unit.period_id.name,
                 unit=unit_name,
             )
-            delayable = unit.sudo(False).delayable(
+            delayable = units.sudo(False).delayable(
                 description=description, identity_key=identity_exact
             )
             if unit.run_id.kind == "recompute":
@@ -712,39 +749,61 @@ class HrKpiPeriodOpenRunUnit(models.Model):
                 delayables[-1].delay()
         if chained:
             chain(*chained).delay()
-        for unit, delayable in zip(self, delayables, strict=True):
-            unit.job_uuid = delayable._generated_job.uuid
+        for units, delayable in zip(groups, delayables, strict=True):
+            units.job_uuid = delayable._generated_job.uuid
 
     def _kpi_perform(self, work, name, retry_on=()):
-        """The frame of every job of a run: nothing to do once the unit is
-        no longer pending or the run no longer running (a requeued job); else
-        ``work(unit, run)`` in a savepoint, which returns the values the unit
-        gets when done. A failure of the work is recorded on the unit and the
-        others go on; an error of the database itself (and ``retry_on``) is
-        retried by the queue, the savepoint rolled back. Then the run ends if
-        this was its last unit. ``name`` names the unit in the job's result."""
-        self.ensure_one()
+        """The frame of every job of a run: nothing to do for the units no
+        longer pending or a run no longer running (a requeued job); else
+        ``work(units, run)`` in a savepoint, which returns the values each
+        unit gets when done (``{unit: vals}``). A failure of the work is
+        recorded on the unit, the others go on: when a job of several units
+        fails, each unit is tried again alone, in a savepoint of its own, so
+        that only the broken one fails. An error of the database itself (and
+        ``retry_on``) is retried by the queue, the savepoint rolled back. Then
+        the run ends if these were its last units. ``name`` names a unit in
+        the job's result."""
         # sudo: the run's records are the system's; ``work`` checks the right
         # to do it as the user who enqueued the job
-        unit = self.sudo()
-        run = unit.run_id
-        if unit.state != "pending" or run.state != "running":
-            return f"Nothing to do: {name} {unit.state}, run {run.state}"
-        try:
-            with self.env.cr.savepoint():
-                done_vals = work(unit, run)
-        except (OperationalError, InterfaceError):
-            raise  # the database's error, not the unit's: retried (decorator)
-        except retry_on as err:
-            raise RetryableJobError(f"{type(err).__name__}: {err}", seconds=5) from err
-        except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
+        units = self.sudo()
+        run = units.run_id
+        run.ensure_one()
+        pending = units.filtered(lambda unit: unit.state == "pending")
+        if not pending or run.state != "running":
+            states = ", ".join(sorted(set(units.mapped("state"))))
+            return f"Nothing to do: {name} {states}, run {run.state}"
+
+        def attempt(todo):
+            try:
+                with self.env.cr.savepoint():
+                    return work(todo, run), None
+            except (OperationalError, InterfaceError):
+                raise  # the database's error, not the unit's: retried (decorator)
+            except retry_on as err:
+                raise RetryableJobError(
+                    f"{type(err).__name__}: {err}", seconds=5
+                ) from err
+            except Exception as err:  # noqa: BLE001 pylint: disable=broad-except
+                return {}, err
+
+        done, err = attempt(pending)
+        if err is not None and len(pending) == 1:
             # a unit's failure is recorded on the unit, the others go on
-            unit._kpi_record_failure(err)
-        else:
-            unit.write({"state": "done", "error": False, **done_vals})
+            pending._kpi_record_failure(err)
+        elif err is not None:
+            for unit in pending:
+                unit_done, err = attempt(unit)
+                done.update(unit_done)
+                if err is not None:
+                    unit._kpi_record_failure(err)
+        for unit, vals in done.items():
+            unit.write({"state": "done", "error": False, **vals})
         run._kpi_unit_finished()
-        label = unit.department_id.display_name or unit.id
-        return f"{name.capitalize()} {label}: {unit.state}"
+        labels = ", ".join(
+            unit.department_id.display_name or str(unit.id) for unit in units[:3]
+        ) + (" …" if len(units) > 3 else "")
+        states = ", ".join(sorted(set(units.mapped("state"))))
+        return f"{name.capitalize()} {labels}: {states}"
 
     @_retry_when_the_database_fails()
     def _kpi_job_recompute(self):
@@ -757,7 +816,7 @@ class HrKpiPeriodOpenRunUnit(models.Model):
             appraisals = unit.appraisal_ids.filtered(
                 lambda a: a.state not in DECIDED_STATES
             )
-            return {"created_count": appraisals._kpi_recompute_scores()}
+            return {unit: {"created_count": appraisals._kpi_recompute_scores()}}
 
         return self._kpi_perform(work, "batch")
 
@@ -769,21 +828,23 @@ class HrKpiPeriodOpenRunUnit(models.Model):
         the system's (its cron closed the month): no user right to check."""
 
         def work(unit, run):
-            return {"created_count": len(unit.appraisal_ids._kpi_auto_lock())}
+            return {unit: {"created_count": len(unit.appraisal_ids._kpi_auto_lock())}}
 
         return self._kpi_perform(work, "batch")
 
     @_retry_when_the_database_fails()
     def _kpi_job_open(self):
-        """The job: create the unit's missing appraisals. Idempotent: run again,
-        it creates nothing that is there. A configuration that breaks the unit
-        fails this unit alone (its error is kept on the unit); a serialization
+        """The job: create the missing appraisals of the job's units (one
+        unit, or a group of small ones), all of them in one pass. Idempotent:
+        run again, it creates nothing that is there. A configuration that
+        breaks a unit fails this unit alone (its error is kept on the unit;
+        the job's other units are opened each on its own); a serialization
         failure, a concurrent duplicate (another job created the same
         appraisal: retried, it adds only what is missing) or the connection to
         the database lost (its worker's transaction rolled back) is retried by
         the queue."""
 
-        def work(unit, run):
+        def work(units, run):
             self.env["hr.kpi.period.open"]._check_can_open(run.department_id)
             period = run.period_id
             if period.state != "open":
@@ -791,17 +852,27 @@ class HrKpiPeriodOpenRunUnit(models.Model):
                     self.env._("The period %(period)s is closed.", period=period.name)
                 )
             created, existing, skipped = period._kpi_open_employees(
-                unit.employee_ids, run.subject_groups.split(","), RUN_CHUNK_SIZE
+                units.employee_ids, run.subject_groups.split(","), RUN_CHUNK_SIZE
             )
-            return {
-                "created_count": created,
-                "existing_count": existing,
-                "skipped_count": len(skipped),
-                "skipped_note": "\n".join(
-                    f"{employee.name}: {reason}" for employee, reason in skipped
-                )
-                or False,
-            }
+            skipped_by_employee = dict(skipped)
+            done = {}
+            for unit in units:
+                employees = unit.employee_ids
+                reasons = [
+                    (employee, skipped_by_employee[employee])
+                    for employee in employees
+                    if employee in skipped_by_employee
+                ]
+                done[unit] = {
+                    "created_count": len(employees & created),
+                    "existing_count": len(employees & existing),
+                    "skipped_count": len(reasons),
+                    "skipped_note": "\n".join(
+                        f"{employee.name}: {reason}" for employee, reason in reasons
+                    )
+                    or False,
+                }
+            return done
 
         return self._kpi_perform(work, "unit", retry_on=(errors.UniqueViolation,))
 
@@ -831,7 +902,7 @@ class HrKpiPeriodOpenRunUnit(models.Model):
                 Agency = self.env["report.l10n_vn_hr_kpi.report_agency_summary"]
                 rows, levels = Agency._kpi_unit_rows(period, appraisals)
                 data = {"rows": rows, "levels": levels}
-            return {"created_count": len(appraisals), "result_data": data}
+            return {unit: {"created_count": len(appraisals), "result_data": data}}
 
         return self._kpi_perform(work, "units")
 
@@ -854,17 +925,17 @@ class HrKpiPeriodOpenRunUnit(models.Model):
     def _kpi_job_failed(self, **fail_vals):
         """queue_job's on_fail: the job failed for good (too many retries, a
         crash outside the unit's work). The unit shows the error."""
-        # sudo: called by the queue's runner on the unit of its job
-        unit = self.sudo()
-        if unit.state != "pending":
+        # sudo: called by the queue's runner on the units of its job
+        units = self.sudo().filtered(lambda unit: unit.state == "pending")
+        if not units:
             return
-        unit.write(
+        units.write(
             {
                 "state": "failed",
                 "error": fail_vals.get("exc_message") or fail_vals.get("exc_name"),
             }
         )
-        unit.run_id._kpi_unit_finished()
+        units.run_id._kpi_unit_finished()
 
     def _kpi_job_related_action(self):
         """queue_job's related action: the run of the job."""

@@ -85,7 +85,7 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
     def _appraisals(self):
         return self.env["hr.kpi.appraisal"].search([("period_id", "=", self.period.id)])
 
-    def test_enqueue_one_job_per_unit(self):
+    def test_enqueue_one_unit_a_run_row_small_units_grouped_in_jobs(self):
         run, trap = self._start()
         self.assertEqual(run.state, "running")
         self.assertEqual(run.user_id, self.user_hr)
@@ -95,9 +95,9 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
             units.department_id, self.root | self.office | self.sub | self.other
         )
         self.assertEqual(sum(units.mapped("employee_count")), 11)
-        trap.assert_jobs_count(len(units))
-        for unit in units:
-            trap.assert_enqueued_job(unit._kpi_job_open)
+        # 11 people: the four units in one job
+        trap.assert_jobs_count(1)
+        trap.assert_enqueued_job(units._kpi_job_open)
         self.assertEqual({job.channel for job in trap.enqueued_jobs}, {"root.kpi"})
         self.assertEqual(
             set(units.mapped("job_uuid")), {job.uuid for job in trap.enqueued_jobs}
@@ -106,6 +106,34 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
         self.assertEqual(run.progress, "0 / 4")
         # the period form lists the run
         self.assertEqual(self.period.with_user(self.user_hr).kpi_open_run_ids, run)
+
+    def test_units_grouped_whole_up_to_the_job_size(self):
+        with patch(f"{RUN_MODULE}.RUN_JOB_SIZE", 5):
+            run, trap = self._start()
+        units = run.unit_ids
+        sizes = dict(zip(units, units.mapped("employee_count"), strict=True))
+        jobs = {}
+        for unit in units:
+            jobs.setdefault(unit.job_uuid, self.env["hr.kpi.period.open.run.unit"])
+            jobs[unit.job_uuid] |= unit
+        trap.assert_jobs_count(len(jobs))
+        self.assertGreater(len(jobs), 1)
+        for group in jobs.values():
+            trap.assert_enqueued_job(group._kpi_job_open)
+            # whole units, at most 5 people a job unless one unit is larger
+            self.assertTrue(
+                len(group) == 1 or sum(sizes[unit] for unit in group) <= 5, group
+            )
+        # consecutive groups could not be merged: each job is as full as allowed
+        groups = list(jobs.values())
+        for group, following in zip(groups, groups[1:], strict=False):
+            self.assertGreater(
+                sum(sizes[unit] for unit in group | following[0]), 5
+            )
+        trap.perform_enqueued_jobs()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(self._appraisals().employee_id, self.expected)
+        self.assertEqual(run.created_count, 5)
 
     def test_migration_gives_the_default_threshold(self):
         self.assertEqual(self.company_b.kpi_open_job_threshold, 5000, "default")
@@ -202,8 +230,19 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
         )
         self.config_other.invalidate_recordset()
         run, trap = self._start()
+        # the four units share one job: its broken unit fails alone, each of
+        # the others is opened on its own after the job's pass failed
+        trap.assert_jobs_count(1)
         trap.perform_enqueued_jobs()
         other = run.unit_ids.filtered(lambda u: u.department_id == self.other)
+        self.assertEqual(
+            set((run.unit_ids - other).mapped("state")), {"done"}, "the others"
+        )
+        self.assertEqual(
+            sum((run.unit_ids - other).mapped("created_count")),
+            len(self.expected - self.other_staff),
+        )
+        self.assertFalse(other.created_count)
         self.assertEqual(other.state, "failed")
         self.assertTrue(other.error)
         self.assertEqual(run.failed_unit_ids, other)
@@ -305,6 +344,45 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
         self.assertEqual(batch.state, "pending")
         self.assertFalse(batch.error)
 
+    def test_run_end_links_the_leaders_parallel_jobs_could_not_see(self):
+        """Jobs running at the same time do not see each other's appraisals
+        before their commit: a staff member's appraisal created while his
+        evaluator's is being created by another job is left unlinked by both.
+        The run's end, once every job has committed, links them."""
+        with patch(f"{RUN_MODULE}.RUN_JOB_SIZE", 1):
+            run, trap = self._start()
+        jobs = sorted(
+            trap.enqueued_jobs, key=lambda job: job.recordset.department_id.id
+        )
+        Appraisal = type(self.env["hr.kpi.appraisal"])
+        # the first jobs as if each saw none of the others' appraisals
+        with patch.object(Appraisal, "_link_leaders", autospec=True) as unseen:
+            for job in jobs[:-1]:
+                job.perform()
+        self.assertTrue(unseen.called)
+        staff = self._appraisals().filtered(lambda a: a.employee_id == self.staff)
+        self.assertEqual(staff.evaluator_employee_id, self.office_head)
+        self.assertFalse(staff.leader_appraisal_id, "not linked by its job")
+        self.assertEqual(run.state, "running")
+        jobs[-1].perform()
+        self.assertEqual(run.state, "done")
+        appraisals = self._appraisals()
+        by_employee = {a.employee_id: a for a in appraisals}
+        linked = 0
+        for appraisal in appraisals:
+            leader = by_employee.get(appraisal.evaluator_employee_id)
+            if appraisal.evaluator_employee_id == appraisal.employee_id:
+                leader = None
+            self.assertEqual(
+                appraisal.leader_appraisal_id,
+                leader or self.env["hr.kpi.appraisal"],
+                appraisal.employee_id.name,
+            )
+            linked += bool(leader)
+        self.assertGreater(linked, 1)
+        self.assertEqual(staff.leader_appraisal_id.employee_id, self.office_head)
+        self.assertIn(staff, staff.leader_appraisal_id.subordinate_appraisal_ids)
+
     def test_only_the_last_job_updates_the_run(self):
         """Jobs ending while others of the run are pending leave the run's row
         alone (else every pair of jobs ending together conflicts, the loser
@@ -320,10 +398,12 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
         self.assertEqual(run.state, "done")
         self.assertEqual(len(run.activity_ids), 1)
 
+    @patch(f"{RUN_MODULE}.RUN_JOB_SIZE", 1)
     def test_end_checked_after_commit_and_stale_runs(self):
         """Two jobs ending together each see the other pending: the check
         after their commit ends the run. If the worker died between its
-        commit and that check, the next opening of the month ends it."""
+        commit and that check, the next opening of the month ends it (one
+        job a unit here)."""
         run, trap = self._start()
         jobs = sorted(trap.enqueued_jobs, key=lambda job: job.uuid)
         for job in jobs[:-1]:
@@ -349,11 +429,15 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
         self.assertEqual(self._appraisals().employee_id, self.expected)
 
     def test_large_unit_split_in_chunks(self):
-        with patch(f"{RUN_MODULE}.RUN_CHUNK_SIZE", 2):
+        with (
+            patch(f"{RUN_MODULE}.RUN_CHUNK_SIZE", 2),
+            patch(f"{RUN_MODULE}.RUN_JOB_SIZE", 1),
+        ):
             run, trap = self._start(department_id=self.office.id)
             # office: office head, focal, staff, staff 2, staff 3 -> 3 chunks
             office = run.unit_ids.filtered(lambda u: u.department_id == self.office)
             self.assertEqual(office.mapped("employee_count"), [2, 2, 1])
+            # a job each (the job's size below the chunks')
             trap.assert_jobs_count(4)
             trap.perform_enqueued_jobs()
         self.assertEqual(
@@ -417,7 +501,8 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
             run.with_user(self.user_hr_b).action_cancel()
         with trap_jobs() as trap:
             run.with_user(self.user_focal).action_retry_failed()
-        trap.assert_jobs_count(len(run.unit_ids))
+        # the office and its sub-unit: small, one job
+        trap.assert_jobs_count(1)
         # the job runs as who enqueued it: his right is checked again
         focal_group = self.env.ref("l10n_vn_hr_kpi.group_kpi_focal_point")
         self.user_focal.groups_id = [Command.unlink(focal_group.id)]

@@ -140,9 +140,10 @@ class HrKpiPeriodOpen(models.TransientModel):
         # sudo: rights checked by _check_can_open; it works on the whole unit
         employees = self.env["hr.employee"].sudo().search(self._scope_domain())
         # sudo: rights checked by _check_can_open; it works on the whole unit
-        created_count, existing_count, skipped = period.sudo()._kpi_open_employees(
+        created, existing, skipped = period.sudo()._kpi_open_employees(
             employees, groups, OPEN_BATCH_SIZE
         )
+        created_count, existing_count = len(created), len(existing)
         if created_count > OPEN_BATCH_SIZE:
             self.env["hr.kpi.appraisal"]._kpi_analyze_tables()
         self.write(

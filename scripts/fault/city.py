@@ -8,6 +8,7 @@ Odoo connection options)::
     python scripts/fault/city.py [odoo options] -d DB --staff N --do build
     python scripts/fault/city.py [odoo options] -d DB --staff N --do break
     python scripts/fault/city.py [odoo options] -d DB --staff N --do info
+    python scripts/fault/city.py [odoo options] -d DB --staff N --do sql_open
 
 ``build``: generate the city when missing (one month of decided history, the
 open month's tasks, no appraisal of the open month), give its HR officer the
@@ -16,7 +17,9 @@ password of ``CITY_PASSWORD``; prints the city's description as JSON.
 another company, as an import written around the ORM would leave it), and move
 the open month's lock date after today (the generated city's months are in
 2026, the daily cron would close it); prints the unit as JSON. ``info``:
-prints the description.
+prints the description. ``sql_open``: the benchmark's single-pass plain SQL
+opening of the same month (``make bench``'s baseline), run in a transaction
+rolled back at once; prints its time and rows as JSON.
 """
 
 import argparse
@@ -32,7 +35,7 @@ def main():
     parser.add_argument("--staff", type=int, default=20_000)
     parser.add_argument("--months", type=int, default=1)
     parser.add_argument(
-        "--do", dest="command", choices=("build", "break", "info"), required=True
+        "--do", dest="command", choices=("build", "break", "info", "sql_open"), required=True
     )
     args, odoo_args = parser.parse_known_args()
     odoo_path = os.environ.get("ODOO_PATH")
@@ -121,6 +124,16 @@ def main():
                 "broken_employee_id": employee_id,
                 "stranger_company_id": stranger.company_id.id,
             }
+        elif args.command == "sql_open":
+            from odoo.addons.l10n_vn_hr_kpi.scripts.bench.benchmark import (
+                CityBenchmark,
+                measure_sql,
+            )
+
+            bench = CityBenchmark(env, info, log=lambda msg: None)
+            rows, seconds, _queries = measure_sql(env, bench._sql_open)
+            cr.rollback()
+            info = {"sql_seconds": round(seconds, 3), "sql_rows": rows}
         print(json.dumps(info))
 
 

@@ -3,6 +3,9 @@
 # production-mode server while a worker is killed and PostgreSQL restarts.
 #   FAULT_N=20000 (staff)  FAULT_PORT=8071  FAULT_WORKERS=3
 #   FAULT_CHANNELS=root:2,root.kpi:2  FAULT_OUT=docs/fault/faulttest-N<N>.txt
+#   FAULT_FAULTS=0: no fault (make benchjobs): the run's time end to end through
+#   the server and its job runner, next to the single-pass plain SQL of the same
+#   rows on the same database, written to docs/bench/open-month-jobs-server-N<N>.txt
 # It runs on a private PostgreSQL cluster (FAULT_PGDATA, see cluster.sh): the
 # fault restarts it. The city is built once (kpi_load_city_<N>) and copied to
 # kpi_fault_<N> for each run; one unit's configuration is broken on purpose.
@@ -12,8 +15,16 @@
 N=${FAULT_N:-20000}
 PORT=${FAULT_PORT:-8071}
 DB=kpi_fault_$N
-OUT=${FAULT_OUT:-$KPI_ROOT/docs/fault/faulttest-N$N.txt}
-LOG=${FAULT_LOG:-$KPI_CACHE/logs/faulttest-$N.log}
+FAULTS=${FAULT_FAULTS:-1}
+if [ "$FAULTS" = 0 ]; then
+    DB=kpi_benchjobs_$N
+    OUT=${FAULT_OUT:-$KPI_ROOT/docs/bench/open-month-jobs-server-N$N.txt}
+    MODE=(--no-faults)
+else
+    OUT=${FAULT_OUT:-$KPI_ROOT/docs/fault/faulttest-N$N.txt}
+    MODE=()
+fi
+LOG=${FAULT_LOG:-$KPI_CACHE/logs/$DB.log}
 mkdir -p "$(dirname "$OUT")" "$(dirname "$LOG")"
 : > "$LOG"
 
@@ -22,6 +33,9 @@ CITY=$(ODOO_PATH="$ODOO_PATH" "$KPI_VENV/bin/python" "$CITY_PY" "${ARGS[@]}" --d
     -d "$DB" --log-level=warn --staff "$N" --do build) || die "no city in $DB"
 BROKEN=$(ODOO_PATH="$ODOO_PATH" "$KPI_VENV/bin/python" "$CITY_PY" "${ARGS[@]}" --data-dir="$CITY_DATA_DIR" \
     -d "$DB" --log-level=warn --staff "$N" --do break) || die "could not break a unit in $DB"
+say "The same rows in single-pass plain SQL (rolled back)"
+SQL_RUN=$(ODOO_PATH="$ODOO_PATH" "$KPI_VENV/bin/python" "$CITY_PY" "${ARGS[@]}" --data-dir="$CITY_DATA_DIR" \
+    -d "$DB" --log-level=warn --staff "$N" --do sql_open) || die "the plain SQL failed in $DB"
 LOGIN=$(printf '%s' "$CITY" | "$KPI_VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["hr_login"])')
 
 say "Starting Odoo on :$PORT (--workers=${FAULT_WORKERS:-3}, queue_job runner ${FAULT_CHANNELS:-root:2,root.kpi:2}), log $LOG"
@@ -45,7 +59,7 @@ set +e
     --password "${CITY_PASSWORD:-kpi-city-2026}" --city "$CITY" --broken "$BROKEN" \
     --odoo-pid "$ODOO_PID" --pg-host "$KPI_DB_HOST" --pg-port "$KPI_DB_PORT" \
     --pg-user "$KPI_DB_USER" --pgdata "$KPI_PGDATA" --pg-bindir "$(pg_bindir)" \
-    --pg-os-user "$KPI_PG_OS_USER" | tee "$OUT"
+    --pg-os-user "$KPI_PG_OS_USER" --sql "$SQL_RUN" "${MODE[@]}" | tee "$OUT"
 RC=${PIPESTATUS[0]}
 set -e
 {

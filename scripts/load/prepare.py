@@ -80,7 +80,7 @@ def main():  # noqa: C901 - one linear script
             env["hr.kpi.appraisal"]._kpi_analyze_tables()
             cr.commit()
             elapsed = time.perf_counter() - start
-            log(f"month opened: {created} appraisals ({elapsed:.0f} s)")
+            log(f"month opened: {len(created)} appraisals ({elapsed:.0f} s)")
         # ---- the people of the unit of ~300 (with its sub-units) -------------
         unit = env["hr.department"].browse(info["unit300_id"])
         staff = env["hr.employee"].search([("department_id", "child_of", unit.id)])
