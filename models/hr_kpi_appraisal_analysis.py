@@ -152,22 +152,25 @@ class HrKpiAppraisalAnalysis(models.Model):
                         AS late_decision_count,
                     CASE WHEN %(not_evaluated)s THEN 1 ELSE 0 END
                         AS not_evaluated_count,
-                    COALESCE(t.overdue, 0) AS overdue_task_count
+                    -- per row, by the tasks' index on their appraisal: a
+                    -- unit's rows read their own tasks only (a grouped
+                    -- sub-query would count every task of every month first,
+                    -- 1.3 s for a head's unit at N = 200,000), and a query
+                    -- that does not ask for the count does not compute it
+                    (
+                        SELECT COUNT(*)
+                        FROM hr_kpi_task t
+                        WHERE t.appraisal_id = a.id
+                            AND (
+                                (t.state NOT IN ('done', 'cancelled')
+                                    AND t.deadline < CURRENT_DATE)
+                                OR (t.state = 'done' AND t.date_done > t.deadline)
+                            )
+                    ) AS overdue_task_count
                 FROM hr_kpi_appraisal a
                 JOIN hr_kpi_period p ON p.id = a.period_id
                 JOIN hr_employee e ON e.id = a.employee_id
                 LEFT JOIN hr_kpi_rule_set rs ON rs.id = a.rule_set_id
-                LEFT JOIN (
-                    SELECT appraisal_id, COUNT(*) AS overdue
-                    FROM hr_kpi_task
-                    WHERE appraisal_id IS NOT NULL
-                        AND (
-                            (state NOT IN ('done', 'cancelled')
-                                AND deadline < CURRENT_DATE)
-                            OR (state = 'done' AND date_done > deadline)
-                        )
-                    GROUP BY appraisal_id
-                ) t ON t.appraisal_id = a.id
                 -- the current versions (a corrected result's original is archived)
                 WHERE a.active
                 )

@@ -76,15 +76,17 @@ class HrKpiDashboard(models.AbstractModel):
         distribution = {
             level: sum(unit["levels"][level] for unit in units) for level in LEVELS_DESC
         }
-        totals = Analysis._read_group(
-            domain,
-            aggregates=[
-                "__count",
-                "late_self_evaluation_count:sum",
-                "late_decision_count:sum",
-                "overdue_task_count:sum",
-            ],
-        )[0]
+        # the totals are the sums of the units' rows (every row has a unit
+        # row, "No unit" included): not a second pass over the month
+        totals = [
+            sum(unit[key] for unit in units)
+            for key in (
+                "appraisals",
+                "late_self_evaluation",
+                "late_decision",
+                "overdue_tasks",
+            )
+        ]
         level_names = dict(Analysis._fields["level"]._description_selection(self.env))
         return {
             "period": {"id": period.id, "name": period.name} if period else False,
@@ -366,13 +368,19 @@ class HrKpiDashboard(models.AbstractModel):
         units with ratings, or False when none."""
         if not period:
             return False
+        # the rows of the officials rated this month only: the others have
+        # no figure (reading every row of a city's month took 4.7 s)
+        Stat = self.env["hr.kpi.onestop.stat"]
+        rated = Stat._rated_employee_ids(period)
+        if not rated:
+            return False
         rows = self.env["hr.kpi.appraisal.analysis"].search_fetch(
-            filters + [("period_id", "=", period.id)], ["appraisal_id", "department_id"]
+            filters
+            + [("period_id", "=", period.id), ("employee_id", "in", list(rated))],
+            ["appraisal_id", "department_id"],
         )
         # sudo: the rows are those the user may see; only their counts are read
-        counts = self.env["hr.kpi.onestop.stat"]._get_appraisal_satisfaction(
-            rows.appraisal_id.sudo()
-        )
+        counts = Stat._get_appraisal_satisfaction(rows.appraisal_id.sudo())
         per_unit = defaultdict(lambda: [0, 0])
         for row in rows:
             unit_counts = counts.get(row.appraisal_id.id)

@@ -178,6 +178,31 @@ class HrKpiOnestopStat(models.Model):
         return counts
 
     @api.model
+    def _rated_employee_ids(self, period):
+        """The ids of the officials rated in ``period`` by either source (the
+        one-stop import, the counter kiosk): the few a month's satisfaction
+        figures can come from, found without reading the month's appraisals."""
+        if not period:
+            return set()
+        # sudo: only the ids of the rated officials leave this method
+        imported = self.sudo()._read_group(
+            [("period_id", "=", period.id)], ["employee_id"]
+        )
+        # sudo: only the ids of the rated officials leave this method
+        kiosk = (
+            self.env["hr.kpi.citizen.rating"]
+            .sudo()
+            ._read_group(
+                [
+                    ("rating_date", ">=", period.date_start),
+                    ("rating_date", "<=", period.date_end),
+                ],
+                ["employee_id"],
+            )
+        )
+        return {employee.id for [employee] in imported + kiosk if employee}
+
+    @api.model
     def _get_appraisal_satisfaction(self, appraisals):
         """{appraisal id: counts of ``_get_satisfaction``} for the rated
         officials among ``appraisals``, each from the sources its rule set
