@@ -127,9 +127,7 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
         # consecutive groups could not be merged: each job is as full as allowed
         groups = list(jobs.values())
         for group, following in zip(groups, groups[1:], strict=False):
-            self.assertGreater(
-                sum(sizes[unit] for unit in group | following[0]), 5
-            )
+            self.assertGreater(sum(sizes[unit] for unit in group | following[0]), 5)
         trap.perform_enqueued_jobs()
         self.assertEqual(run.state, "done")
         self.assertEqual(self._appraisals().employee_id, self.expected)

@@ -35,7 +35,10 @@ def main():
     parser.add_argument("--staff", type=int, default=20_000)
     parser.add_argument("--months", type=int, default=1)
     parser.add_argument(
-        "--do", dest="command", choices=("build", "break", "info", "sql_open"), required=True
+        "--do",
+        dest="command",
+        choices=("build", "break", "info", "sql_open"),
+        required=True,
     )
     args, odoo_args = parser.parse_known_args()
     odoo_path = os.environ.get("ODOO_PATH")

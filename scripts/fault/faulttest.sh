@@ -66,6 +66,6 @@ set -e
     echo
     echo "Odoo log ($LOG), the faults and the requeues:"
     grep -E "Re-queued dead job|WorkerHTTP \([0-9]+\) alive|database connections ready|exception: sleeping|JobFoundDead|FAILED|failed for" "$LOG" \
-        | sed -E 's/^[0-9-]+ ([0-9:]+),[0-9]+ [0-9]+ /\1 /' | cut -c1-200 | head -40
+        | sed -E 's/^[0-9-]+ ([0-9:]+),[0-9]+ [0-9]+ /\1 /' | cut -c1-200 | sed -E "s/ +$//" | head -40
 } | tee -a "$OUT"
 exit "$RC"
