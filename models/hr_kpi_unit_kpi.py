@@ -16,10 +16,14 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from ..const import DECIDED_STATES, LEADER_SUBJECT_GROUPS, level_selection
-from .kpi_rules import task_totals
+from .kpi_rules import add_totals, task_totals
 
+# Tasks read at a time when a unit KPI sums its tasks (as stored, in SQL):
+# the memory of a city's month stays that of a batch.
+UNIT_TASK_BATCH = 20000
 UNIT_TASK_FIELDS = [
     "coefficient",
     "quantity",
@@ -284,37 +288,97 @@ class HrKpiUnitKpi(models.Model):
         units._recompute()
         return units.with_env(self.env)
 
-    def _unit_tasks(self):
-        """{(department id, period id): [task]} of the counted tasks of the units'
-        staff (the unit and its sub-units) due in the period, in one query."""
-        result = {(u.department_id.id, u.period_id.id): [] for u in self}
+    def _unit_task_totals(self):
+        """{(department id, period id): ``task_totals`` of the counted tasks
+        of the unit's staff (the unit and its sub-units) due in the period},
+        each under its month's rule set. The tasks are read once, by batches
+        of ``UNIT_TASK_BATCH`` as stored (no record built), their totals
+        added up per department of the task, then carried to every unit of
+        ``self`` above it by the department's path: the memory stays that of
+        a batch and the work that of the tasks, whatever the number of units
+        (a city's 2,000 units over its 2,000,000 tasks of a month)."""
+        result = {
+            (u.department_id.id, u.period_id.id): task_totals([], 0.0) for u in self
+        }
         if not self:
             return result
-        # sudo: the unit's result counts every task of the unit (system job)
-        tasks = (
-            self.env["hr.kpi.task"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("period_id", "in", self.period_id.ids),
-                    ("department_id", "child_of", self.department_id.ids),
-                    ("is_counted", "=", True),
-                ],
-                [*UNIT_TASK_FIELDS, "period_id", "department_id"],
+        rules = {}
+        for period in self.period_id:
+            rule_set = period.rule_set_id
+            rules[period.id] = (
+                (rule_set.deduction_percent or 25.0) / 100.0,
+                rule_set.over_completion_policy == "cap",
             )
+        # sudo: the unit's result counts every task of the unit (system job)
+        Department = self.env["hr.department"].sudo()
+        # the units' subtrees once (not a path test per unit in every batch)
+        departments = Department.search([("id", "child_of", self.department_id.ids)])
+        Task = self.env["hr.kpi.task"]
+        # the rows as stored, read in SQL: a city's month is 2,000,000 tasks,
+        # whose records the ORM would build (and cache) one by one
+        Task.flush_model(
+            [*UNIT_TASK_FIELDS, "period_id", "department_id", "is_counted"]
         )
-        # a task belongs to every unit whose path prefixes its department's path
-        units_by_period = defaultdict(list)
-        # sudo: the unit's result counts every task of the unit (system job)
-        for unit in self.sudo():
-            units_by_period[unit.period_id.id].append(
-                (unit.department_id.parent_path, unit.department_id.id)
+        # the ORM's value of an empty column: 0, False (a selection's NULL
+        # compares as its False)
+        empty = {"boolean": False, "integer": 0, "float": 0.0}
+        values = SQL(", ").join(
+            SQL(
+                "COALESCE(%s, %s) AS %s",
+                SQL.identifier(fname),
+                empty[Task._fields[fname].type],
+                SQL.identifier(fname),
             )
-        for task in tasks:
-            path = task.department_id.parent_path or ""
-            for unit_path, department_id in units_by_period[task.period_id.id]:
-                if unit_path and path.startswith(unit_path):
-                    result[department_id, task.period_id.id].append(task)
+            if Task._fields[fname].type in empty
+            else SQL.identifier(fname)
+            for fname in UNIT_TASK_FIELDS
+        )
+        partial = defaultdict(lambda: task_totals([], 0.0))
+        last_id = 0
+        while True:
+            rows = self.env.execute_query_dict(
+                SQL(
+                    """
+                    SELECT id, department_id, period_id, %(values)s
+                      FROM hr_kpi_task
+                     WHERE period_id = ANY(%(periods)s)
+                       AND department_id = ANY(%(departments)s)
+                       AND is_counted AND id > %(last)s
+                     ORDER BY id
+                     LIMIT %(batch)s
+                    """,
+                    values=values,
+                    periods=self.period_id.ids,
+                    departments=departments.ids,
+                    last=last_id,
+                    batch=UNIT_TASK_BATCH,
+                )
+            )
+            if not rows:
+                break
+            last_id = rows[-1]["id"]
+            groups = defaultdict(list)
+            for row in rows:
+                groups[row["department_id"], row["period_id"]].append(row)
+            for (department_id, period_id), items in groups.items():
+                add_totals(
+                    partial[department_id, period_id],
+                    task_totals(items, *rules[period_id]),
+                )
+            if len(rows) < UNIT_TASK_BATCH:
+                break
+        # a department's totals go to every unit whose path prefixes its path
+        paths = {
+            department.id: department.parent_path or ""
+            for department in Department.browse(
+                {department_id for department_id, _p in partial}
+            )
+        }
+        for (department_id, period_id), totals in partial.items():
+            for ancestor in paths[department_id].split("/"):
+                key = (int(ancestor), period_id) if ancestor else None
+                if key in result:
+                    add_totals(result[key], totals)
         return result
 
     def _unassigned_plan_items(self):
@@ -380,12 +444,14 @@ class HrKpiUnitKpi(models.Model):
                 ),
             ]
         )
+        by_department = defaultdict(lambda: KeyResult)
+        for kr in krs:
+            by_department[kr.department_id.id] |= kr
         result = {}
         for unit in self:
-            result[unit.id] = krs.filtered(
+            result[unit.id] = by_department[unit.department_id.id].filtered(
                 lambda kr, u=unit: (
-                    kr.department_id == u.department_id
-                    and kr.objective_id.date_start <= u.period_id.date_end
+                    kr.objective_id.date_start <= u.period_id.date_end
                     and kr.objective_id.date_end >= u.period_id.date_start
                 )
             )
@@ -397,7 +463,7 @@ class HrKpiUnitKpi(models.Model):
         if not units:
             return
         engine = self.env["hr.kpi.engine"]
-        tasks = units._unit_tasks()
+        task_sums = units._unit_task_totals()
         unassigned = units._unassigned_plan_items()
         key_results = units._key_results()
         KeyResult = self.env["hr.kpi.key.result"]
@@ -405,12 +471,16 @@ class HrKpiUnitKpi(models.Model):
         for unit in units:
             rule_set = unit.period_id.rule_set_id
             deduction = (rule_set.deduction_percent or 25.0) / 100.0
-            items = tasks.get((unit.department_id.id, unit.period_id.id), [])
             extra = unassigned.get(unit.id, [])
-            totals = task_totals(
-                items + extra,
-                deduction,
-                cap=rule_set.over_completion_policy == "cap",
+            items_totals = task_sums[unit.department_id.id, unit.period_id.id]
+            # the totals are sums over the tasks: the unit's tasks' and the
+            # plan's unassigned items' add up
+            totals = dict(items_totals)
+            add_totals(
+                totals,
+                task_totals(
+                    extra, deduction, cap=rule_set.over_completion_policy == "cap"
+                ),
             )
             assigned, done = totals["assigned"], totals["done"]
             quality, progress = totals["quality"], totals["progress"]
@@ -422,7 +492,7 @@ class HrKpiUnitKpi(models.Model):
             else:
                 a = b = c = 0.0
             kpi = (a + b + c) / 3.0
-            count = len(items) + len(extra)
+            count = items_totals["count"] + len(extra)
             all_perfect = bool(count) and perfect == count
             krs = key_results.get(unit.id, KeyResult)
             kr_attainment = KeyResult._weighted_attainment(krs)
@@ -431,7 +501,7 @@ class HrKpiUnitKpi(models.Model):
             kpi = rnd(kpi)
             unit.write(
                 {
-                    "task_count": len(items),
+                    "task_count": items_totals["count"],
                     "unassigned_quantity": sum(
                         i["quantity"] * i["coefficient"] for i in extra
                     ),
@@ -483,16 +553,21 @@ class HrKpiUnitKpi(models.Model):
         appraisals = self._leader_appraisals().filtered(
             lambda a: a.state not in DECIDED_STATES
         )
+        # by month and employee, by month and unit: a lookup per unit (a
+        # filter of every leader's appraisal per unit is quadratic in a city)
+        by_employee, by_unit = defaultdict(list), defaultdict(list)
+        for appraisal in appraisals:
+            month = appraisal.period_id.id
+            by_employee[month, appraisal.employee_id.id].append(appraisal.id)
+            by_unit[month, appraisal.department_id.id].append(appraisal.id)
         for unit in self:
-            mine = appraisals.filtered(
-                lambda a, u=unit: (
-                    a.period_id == u.period_id
-                    and (
-                        a.employee_id == u.department_id.manager_id
-                        or a.department_id == u.department_id
-                    )
-                    and a.kpi_organisation != u.organisation_proposed
-                )
+            month = unit.period_id.id
+            ids = (
+                by_employee[month, unit.department_id.manager_id.id]
+                + by_unit[month, unit.department_id.id]
+            )
+            mine = appraisals.browse(dict.fromkeys(ids)).filtered(
+                lambda a, u=unit: a.kpi_organisation != u.organisation_proposed
             )
             if mine:
                 # sudo: the system sets the unit's proposed đ on the leaders'
@@ -525,13 +600,16 @@ class HrKpiUnitKpi(models.Model):
         appraised in them)."""
         # sudo: the unit's result counts every task of the unit (system job)
         periods = self.env["hr.kpi.period"].sudo().search([("state", "=", "open")])
+        Department = self.env["hr.department"]
         for period in periods:
             # sudo: the unit's result counts every task of the unit (system job)
-            departments = (
-                self.env["hr.kpi.appraisal"]
-                .sudo()
-                .search([("period_id", "=", period.id)])
-                .department_id
+            departments = Department.union(
+                *(
+                    department
+                    for [department] in self.env["hr.kpi.appraisal"]
+                    .sudo()
+                    ._read_group([("period_id", "=", period.id)], ["department_id"])
+                )
             )
             if departments:
                 self._compute_for(departments, period)

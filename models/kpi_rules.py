@@ -107,6 +107,14 @@ def task_totals(tasks, deduction, cap=False):
     }
 
 
+def add_totals(totals, more):
+    """Add the ``task_totals`` ``more`` into ``totals`` (in place): every
+    figure of the totals is a sum over the tasks."""
+    for key, value in more.items():
+        totals[key] = totals.get(key, 0) + value
+    return totals
+
+
 def effective_occurrences(task):
     """(major errors, delays) counted after the exemption, if any."""
     errors = task["major_error_count"]

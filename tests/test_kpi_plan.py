@@ -1,6 +1,7 @@
 import base64
 import io
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -409,6 +410,55 @@ class TestKpiPlan(KpiCommon):
     # ------------------------------------------------------------------
     # Unit KPI
     # ------------------------------------------------------------------
+
+    def test_unit_kpi_counts_its_subunits_tasks_read_in_batches(self):
+        """A unit's KPI counts the tasks of its sub-units; the tasks are read
+        by batches and their totals carried up the tree: the same figures
+        whatever the batch, for the unit and its sub-unit together."""
+        sub = self.env["hr.department"].create(
+            {
+                "name": "Sub-unit",
+                "parent_id": self.department.id,
+                "company_id": self.company.id,
+            }
+        )
+        self.emp_staff2.department_id = sub
+        self.make_task(self.emp_staff)
+        late = self.make_task(self.emp_staff2, delays=1)
+        self.assertEqual(late.department_id, sub)
+        UnitKpi = self.env["hr.kpi.unit.kpi"]
+        module = "odoo.addons.l10n_vn_hr_kpi.models.hr_kpi_unit_kpi"
+        results = []
+        for batch in (20000, 1):
+            with patch(f"{module}.UNIT_TASK_BATCH", batch):
+                units = UnitKpi._compute_for(self.department | sub, self.period)
+            parent = units.filtered(lambda u: u.department_id == self.department)
+            child = units - parent
+            results.append(
+                [
+                    (u.task_count, u.delay_count, u.kpi_progress, u.kpi_percent)
+                    for u in (parent, child)
+                ]
+            )
+        self.assertEqual(results[0], results[1], "the same in batches of one")
+        (parent_row, child_row) = results[0]
+        self.assertEqual(parent_row[:3], (2, 1, 87.5), "the unit and its sub-unit")
+        self.assertEqual(child_row[:3], (1, 1, 75.0), "the sub-unit alone")
+
+    def test_daily_job_computes_the_units_of_the_open_months(self):
+        self.make_appraisal(self.emp_staff)
+        self.make_task(self.emp_staff)
+        UnitKpi = self.env["hr.kpi.unit.kpi"]
+        self.assertFalse(UnitKpi.search([("period_id", "=", self.period.id)]))
+        UnitKpi._cron_recompute()
+        unit = UnitKpi.search(
+            [
+                ("period_id", "=", self.period.id),
+                ("department_id", "=", self.department.id),
+            ]
+        )
+        self.assertEqual(unit.task_count, 1)
+        self.assertTrue(unit.date_computed)
 
     def test_unit_kpi_feeds_leader_inputs(self):
         head = self.make_appraisal(self.emp_head, subject_group="leader_head")
