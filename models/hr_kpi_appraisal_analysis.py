@@ -152,11 +152,12 @@ class HrKpiAppraisalAnalysis(models.Model):
                         AS late_decision_count,
                     CASE WHEN %(not_evaluated)s THEN 1 ELSE 0 END
                         AS not_evaluated_count,
-                    -- per row, by the tasks' index on their appraisal: a
-                    -- unit's rows read their own tasks only (a grouped
-                    -- sub-query would count every task of every month first,
-                    -- 1.3 s for a head's unit at N = 200,000), and a query
-                    -- that does not ask for the count does not compute it
+                    -- per row, by the index of the tasks that can be overdue
+                    -- (hr_kpi_task_overdue_by_appraisal_index): a unit's rows
+                    -- read their own tasks only (a grouped sub-query would
+                    -- count every task of every month first, 1.3 s for a
+                    -- head's unit at N = 200,000), and a query that does not
+                    -- ask for the count does not compute it
                     (
                         SELECT COUNT(*)
                         FROM hr_kpi_task t

@@ -166,6 +166,23 @@ class TestKpiAnalytics(KpiCommon):
 
     # ---- the SQL view ----------------------------------------------------
 
+    def test_overdue_count_reads_the_index_of_overdue_tasks(self):
+        """The view's count of a row's overdue tasks can be answered from
+        the partial index of the tasks that can be overdue: its condition
+        implies the index's (if either changes alone, PostgreSQL falls back
+        to reading every task of the appraisal, or of the month)."""
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute("SET LOCAL enable_bitmapscan = off")
+        self.env.cr.execute(
+            """
+            EXPLAIN SELECT overdue_task_count FROM hr_kpi_appraisal_analysis
+             WHERE appraisal_id = %s
+            """,
+            (self.may["E1"].id,),
+        )
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("hr_kpi_task_overdue_by_appraisal_index", plan)
+
     def test_analysis_rows(self):
         rows = self.rows(self.user_hr)
         by_appraisal = {row.appraisal_id: row for row in rows}
