@@ -35,6 +35,26 @@ class HrKpiDashboard(models.AbstractModel):
             )
 
     @api.model
+    def _dashboard_narrowed(self, domain):
+        """``domain`` with the ids of its rows the user may read, when they are
+        few (a head's, a focal point's units): the record rules of the
+        analysis are an ``OR`` over joined columns, which PostgreSQL answers
+        by filtering every row of the month; found once, the ids let each of
+        the dashboard's counts read its rows through the index (a head's
+        unit of 62 at N = 200,000: about 0.3 s a count before). The HR
+        officer reads the whole company: his domain is left as it is."""
+        if self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            return domain
+        ids = (
+            self.env["hr.kpi.appraisal.analysis"]
+            .search(domain, limit=EMPLOYEE_PICK_LIMIT + 1, order="id")
+            .ids
+        )
+        if len(ids) > EMPLOYEE_PICK_LIMIT:
+            return domain
+        return [("id", "in", ids), *domain]
+
+    @api.model
     def _dashboard_period(self, period_id):
         Period = self.env["hr.kpi.period"]
         if period_id:
@@ -70,7 +90,7 @@ class HrKpiDashboard(models.AbstractModel):
         Analysis = self.env["hr.kpi.appraisal.analysis"]
         period = self._dashboard_period(period_id)
         filters = self._dashboard_domain(department_id, subject_group)
-        domain = filters + [("period_id", "=", period.id)]
+        domain = self._dashboard_narrowed(filters + [("period_id", "=", period.id)])
         units = self._dashboard_units(domain)
         evaluated = sum(unit["evaluated"] for unit in units)
         distribution = {
