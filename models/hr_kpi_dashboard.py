@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, models
 from odoo.exceptions import AccessError
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 
 from ..const import LEVELS_DESC, NOT_EVALUATED
 
@@ -33,6 +33,39 @@ class HrKpiDashboard(models.AbstractModel):
                     "The KPI dashboard is for focal points, heads and HR officers."
                 )
             )
+
+    @api.model
+    def _dashboard_company_options(self):
+        """The ids of the months (in the order of the analysis' ``period_id``
+        groups) and of the units that have a current appraisal in the user's
+        companies: what the HR officer's analysis rows hold, each found by an
+        index lookup."""
+        companies = self.env.companies.ids
+        periods = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.id FROM hr_kpi_period p
+                 WHERE p.company_id = ANY(%(companies)s)
+                   AND EXISTS (SELECT 1 FROM hr_kpi_appraisal a
+                                WHERE a.period_id = p.id AND a.active
+                                  AND a.company_id = ANY(%(companies)s))
+                 ORDER BY p.date_start DESC, p.company_id, p.id
+                """,
+                companies=companies,
+            )
+        )
+        departments = self.env.execute_query(
+            SQL(
+                """
+                SELECT d.id FROM hr_department d
+                 WHERE EXISTS (SELECT 1 FROM hr_kpi_appraisal a
+                                WHERE a.department_id = d.id AND a.active
+                                  AND a.company_id = ANY(%(companies)s))
+                """,
+                companies=companies,
+            )
+        )
+        return [row[0] for row in periods], [row[0] for row in departments]
 
     @api.model
     def _dashboard_narrowed(self, domain):
@@ -177,17 +210,29 @@ class HrKpiDashboard(models.AbstractModel):
         """The choices of the filters: the months and units the user can see,
         the subject groups."""
         Analysis = self.env["hr.kpi.appraisal.analysis"]
-        periods = [
-            {"id": period.id, "name": period.name}
-            for (period,) in Analysis._read_group(
-                [], ["period_id"], order="period_id", limit=36
-            )
-        ]
+        if self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):
+            # every row of his companies: the months and units that have an
+            # appraisal, each found by an index (not a read of every month)
+            period_ids, department_ids = self._dashboard_company_options()
+            period_rows = self.env["hr.kpi.period"].browse(period_ids[:36])
+            department_rows = self.env["hr.department"].browse(department_ids)
+        else:
+            period_rows = [
+                period
+                for (period,) in Analysis._read_group(
+                    [], ["period_id"], order="period_id", limit=36
+                )
+            ]
+            department_rows = [
+                department
+                for (department,) in Analysis._read_group([], ["department_id"])
+                if department
+            ]
+        periods = [{"id": period.id, "name": period.name} for period in period_rows]
         departments = sorted(
             (
                 {"id": department.id, "name": department.display_name}
-                for (department,) in Analysis._read_group([], ["department_id"])
-                if department
+                for department in department_rows
             ),
             key=lambda d: d["name"],
         )
@@ -217,23 +262,19 @@ class HrKpiDashboard(models.AbstractModel):
                 "overdue_tasks": 0,
             }
         )
-        for department, level, count in Analysis._read_group(
-            domain + [("is_evaluated", "=", True)],
-            ["department_id", "level"],
-            ["__count"],
-        ):
-            if level:
-                by_unit[department]["levels"][level] += count
-                by_unit[department]["evaluated"] += count
+        # one pass by unit and level: a row's level is set once it is
+        # evaluated (decided), so the levels and the unit's counts come from
+        # the same groups
         for (
             department,
+            level,
             count,
             late_self,
             late_decision,
             overdue,
         ) in Analysis._read_group(
             domain,
-            ["department_id"],
+            ["department_id", "level"],
             [
                 "__count",
                 "late_self_evaluation_count:sum",
@@ -242,12 +283,13 @@ class HrKpiDashboard(models.AbstractModel):
             ],
         ):
             unit = by_unit[department]
-            unit.update(
-                appraisals=count,
-                late_self_evaluation=late_self,
-                late_decision=late_decision,
-                overdue_tasks=overdue,
-            )
+            unit["appraisals"] += count
+            unit["late_self_evaluation"] += late_self
+            unit["late_decision"] += late_decision
+            unit["overdue_tasks"] += overdue
+            if level:
+                unit["levels"][level] += count
+                unit["evaluated"] += count
         # the quota cap of each unit, by the quota service, on the decided
         # appraisals the user can read (and the months not evaluated, which
         # the denominator counts if the rule set says so)

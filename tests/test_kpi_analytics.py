@@ -191,6 +191,26 @@ class TestKpiAnalytics(KpiCommon):
         hr = self.env["hr.kpi.dashboard"].with_user(self.user_hr)
         self.assertEqual(hr._dashboard_narrowed(domain), domain)
 
+    def test_hr_options_found_by_index_are_the_rows_months_and_units(self):
+        """The HR officer's months and units of the filters, found by index
+        lookups, are those of his analysis rows."""
+        Analysis = self.env["hr.kpi.appraisal.analysis"].with_user(self.user_hr)
+        options = (
+            self.env["hr.kpi.dashboard"].with_user(self.user_hr)._dashboard_options()
+        )
+        self.assertEqual(
+            [period["id"] for period in options["periods"]],
+            [
+                p.id
+                for [p] in Analysis._read_group([], ["period_id"], order="period_id")
+            ],
+        )
+        self.assertEqual(
+            {department["id"] for department in options["departments"]},
+            {d.id for [d] in Analysis._read_group([], ["department_id"]) if d},
+        )
+        self.assertGreater(len(options["periods"]), 1)
+
     def test_overdue_count_reads_the_index_of_overdue_tasks(self):
         """The view's count of a row's overdue tasks can be answered from
         the partial index of the tasks that can be overdue: its condition
