@@ -12,7 +12,11 @@
 * the year-to-date roll-up to the unit's annual collective level.
 """
 
+import logging
 from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -21,6 +25,11 @@ from odoo.tools import SQL
 from ..const import DECIDED_STATES, LEADER_SUBJECT_GROUPS, level_selection
 from .kpi_rules import add_totals, task_totals
 
+_logger = logging.getLogger(__name__)
+
+# Minutes before the daily job computes again a month whose computation met a
+# user's concurrent write.
+CRON_RETRY_MINUTES = 5
 # Tasks read at a time when a unit KPI sums its tasks (as stored, in SQL):
 # the memory of a city's month stays that of a batch.
 UNIT_TASK_BATCH = 20000
@@ -601,6 +610,7 @@ class HrKpiUnitKpi(models.Model):
         # sudo: the unit's result counts every task of the unit (system job)
         periods = self.env["hr.kpi.period"].sudo().search([("state", "=", "open")])
         Department = self.env["hr.department"]
+        again = False
         for period in periods:
             # sudo: the unit's result counts every task of the unit (system job)
             departments = Department.union(
@@ -611,5 +621,18 @@ class HrKpiUnitKpi(models.Model):
                     ._read_group([("period_id", "=", period.id)], ["department_id"])
                 )
             )
-            if departments:
-                self._compute_for(departments, period)
+            if not departments:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    self._compute_for(departments, period)
+            except (errors.SerializationFailure, errors.LockNotAvailable) as err:
+                # a user wrote a leader's appraisal of the month meanwhile: the
+                # month is computed again in a few minutes, in a new
+                # transaction (the other months' results are kept)
+                _logger.info("KPI: unit KPIs of %s tried again: %s", period.name, err)
+                again = True
+        if again:
+            self.env.ref("l10n_vn_hr_kpi.ir_cron_kpi_unit_kpi")._trigger(
+                fields.Datetime.now() + timedelta(minutes=CRON_RETRY_MINUTES)
+            )

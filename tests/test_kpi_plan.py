@@ -3,7 +3,7 @@ import io
 from datetime import date
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -459,6 +459,32 @@ class TestKpiPlan(KpiCommon):
         )
         self.assertEqual(unit.task_count, 1)
         self.assertTrue(unit.date_computed)
+
+    def test_daily_job_tries_the_months_again_after_a_concurrent_write(self):
+        """A user's write of a leader's appraisal during the daily job (a
+        serialization failure) does not fail the job: the month is tried
+        again a few minutes later, in a new transaction."""
+        from psycopg2 import errors
+
+        self.make_appraisal(self.emp_staff)
+        self.make_task(self.emp_staff)
+        UnitKpi = self.env["hr.kpi.unit.kpi"]
+        cron = self.env.ref("l10n_vn_hr_kpi.ir_cron_kpi_unit_kpi")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", cron.id)])
+
+        def conflict(self, departments, periods):
+            raise errors.SerializationFailure("could not serialize access")
+
+        with patch.object(type(UnitKpi), "_compute_for", conflict):
+            UnitKpi._cron_recompute()
+        retry = Trigger.search([("cron_id", "=", cron.id)]) - before
+        self.assertEqual(len(retry), 1)
+        self.assertGreater(retry.call_at, fields.Datetime.now())
+        self.assertFalse(UnitKpi.search([("period_id", "=", self.period.id)]))
+        # the run tried again computes the month
+        UnitKpi._cron_recompute()
+        self.assertTrue(UnitKpi.search([("period_id", "=", self.period.id)]))
 
     def test_unit_kpi_feeds_leader_inputs(self):
         head = self.make_appraisal(self.emp_head, subject_group="leader_head")
