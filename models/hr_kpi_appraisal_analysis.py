@@ -170,7 +170,10 @@ class HrKpiAppraisalAnalysis(models.Model):
                     ) AS overdue_task_count
                 FROM hr_kpi_appraisal a
                 JOIN hr_kpi_period p ON p.id = a.period_id
-                JOIN hr_employee e ON e.id = a.employee_id
+                -- every appraisal has its employee (required): a LEFT JOIN
+                -- gives the same rows and lets PostgreSQL leave the employees
+                -- out of a query that does not ask for the user (HR's counts)
+                LEFT JOIN hr_employee e ON e.id = a.employee_id
                 LEFT JOIN hr_kpi_rule_set rs ON rs.id = a.rule_set_id
                 -- the current versions (a corrected result's original is archived)
                 WHERE a.active
