@@ -52,7 +52,7 @@ def main():
         )
     rows.sort(key=lambda r: (r["request"] == "all requests", -r["p95_ms"]))
     with open(args.csv, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     with open(args.failures, encoding="utf-8") as f:
