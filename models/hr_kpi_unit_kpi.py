@@ -569,19 +569,26 @@ class HrKpiUnitKpi(models.Model):
             month = appraisal.period_id.id
             by_employee[month, appraisal.employee_id.id].append(appraisal.id)
             by_unit[month, appraisal.department_id.id].append(appraisal.id)
+        # the value each appraisal gets (the last of its units, as unit by
+        # unit), then one write a value (a unit's đ is 100 or the rule set's
+        # low value), not one a unit
+        target = {}
         for unit in self:
             month = unit.period_id.id
             ids = (
                 by_employee[month, unit.department_id.manager_id.id]
                 + by_unit[month, unit.department_id.id]
             )
-            mine = appraisals.browse(dict.fromkeys(ids)).filtered(
-                lambda a, u=unit: a.kpi_organisation != u.organisation_proposed
-            )
-            if mine:
+            target.update(dict.fromkeys(ids, unit.organisation_proposed))
+        by_value = defaultdict(list)
+        for appraisal in appraisals.browse(list(target)):
+            if appraisal.kpi_organisation != target[appraisal.id]:
+                by_value[target[appraisal.id]].append(appraisal.id)
+        for value, ids in by_value.items():
+            if ids:
                 # sudo: the system sets the unit's proposed đ on the leaders'
                 # open appraisals (private, from _recompute: HR or the head)
-                mine.sudo().write({"kpi_organisation": unit.organisation_proposed})
+                appraisals.browse(ids).sudo().write({"kpi_organisation": value})
 
     def action_recompute(self):
         if not self.env.user.has_group("l10n_vn_hr_kpi.group_kpi_hr_officer"):

@@ -193,7 +193,21 @@ class TestKpiAnalytics(KpiCommon):
 
     def test_hr_options_found_by_index_are_the_rows_months_and_units(self):
         """The HR officer's months and units of the filters, found by index
-        lookups, are those of his analysis rows."""
+        lookups, are those of his analysis rows: not another company's."""
+        other_unit = self.env["hr.department"].create(
+            {"name": "Other ward's office", "company_id": self.other_company.id}
+        )
+        stranger = self.env["hr.employee"].create(
+            {
+                "name": "Other ward's officer",
+                "company_id": self.other_company.id,
+                "department_id": other_unit.id,
+            }
+        )
+        other_month = self.env["hr.kpi.period"].create(
+            {"company_id": self.other_company.id, "date_start": date(2026, 2, 1)}
+        )
+        self.make_appraisal(stranger, period=other_month)
         Analysis = self.env["hr.kpi.appraisal.analysis"].with_user(self.user_hr)
         options = (
             self.env["hr.kpi.dashboard"].with_user(self.user_hr)._dashboard_options()
@@ -210,6 +224,8 @@ class TestKpiAnalytics(KpiCommon):
             {d.id for [d] in Analysis._read_group([], ["department_id"]) if d},
         )
         self.assertGreater(len(options["periods"]), 1)
+        self.assertNotIn(other_month.id, [p["id"] for p in options["periods"]])
+        self.assertNotIn(other_unit.id, [d["id"] for d in options["departments"]])
 
     def test_overdue_count_reads_the_index_of_overdue_tasks(self):
         """The view's count of a row's overdue tasks can be answered from
