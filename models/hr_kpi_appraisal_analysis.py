@@ -48,6 +48,9 @@ class HrKpiAppraisalAnalysis(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     department_id = fields.Many2one("hr.department", string="Unit", readonly=True)
     subject_group = fields.Selection(subject_group_selection(), readonly=True)
+    # the quota group of the row (the dashboard's quota caps)
+    rule_set_id = fields.Many2one("hr.kpi.rule.set", readonly=True)
+    task_group = fields.Char(readonly=True)
     state = fields.Selection(_state_selection, readonly=True)
     evaluator_employee_id = fields.Many2one(
         "hr.employee", string="Evaluator", readonly=True
@@ -130,6 +133,8 @@ class HrKpiAppraisalAnalysis(models.Model):
                     a.company_id AS company_id,
                     a.department_id AS department_id,
                     a.subject_group AS subject_group,
+                    a.rule_set_id AS rule_set_id,
+                    a.task_group AS task_group,
                     a.state AS state,
                     a.evaluator_employee_id AS evaluator_employee_id,
                     a.decider_employee_id AS decider_employee_id,

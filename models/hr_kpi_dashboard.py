@@ -262,24 +262,31 @@ class HrKpiDashboard(models.AbstractModel):
                 "overdue_tasks": 0,
             }
         )
-        # one pass by unit and level: a row's level is set once it is
-        # evaluated (decided), so the levels and the unit's counts come from
-        # the same groups
+        # one pass by unit, level and quota group: a row's level is set once
+        # it is evaluated (decided), so the levels, the unit's counts and
+        # the quota's counts come from the same groups (a decided appraisal
+        # has its final level: the level its quota counts). No appraisal
+        # record is read, whatever the size of the city.
+        quota_groups = defaultdict(list)
         for (
             department,
             level,
+            rule_set,
+            task_group,
             count,
             late_self,
             late_decision,
             overdue,
+            not_evaluated,
         ) in Analysis._read_group(
             domain,
-            ["department_id", "level"],
+            ["department_id", "level", "rule_set_id", "task_group"],
             [
                 "__count",
                 "late_self_evaluation_count:sum",
                 "late_decision_count:sum",
                 "overdue_task_count:sum",
+                "not_evaluated_count:sum",
             ],
         ):
             unit = by_unit[department]
@@ -290,20 +297,19 @@ class HrKpiDashboard(models.AbstractModel):
             if level:
                 unit["levels"][level] += count
                 unit["evaluated"] += count
-        # the quota cap of each unit, by the quota service, on the decided
-        # appraisals the user can read (and the months not evaluated, which
-        # the denominator counts if the rule set says so)
-        # (their ids in one query, counted by unit and level in one grouped
-        # read: no appraisal record is read, whatever the size of the city)
-        [[decided_ids]] = Analysis._read_group(
-            domain + ["|", ("is_evaluated", "=", True), ("state", "=", NOT_EVALUATED)],
-            aggregates=["appraisal_id:array_agg"],
-        )
-        decided = self.env["hr.kpi.appraisal"].browse(decided_ids or [])
+                quota_groups[department].append((rule_set, task_group, level, count))
+            if not_evaluated:
+                quota_groups[department].append(
+                    (rule_set, task_group, NOT_EVALUATED, not_evaluated)
+                )
+        # the quota cap of each unit, by the quota service
         caps = {}
         Quota = self.env["hr.kpi.quota"]
-        for department, groups in Quota._unit_groups(decided):
-            results = Quota._check_counts(groups)
+        for department, groups in quota_groups.items():
+            # sudo: the quota settings of the rule sets of rows the user reads
+            results = Quota._check_level_counts(
+                [(rule_set.sudo(), *rest) for rule_set, *rest in groups]
+            )
             caps[department] = (
                 sum(result.cap for result in results),
                 sum(result.denominator for result in results),

@@ -367,8 +367,33 @@ class HrKpiQuota(models.AbstractModel):
         no ranking (``ranked``, ``excellent`` and ``over_cap`` stay empty).
         The level counted is the level being decided (``level_decision``,
         the appraisal's ``_kpi_quota_level_field``)."""
+        return self._check_level_counts(
+            [
+                (
+                    rule_set,
+                    task_group,
+                    NOT_EVALUATED
+                    if state == NOT_EVALUATED
+                    else (final or proposed or computed),
+                    count,
+                )
+                for rule_set, task_group, state, final, proposed, computed, count in (
+                    groups
+                )
+            ],
+            exception=exception,
+        )
+
+    @api.model
+    def _check_level_counts(self, groups, exception=False):
+        """The quota of one unit from its appraisals counted by quota group
+        and level: ``groups`` is ``[(rule_set, task_group, level, count),
+        ...]``, ``level`` being the level counted, ``NOT_EVALUATED`` for a
+        month not evaluated (the denominator counts it if the rule set says
+        so) or False (no level yet: not counted). One :class:`QuotaResult`
+        per scope group, without ranking (see ``_check_counts``)."""
         scopes = {}
-        for rule_set, task_group, state, final, proposed, computed, count in groups:
+        for rule_set, task_group, level, count in groups:
             key = (
                 rule_set.id,
                 (task_group or False)
@@ -383,24 +408,20 @@ class HrKpiQuota(models.AbstractModel):
                     "not_evaluated": 0,
                 },
             )
-            if state == NOT_EVALUATED:
+            if level == NOT_EVALUATED:
                 scope["not_evaluated"] += count
-                continue
-            level = final or proposed or computed
-            if level:
+            elif level:
                 scope["counts"][level] += count
-        results = []
-        for (_rule_set_id, task_group), scope in scopes.items():
-            results.append(
-                self._result(
-                    scope["rule_set"],
-                    task_group,
-                    scope["counts"],
-                    scope["not_evaluated"],
-                    exception,
-                )
+        return [
+            self._result(
+                scope["rule_set"],
+                task_group,
+                scope["counts"],
+                scope["not_evaluated"],
+                exception,
             )
-        return results
+            for (_rule_set_id, task_group), scope in scopes.items()
+        ]
 
     @api.model
     def _kpi_unit_rows(self, appraisals):
