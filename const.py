@@ -20,6 +20,8 @@ NOT_EVALUATED_FROM = ("draft", "self_submitted", "reviewed", "returned")
 DECIDED_STATES = ("decided", "published", "appeal_open", "appeal_resolved", "locked")
 # The decided level is known to the employee.
 PUBLISHED_STATES = ("published", "appeal_open", "appeal_resolved", "locked")
+# The levels of "well completed or above" (the leniency flag: nể nang).
+GOOD_OR_BETTER = ("good", "excellent")
 # The monthly result is final (a resolved appeal is locked at the next cron
 # run): the quarterly and annual roll-up counts only these months.
 ROLLUP_STATES = ("appeal_resolved", "locked")

@@ -40,6 +40,7 @@ from . import hr_kpi_rollup
 from . import hr_kpi_appraisal_analysis
 from . import hr_kpi_published_result
 from . import hr_kpi_dashboard
+from . import hr_kpi_dashboard_snapshot
 from . import hr_kpi_counter
 from . import hr_kpi_citizen_rating
 from . import hr_kpi_satisfaction_band

@@ -3,13 +3,12 @@ from odoo.tools import SQL
 
 from ..const import (
     DECIDED_STATES,
+    GOOD_OR_BETTER,
     NOT_EVALUATED,
     PUBLISHED_STATES,
     level_selection,
     subject_group_selection,
 )
-
-GOOD_OR_BETTER = ("good", "excellent")
 
 
 def _state_selection(model):

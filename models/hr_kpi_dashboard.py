@@ -1,10 +1,10 @@
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, float_round
 
-from ..const import LEVELS_DESC, NOT_EVALUATED
+from ..const import GOOD_OR_BETTER, LEVELS_DESC, NOT_EVALUATED
 
 TREND_MONTHS = 12
 # above this many appraisals in the month, the employees to pick for the trend
@@ -88,6 +88,100 @@ class HrKpiDashboard(models.AbstractModel):
         return [("id", "in", ids), *domain]
 
     @api.model
+    def _dashboard_snapshot(self, period, live=False):
+        """The kept figures of ``period`` for the HR officer (he reads the
+        whole company, as the job counts it), or an empty recordset: the
+        month is counted live (a head, a focal point, a small month, no
+        figures kept yet, or ``live``). Figures older than their age limit
+        are still shown, and the job is asked to count them again."""
+        Snapshot = self.env["hr.kpi.dashboard.snapshot"]
+        if not period or not self.env.user.has_group(
+            "l10n_vn_hr_kpi.group_kpi_hr_officer"
+        ):
+            return Snapshot
+        # as the user: HR officers read them, in their companies only
+        snapshot = Snapshot.search([("period_id", "=", period.id)], limit=1)
+        if live:
+            return Snapshot
+        if snapshot and snapshot._kpi_is_stale():
+            Snapshot._kpi_enqueue(period)
+        return snapshot
+
+    @api.model
+    def _dashboard_keep(self, period, live, total):
+        """After a live count by the HR officer: a large month's figures are
+        to be kept (or counted again after *Refresh*) by the job."""
+        if not period or not self.env.user.has_group(
+            "l10n_vn_hr_kpi.group_kpi_hr_officer"
+        ):
+            return
+        Snapshot = self.env["hr.kpi.dashboard.snapshot"]
+        if total >= Snapshot._kpi_min_appraisals() or (
+            live and Snapshot.search_count([("period_id", "=", period.id)])
+        ):
+            Snapshot._kpi_enqueue(period)
+
+    @api.model
+    def _dashboard_snapshot_rows(self, snapshots, department_id, subject_group):
+        """The rows of ``snapshots`` within the dashboard's filters and the
+        user's companies (the analysis' company rule): ``(period id, row)``."""
+        companies = set(self.env.companies.ids)
+        units = None
+        if department_id:
+            # the unit's subtree, archived sub-units included (the analysis'
+            # child_of reads them so)
+            # sudo: the ids of the units under a unit, to filter figures
+            Department = (
+                self.env["hr.department"].sudo().with_context(active_test=False)
+            )
+            root = Department.browse(int(department_id))
+            units = set(
+                Department.search(
+                    [("parent_path", "=like", f"{root.parent_path}%")]
+                ).ids
+                if root.exists()
+                else []
+            )
+        for snapshot in snapshots:
+            for row in snapshot.row_data or []:
+                company, unit, group = row[0], row[1], row[2]
+                if company not in companies:
+                    continue
+                if units is not None and unit not in units:
+                    continue
+                if subject_group and group != subject_group:
+                    continue
+                yield snapshot.period_id.id, row
+
+    @api.model
+    def _dashboard_snapshot_groups(self, snapshot, department_id, subject_group):
+        """``_dashboard_unit_groups`` from the kept figures: the same groups,
+        as records, summed over the companies and subject groups kept."""
+        sums = defaultdict(lambda: [0] * 5)
+        for _period, row in self._dashboard_snapshot_rows(
+            snapshot, department_id, subject_group
+        ):
+            _company, unit, _group, level, rule_set, task_group, *counts = row
+            key = (unit, level, rule_set, task_group)
+            sums[key] = [a + b for a, b in zip(sums[key], counts, strict=True)]
+        Department = self.env["hr.department"].browse(
+            {unit for unit, *_rest in sums if unit}
+        )
+        RuleSet = self.env["hr.kpi.rule.set"].browse(
+            {rule_set for _unit, _level, rule_set, _task in sums if rule_set}
+        )
+        return [
+            (
+                Department.browse(unit or []).with_prefetch(Department._prefetch_ids),
+                level,
+                RuleSet.browse(rule_set or []).with_prefetch(RuleSet._prefetch_ids),
+                task_group,
+                *counts,
+            )
+            for (unit, level, rule_set, task_group), counts in sums.items()
+        ]
+
+    @api.model
     def _dashboard_period(self, period_id):
         Period = self.env["hr.kpi.period"]
         if period_id:
@@ -113,18 +207,34 @@ class HrKpiDashboard(models.AbstractModel):
 
     @api.model
     def get_data(
-        self, period_id=None, department_id=None, subject_group=None, employee_id=None
+        self,
+        period_id=None,
+        department_id=None,
+        subject_group=None,
+        employee_id=None,
+        live=False,
     ):
         """All the figures of the dashboard for a month, a unit subtree and a
-        subject group, in one call."""
+        subject group, in one call. The HR officer's figures of a large
+        company's month are those the background job kept
+        (hr.kpi.dashboard.snapshot, their time in ``counted_on``), unless
+        ``live`` (*Refresh*): then the month is counted now."""
         self._check_dashboard_access()
         # the analysis is an SQL view: it reads what is written in the database
         self.env.flush_all()
         Analysis = self.env["hr.kpi.appraisal.analysis"]
         period = self._dashboard_period(period_id)
         filters = self._dashboard_domain(department_id, subject_group)
-        domain = self._dashboard_narrowed(filters + [("period_id", "=", period.id)])
-        units = self._dashboard_units(domain)
+        snapshot = self._dashboard_snapshot(period, live)
+        if snapshot:
+            domain = filters + [("period_id", "=", period.id)]
+            groups = self._dashboard_snapshot_groups(
+                snapshot, department_id, subject_group
+            )
+        else:
+            domain = self._dashboard_narrowed(filters + [("period_id", "=", period.id)])
+            groups = self._dashboard_unit_groups(domain)
+        units = self._dashboard_units(groups)
         evaluated = sum(unit["evaluated"] for unit in units)
         distribution = {
             level: sum(unit["levels"][level] for unit in units) for level in LEVELS_DESC
@@ -140,9 +250,15 @@ class HrKpiDashboard(models.AbstractModel):
                 "overdue_tasks",
             )
         ]
+        if not snapshot:
+            self._dashboard_keep(period, live, totals[0])
         level_names = dict(Analysis._fields["level"]._description_selection(self.env))
         return {
             "period": {"id": period.id, "name": period.name} if period else False,
+            # the time of the kept figures (False: counted now)
+            "counted_on": (
+                fields.Datetime.to_string(snapshot.date_computed) if snapshot else False
+            ),
             "filters": {
                 "department_id": department_id or False,
                 "subject_group": subject_group or False,
@@ -165,7 +281,9 @@ class HrKpiDashboard(models.AbstractModel):
             "late_decision_count": totals[2],
             "overdue_task_count": totals[3],
             "units": units,
-            "lenient": self._dashboard_lenient_units(period, filters),
+            "lenient": self._dashboard_lenient_units(
+                period, filters, snapshot, department_id, subject_group
+            ),
             "trend": self._dashboard_trend(period, employee_id),
             "employees": self._dashboard_employees(
                 domain, unit_chosen=bool(department_id), total=totals[0]
@@ -248,10 +366,29 @@ class HrKpiDashboard(models.AbstractModel):
         }
 
     @api.model
-    def _dashboard_units(self, domain):
-        """Per unit of the month: levels, excellent share against the quota
-        cap, late self-evaluations and decisions, overdue tasks."""
-        Analysis = self.env["hr.kpi.appraisal.analysis"]
+    def _dashboard_unit_groups(self, domain):
+        """The rows of ``domain`` counted by unit, level and quota group, as
+        the user reads them: ``[(unit, level, rule set, task group, count,
+        late self-evaluations, late decisions, overdue tasks, not
+        evaluated), ...]``. No appraisal record is read, whatever the size of
+        the city."""
+        return self.env["hr.kpi.appraisal.analysis"]._read_group(
+            domain,
+            ["department_id", "level", "rule_set_id", "task_group"],
+            [
+                "__count",
+                "late_self_evaluation_count:sum",
+                "late_decision_count:sum",
+                "overdue_task_count:sum",
+                "not_evaluated_count:sum",
+            ],
+        )
+
+    @api.model
+    def _dashboard_units(self, groups):
+        """Per unit of the month, from its ``groups`` (see
+        ``_dashboard_unit_groups``): levels, excellent share against the
+        quota cap, late self-evaluations and decisions, overdue tasks."""
         by_unit = defaultdict(
             lambda: {
                 "levels": dict.fromkeys(LEVELS_DESC, 0),
@@ -262,11 +399,10 @@ class HrKpiDashboard(models.AbstractModel):
                 "overdue_tasks": 0,
             }
         )
-        # one pass by unit, level and quota group: a row's level is set once
-        # it is evaluated (decided), so the levels, the unit's counts and
-        # the quota's counts come from the same groups (a decided appraisal
-        # has its final level: the level its quota counts). No appraisal
-        # record is read, whatever the size of the city.
+        # a row's level is set once it is evaluated (decided), so the levels,
+        # the unit's counts and the quota's counts come from the same groups
+        # (a decided appraisal has its final level: the level its quota
+        # counts)
         quota_groups = defaultdict(list)
         for (
             department,
@@ -278,17 +414,7 @@ class HrKpiDashboard(models.AbstractModel):
             late_decision,
             overdue,
             not_evaluated,
-        ) in Analysis._read_group(
-            domain,
-            ["department_id", "level", "rule_set_id", "task_group"],
-            [
-                "__count",
-                "late_self_evaluation_count:sum",
-                "late_decision_count:sum",
-                "overdue_task_count:sum",
-                "not_evaluated_count:sum",
-            ],
-        ):
+        ) in groups:
             unit = by_unit[department]
             unit["appraisals"] += count
             unit["late_self_evaluation"] += late_self
@@ -338,10 +464,14 @@ class HrKpiDashboard(models.AbstractModel):
         return units
 
     @api.model
-    def _dashboard_lenient_units(self, period, filters):
+    def _dashboard_lenient_units(
+        self, period, filters, snapshot=None, department_id=None, subject_group=None
+    ):
         """The units that rated every decided member well completed or above
         in each of the last N months (N from the period's rule set): the
-        "nể nang" flag. A month without any decided member breaks the run."""
+        "nể nang" flag. A month without any decided member breaks the run.
+        With the kept figures of the month (``snapshot``), the months are
+        read from theirs when each has them."""
         if not period:
             return []
         months = max(period.rule_set_id.lenient_months or 0, 1)
@@ -355,14 +485,51 @@ class HrKpiDashboard(models.AbstractModel):
         )
         if len(periods) < months:
             return []
+        # (unit, month): [decided, well completed or above]
+        counts = defaultdict(lambda: [0, 0])
+        kept = False
+        if snapshot:
+            # the month's figures are kept: the months before it are read
+            # from theirs, each asked for (or to be counted again) if need be
+            snapshots = snapshot.search([("period_id", "in", periods.ids)])
+            missing = periods - snapshots.period_id
+            stale = snapshots.filtered(
+                lambda other: other != snapshot and other._kpi_is_stale()
+            )
+            if missing or stale:
+                snapshot._kpi_enqueue(missing | stale.period_id)
+            kept = not missing
+        if kept:
+            for period_id, row in self._dashboard_snapshot_rows(
+                snapshots, department_id, subject_group
+            ):
+                unit, level, count = row[1], row[3], row[6]
+                if unit and level:
+                    counts[unit, period_id][0] += count
+                    counts[unit, period_id][1] += (
+                        count if level in GOOD_OR_BETTER else 0
+                    )
+            departments = self.env["hr.department"].browse(
+                {unit for unit, _period in counts}
+            )
+            groups = [
+                (departments.browse(unit), evaluated, good)
+                for (unit, _period), (evaluated, good) in counts.items()
+            ]
+        else:
+            groups = [
+                (department, evaluated, good)
+                for department, _period, evaluated, good in self.env[
+                    "hr.kpi.appraisal.analysis"
+                ]._read_group(
+                    filters
+                    + [("period_id", "in", periods.ids), ("is_evaluated", "=", True)],
+                    ["department_id", "period_id"],
+                    ["__count", "good_or_better_count:sum"],
+                )
+            ]
         runs = defaultdict(int)
-        for department, _period, evaluated, good in self.env[
-            "hr.kpi.appraisal.analysis"
-        ]._read_group(
-            filters + [("period_id", "in", periods.ids), ("is_evaluated", "=", True)],
-            ["department_id", "period_id"],
-            ["__count", "good_or_better_count:sum"],
-        ):
+        for department, evaluated, good in groups:
             if department and evaluated and good == evaluated:
                 runs[department] += 1
         return sorted(

@@ -570,6 +570,8 @@ class HrKpiPeriodOpenRun(models.Model):
                 # empty, and a join of its rows planned on them is quadratic
                 self.env["hr.kpi.appraisal"]._kpi_analyze_tables()
                 self.env["hr.kpi.appraisal"]._kpi_link_missing_leaders(run.period_id)
+                # the month's kept dashboard figures miss what it opened
+                self.env["hr.kpi.dashboard.snapshot"]._kpi_drop(run.period_id)
             result = (
                 run._kpi_assemble()
                 if run.kind in COMPANY_PASSES and not run.unit_failed_count

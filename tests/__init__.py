@@ -16,6 +16,7 @@ from . import test_kpi_plan
 from . import test_kpi_reports
 from . import test_kpi_rollup
 from . import test_kpi_analytics
+from . import test_kpi_dashboard_snapshot
 from . import test_kpi_appeal
 from . import test_ui_dashboard
 from . import test_kpi_kiosk

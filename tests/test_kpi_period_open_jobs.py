@@ -381,6 +381,29 @@ class TestKpiPeriodOpenJobs(KpiFlowCase):
         self.assertEqual(staff.leader_appraisal_id.employee_id, self.office_head)
         self.assertIn(staff, staff.leader_appraisal_id.subordinate_appraisal_ids)
 
+    def test_run_end_drops_the_months_kept_dashboard_figures(self):
+        """The HR officer's dashboard of a large month reads figures a job
+        kept: the opening run's end drops those of the month (counted before
+        it opened) and asks the job to count it again."""
+        Snapshot = self.env["hr.kpi.dashboard.snapshot"]
+        Snapshot._kpi_refresh(self.period)
+        before = Snapshot.sudo().search([("period_id", "=", self.period.id)])
+        self.assertEqual(before.appraisal_count, 0)
+        run, trap = self._start()
+        with trap_jobs() as asked:
+            trap.perform_enqueued_jobs()
+            self.assertEqual(run.state, "done")
+            self.assertEqual(
+                [
+                    job.args
+                    for job in asked.enqueued_jobs
+                    if job.method_name == "_kpi_job_refresh"
+                ],
+                [(self.period.id,)],
+            )
+        after = Snapshot.sudo().search([("period_id", "=", self.period.id)])
+        self.assertFalse(after.filtered(lambda kept: kept.appraisal_count == 0))
+
     def test_only_the_last_job_updates_the_run(self):
         """Jobs ending while others of the run are pending leave the run's row
         alone (else every pair of jobs ending together conflicts, the loser

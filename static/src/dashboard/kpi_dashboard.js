@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { Component, onWillStart, useState } from "@odoo/owl";
+import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -27,12 +28,13 @@ export class KpiDashboard extends Component {
         onWillStart(() => this.load());
     }
 
-    async load() {
+    async load(live = false) {
         const data = await this.orm.call("hr.kpi.dashboard", "get_data", [], {
             period_id: this.state.period_id || false,
             department_id: this.state.department_id || false,
             subject_group: this.state.subject_group || false,
             employee_id: this.state.employee_id || false,
+            live,
         });
         this.state.data = data;
         if (data.period) {
@@ -44,6 +46,16 @@ export class KpiDashboard extends Component {
         const value = ev.target.value;
         this.state[name] = name === "subject_group" ? value : parseInt(value) || false;
         await this.load();
+    }
+
+    /** A large company's month: the figures the background job kept, and when. */
+    get countedOn() {
+        const value = this.state.data && this.state.data.counted_on;
+        return value ? formatDateTime(deserializeDateTime(value)) : "";
+    }
+
+    async refresh() {
+        await this.load(true);
     }
 
     get maxLevelCount() {
