@@ -117,10 +117,12 @@ class TestKpiBenchSmoke(TransactionCase):
         bench = CityBenchmark(self.env, self.info, log=messages.append)
         # the small city's units in several jobs, as a city's are
         with patch(f"{RUN_MODULE}.RUN_JOB_SIZE", max(self.info["n_configs"] // 4, 1)):
-            rows = bench.run()
+            # the opening through the jobs in one process, a diagnostic run on
+            # demand, on the empty month (rolled back), then every step
+            rows = bench.run(("open_month_jobs", *STEPS))
         results = bench.results
-        self.assertEqual([r["step"] for r in rows], list(STEPS))
-        self.assertEqual(len(messages), len(STEPS))
+        self.assertEqual([r["step"] for r in rows], ["open_month_jobs", *STEPS])
+        self.assertEqual(len(messages), len(STEPS) + 1)
         for row in rows:
             self.assertEqual(set(CSV_FIELDS) - set(row), set())
             self.assertGreater(row["orm_s"], 0)
@@ -164,6 +166,17 @@ class TestKpiBenchSmoke(TransactionCase):
         self.assertEqual(quota["units"], len(appraisals.department_id))
         self.assertEqual(quota["units"], quota["sql_units"])
         self.assertEqual(quota["holding"], quota["units"])
+        # the HR officer's dashboard: the month's figures, as plain SQL counts
+        # them, read from the kept figures, then counted live
+        for step, kept in (
+            ("dashboard_company", True),
+            ("dashboard_company_live", False),
+        ):
+            dashboard = results[step]
+            self.assertEqual(dashboard["kept"], kept, step)
+            self.assertEqual(dashboard["appraisals"], n, step)
+            self.assertEqual(dashboard["sql_appraisals"], n, step)
+            self.assertEqual(dashboard["units"], dashboard["sql_units"], step)
         # the forms: the same rows as plain SQL, and an XLSX file
         form01 = results["export_01a_unit"]
         self.assertEqual(form01["rows"], form01["sql_rows"])
@@ -180,9 +193,9 @@ class TestKpiBenchSmoke(TransactionCase):
             self.assertEqual(page["length"], page["sql_length"], step)
         # the CSV has a row per step and every column; the table a line per step
         parsed = list(csv.DictReader(io.StringIO(write_csv(rows))))
-        self.assertEqual([r["step"] for r in parsed], list(STEPS))
+        self.assertEqual([r["step"] for r in parsed], ["open_month_jobs", *STEPS])
         self.assertEqual(tuple(parsed[0]), CSV_FIELDS)
-        self.assertEqual(len(format_table(rows).strip().splitlines()), len(STEPS) + 2)
+        self.assertEqual(len(format_table(rows).strip().splitlines()), len(STEPS) + 3)
         # the README's table of this N, between its markers, and only it
         start, end = readme_markers(n)
         other_start, other_end = readme_markers(n + 1)
