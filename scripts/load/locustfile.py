@@ -27,6 +27,10 @@ with open(os.environ["LOAD_USERS_FILE"], encoding="utf-8") as _file:
     USERS = json.load(_file)
 USERS["db"] = os.environ.get("LOAD_DB", USERS["db"])
 NEXT = {role: count() for role in ("employee", "evaluator", "head", "hr")}
+# more simulated users than logins of a role share a login: each takes its own
+# share of the work (the appraisals whose id modulo SHARES is its slot), so two
+# of them never review the same appraisal at once, as two people would not
+SHARES = 8
 X2MANY = ("one2many", "many2many")
 
 
@@ -68,7 +72,10 @@ class OdooUser(HttpUser):
 
     def on_start(self):
         pool = USERS[self.role]
-        self.me = pool[next(NEXT[self.role]) % len(pool)]
+        index = next(NEXT[self.role])
+        self.me = pool[index % len(pool)]
+        # 0 for the first user of this login, 1 for the second, ...
+        self.slot = index // len(pool)
         result = self.post(
             "/web/session/authenticate",
             {
@@ -272,7 +279,12 @@ class Evaluator(OdooUser):
 
     @task(2)
     def review(self):
-        todo = [a for a in self.queue() if a.get("state") == "self_submitted"] or []
+        todo = [
+            a
+            for a in self.queue() or []
+            if a.get("state") == "self_submitted"
+            and a["id"] % SHARES == self.slot % SHARES
+        ]
         if not todo:
             return
         [appraisal] = self.read_form(
@@ -343,7 +355,8 @@ class Head(OdooUser):
             name="decision screen: open",
             specification=spec,
         )
-        if not result or self.decided:
+        # the unit is decided once, by the first user of its head's login
+        if not result or self.decided or self.slot:
             return
         self.decided = True
         decision = result[0]
