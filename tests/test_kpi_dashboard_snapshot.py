@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
 from odoo.tests import common as odoo_tests_common
-from odoo.tests import tagged
+from odoo.tests.common import JsonRpcException
 
 from .test_kpi_analytics import KpiAnalyticsCase
 
@@ -223,4 +224,82 @@ class TestKpiDashboardSnapshot(KpiAnalyticsCase):
                 [job.args for job in self.refresh_jobs(trap)], [(self.period.id,)]
             )
         data = self.dashboard().get_data(period_id=self.period.id)
+        self.assertFalse(data["counted_on"])
+
+
+@tagged("post_install", "-at_install")
+class TestKpiDashboardSnapshotRpc(HttpCase):
+    """Over the web client's route: the kept figures are read by HR officers
+    only, written by nobody, and their job is not callable; the database is
+    the same after each refused call."""
+
+    def setUp(self):
+        super().setUp()
+        hr = self.env["res.users"].search([("login", "=", "hr")])
+        self.period = self.env["hr.kpi.period"].search(
+            [("company_id", "=", hr.company_id.id)], order="date_start desc", limit=1
+        )
+        self.assertTrue(self.period, "the demo ward has a month")
+        Snapshot = self.env["hr.kpi.dashboard.snapshot"]
+        Snapshot._kpi_refresh(self.period)
+        self.snapshot = Snapshot.search([("period_id", "=", self.period.id)])
+
+    def _call(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    def _state(self):
+        self.env.invalidate_all()
+        return (
+            self.snapshot.read(["date_computed", "appraisal_count", "row_data"]),
+            self.env["hr.kpi.dashboard.snapshot"].search_count([]),
+            self.env["queue.job"].search_count([]),
+        )
+
+    def test_kept_figures_over_rpc(self):
+        model = "hr.kpi.dashboard.snapshot"
+        stale = {"row_data": [], "appraisal_count": 0}
+        writes = [
+            (model, "write", [[self.snapshot.id], stale], {}),
+            (model, "create", [{"period_id": self.period.id, **stale}], {}),
+            (model, "unlink", [[self.snapshot.id]], {}),
+            (model, "_kpi_refresh", [self.period.id], {}),
+            (model, "_kpi_job_refresh", [self.period.id], {}),
+            (model, "_kpi_drop", [[self.period.id]], {}),
+        ]
+        reads = [(model, "search_read", [[]], {"fields": ["row_data"]})]
+        # an employee, an evaluator, a head: neither read nor write
+        for login in ("nhanvien", "phophong", "truongphong"):
+            self.authenticate(login, login)
+            for call in reads + writes:
+                with self.subTest(login=login, method=call[1]):
+                    before = self._state()
+                    with self.assertRaises(JsonRpcException):
+                        self._call(*call)
+                    self.assertEqual(self._state(), before)
+        # the HR officer reads them, writes nothing
+        self.authenticate("hr", "hr")
+        rows = self._call(*reads[0])
+        self.assertEqual([row["id"] for row in rows], [self.snapshot.id])
+        for call in writes:
+            with self.subTest(login="hr", method=call[1]):
+                before = self._state()
+                with self.assertRaises(JsonRpcException):
+                    self._call(*call)
+                self.assertEqual(self._state(), before)
+        # his dashboard reads them (the demo ward is small: kept only because
+        # they exist); a head's counts his units live
+        data = self._call(
+            "hr.kpi.dashboard", "get_data", [], {"period_id": self.period.id}
+        )
+        self.assertTrue(data["counted_on"])
+        self.authenticate("truongphong", "truongphong")
+        data = self._call(
+            "hr.kpi.dashboard",
+            "get_data",
+            [],
+            {"period_id": self.period.id, "live": False},
+        )
         self.assertFalse(data["counted_on"])
