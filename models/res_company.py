@@ -1,4 +1,9 @@
+import logging
+
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # The public holidays this addon ships (data/resource_calendar_leaves_vn_data.xml)
 PUBLIC_HOLIDAY_PREFIX = "vn_holiday_"
@@ -6,6 +11,30 @@ PUBLIC_HOLIDAY_PREFIX = "vn_holiday_"
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    def _register_hook(self):
+        super()._register_hook()
+        self._kpi_check_database_settings()
+
+    @api.model
+    def _kpi_check_database_settings(self):
+        """Warn the system administrator, once per start, when PostgreSQL
+        compiles queries to machine code (``jit``, on by default in
+        PostgreSQL 12 to 18). The record rules' sub-queries on a city's tables
+        make the planner's estimate of even a 10-row read pass
+        ``jit_above_cost``: an evaluator's appraisal form at N = 200,000
+        spends 1 s compiling and 0.1 s reading. Returns whether it warned."""
+        [(jit,)] = self.env.execute_query(SQL("SELECT current_setting('jit', true)"))
+        if jit != "on":
+            return False
+        _logger.warning(
+            "PostgreSQL's jit is on for database %s: set jit = off (postgresql.conf "
+            "or ALTER DATABASE ... SET jit = off). Compiling the KPI screens' "
+            "queries costs up to a second each on a large city (README, "
+            "Background jobs and scale-out).",
+            self.env.cr.dbname,
+        )
+        return True
 
     kpi_superior_body = fields.Char(
         string="Superior body",

@@ -46,9 +46,11 @@ start() {
     fi
     if ! cluster_running; then
         port=$(free_port) || die "no free TCP port between 5433 and 5499 for PostgreSQL"
+        # jit=off: what the README recommends for a city (PostgreSQL compiles
+        # the screens' queries otherwise, up to a second each at N = 200,000)
         say "Starting PostgreSQL on 127.0.0.1:$port"
         as_pg_user "$bin/pg_ctl" -D "$KPI_PGDATA" -l "$KPI_PGDATA/server.log" -w -t 60 \
-            -o "-p $port -k $KPI_PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB" start >/dev/null \
+            -o "-p $port -k $KPI_PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB -c jit=off" start >/dev/null \
             || die "PostgreSQL did not start: see $KPI_PGDATA/server.log"
         echo "$port" > "$KPI_PGDATA/kpi-port"
     fi

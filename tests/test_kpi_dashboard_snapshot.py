@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tests import common as odoo_tests_common
 from odoo.tests.common import JsonRpcException
 
@@ -225,6 +225,22 @@ class TestKpiDashboardSnapshot(KpiAnalyticsCase):
             )
         data = self.dashboard().get_data(period_id=self.period.id)
         self.assertFalse(data["counted_on"])
+
+
+@tagged("post_install", "-at_install")
+class TestKpiDatabaseSettings(TransactionCase):
+    def test_warns_when_postgresql_compiles_queries(self):
+        """PostgreSQL's JIT costs a city's screens up to a second a query:
+        the server warns at start when it is on, and only then."""
+        Company = self.env["res.company"]
+        logger = "odoo.addons.l10n_vn_hr_kpi.models.res_company"
+        self.env.cr.execute("SET LOCAL jit = on")
+        with self.assertLogs(logger, "WARNING") as logs:
+            self.assertTrue(Company._kpi_check_database_settings())
+        self.assertIn("jit = off", logs.output[0])
+        self.env.cr.execute("SET LOCAL jit = off")
+        with self.assertNoLogs(logger, "WARNING"):
+            self.assertFalse(Company._kpi_check_database_settings())
 
 
 @tagged("post_install", "-at_install")
