@@ -27,10 +27,10 @@ with open(os.environ["LOAD_USERS_FILE"], encoding="utf-8") as _file:
     USERS = json.load(_file)
 USERS["db"] = os.environ.get("LOAD_DB", USERS["db"])
 NEXT = {role: count() for role in ("employee", "evaluator", "head", "hr")}
-# more simulated users than logins of a role share a login: each takes its own
-# share of the work (the appraisals whose id modulo SHARES is its slot), so two
-# of them never review the same appraisal at once, as two people would not
-SHARES = 8
+# more simulated users than logins of a role share a login; two of them never
+# review the same appraisal at once, as two people would not: the appraisals
+# being reviewed (Locust's users are greenlets of one process)
+REVIEWING = set()
 X2MANY = ("one2many", "many2many")
 
 
@@ -282,13 +282,20 @@ class Evaluator(OdooUser):
         todo = [
             a
             for a in self.queue() or []
-            if a.get("state") == "self_submitted"
-            and a["id"] % SHARES == self.slot % SHARES
+            if a.get("state") == "self_submitted" and a["id"] not in REVIEWING
         ]
         if not todo:
             return
+        chosen = random.choice(todo)["id"]
+        REVIEWING.add(chosen)
+        try:
+            self._review(chosen)
+        finally:
+            REVIEWING.discard(chosen)
+
+    def _review(self, appraisal_id):
         [appraisal] = self.read_form(
-            "hr.kpi.appraisal", [random.choice(todo)["id"]], "appraisal: form"
+            "hr.kpi.appraisal", [appraisal_id], "appraisal: form"
         ) or [None]
         if not appraisal:
             return
