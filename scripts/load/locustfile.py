@@ -28,9 +28,10 @@ with open(os.environ["LOAD_USERS_FILE"], encoding="utf-8") as _file:
 USERS["db"] = os.environ.get("LOAD_DB", USERS["db"])
 NEXT = {role: count() for role in ("employee", "evaluator", "head", "hr")}
 # more simulated users than logins of a role share a login; two of them never
-# review the same appraisal at once, as two people would not: the appraisals
-# being reviewed (Locust's users are greenlets of one process)
-REVIEWING = set()
+# review the same appraisal, as two people would not: the appraisals picked
+# for a review in this run, never picked again (Locust's users are greenlets
+# of one process; a queue read before another user's review still lists it)
+PICKED = set()
 X2MANY = ("one2many", "many2many")
 
 
@@ -282,16 +283,13 @@ class Evaluator(OdooUser):
         todo = [
             a
             for a in self.queue() or []
-            if a.get("state") == "self_submitted" and a["id"] not in REVIEWING
+            if a.get("state") == "self_submitted" and a["id"] not in PICKED
         ]
         if not todo:
             return
         chosen = random.choice(todo)["id"]
-        REVIEWING.add(chosen)
-        try:
-            self._review(chosen)
-        finally:
-            REVIEWING.discard(chosen)
+        PICKED.add(chosen)
+        self._review(chosen)
 
     def _review(self, appraisal_id):
         [appraisal] = self.read_form(
