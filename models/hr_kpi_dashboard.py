@@ -110,16 +110,19 @@ class HrKpiDashboard(models.AbstractModel):
     @api.model
     def _dashboard_keep(self, period, live, total):
         """After a live count by the HR officer: a large month's figures are
-        to be kept (or counted again after *Refresh*) by the job."""
+        to be kept (or counted again after *Refresh*) by the job. Returns
+        whether the month is one whose figures are kept."""
         if not period or not self.env.user.has_group(
             "l10n_vn_hr_kpi.group_kpi_hr_officer"
         ):
-            return
+            return False
         Snapshot = self.env["hr.kpi.dashboard.snapshot"]
         if total >= Snapshot._kpi_min_appraisals() or (
             live and Snapshot.search_count([("period_id", "=", period.id)])
         ):
             Snapshot._kpi_enqueue(period)
+            return True
+        return False
 
     @api.model
     def _dashboard_snapshot_rows(self, snapshots, department_id, subject_group):
@@ -250,15 +253,18 @@ class HrKpiDashboard(models.AbstractModel):
                 "overdue_tasks",
             )
         ]
-        if not snapshot:
-            self._dashboard_keep(period, live, totals[0])
+        counted_on = snapshot.date_computed if snapshot else False
+        if not snapshot and self._dashboard_keep(period, live, totals[0]):
+            # a kept month counted live (Refresh, or not kept yet): now
+            counted_on = fields.Datetime.now()
         level_names = dict(Analysis._fields["level"]._description_selection(self.env))
         return {
             "period": {"id": period.id, "name": period.name} if period else False,
-            # the time of the kept figures (False: counted now)
-            "counted_on": (
-                fields.Datetime.to_string(snapshot.date_computed) if snapshot else False
-            ),
+            # when a large month's figures were counted (the job's, or now
+            # after Refresh); False for a month counted on each opening
+            "counted_on": fields.Datetime.to_string(counted_on)
+            if counted_on
+            else False,
             "filters": {
                 "department_id": department_id or False,
                 "subject_group": subject_group or False,

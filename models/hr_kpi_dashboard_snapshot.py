@@ -171,7 +171,10 @@ class HrKpiDashboardSnapshot(models.Model):
     @api.model
     def _kpi_job_refresh(self, period_id):
         """The job: count the month again (idempotent: the same month gives
-        the same row)."""
+        the same row). It runs as the user who enqueued it: one who has the
+        dashboard (the HR officer who opened it, or who ran the month's
+        opening run, a focal point included), checked again here."""
+        self.env["hr.kpi.dashboard"]._check_dashboard_access()
         # sudo: the month's figures are counted whole, whoever enqueued it
         period = self.env["hr.kpi.period"].sudo().browse(period_id).exists()
         if period:
@@ -182,7 +185,8 @@ class HrKpiDashboardSnapshot(models.Model):
         """The month moved as a whole (a run ended): its kept figures are
         dropped, the dashboard counts it live until the job has counted it
         again."""
-        # sudo: a run's end, in the job of whoever may run it
+        # sudo: a run's end (hr.kpi.period.open.run._kpi_finish, private),
+        # in the job of whoever may run it, checked when the run started
         snapshots = self.sudo().search([("period_id", "in", periods.ids)])
         if snapshots:
             dropped = snapshots.period_id

@@ -89,7 +89,8 @@ class TestKpiDashboardSnapshot(KpiAnalyticsCase):
             self.dashboard().get_data(period_id=self.period.id, **kwargs)
             for kwargs in filters
         ]
-        self.assertFalse(live[0]["counted_on"])
+        # a large month not kept yet: counted live, now
+        self.assertTrue(live[0]["counted_on"])
         self.keep_every_month()
         with trap_jobs() as trap:
             for kwargs, expected in zip(filters, live, strict=True):
@@ -125,7 +126,7 @@ class TestKpiDashboardSnapshot(KpiAnalyticsCase):
         with trap_jobs() as trap:
             live = self.dashboard().get_data(period_id=self.period.id, live=True)
             self.assertEqual(live["evaluated_count"], 10)
-            self.assertFalse(live["counted_on"])
+            self.assertGreaterEqual(live["counted_on"], kept["counted_on"], "now")
             self.assertEqual(len(self.refresh_jobs(trap)), 1)
         # too old: still shown, and the job asked to count the month again
         self.kept().sudo().date_computed = fields.Datetime.now() - timedelta(minutes=11)
@@ -223,8 +224,25 @@ class TestKpiDashboardSnapshot(KpiAnalyticsCase):
             self.assertEqual(
                 [job.args for job in self.refresh_jobs(trap)], [(self.period.id,)]
             )
-        data = self.dashboard().get_data(period_id=self.period.id)
-        self.assertFalse(data["counted_on"])
+        # counted live until the job has kept them again
+        with trap_jobs():
+            data = self.dashboard().get_data(period_id=self.period.id)
+        self.assertEqual(data["appraisal_count"], 10)
+        self.assertFalse(self.kept())
+
+    def test_job_runs_as_a_dashboard_user_only(self):
+        """The job checks again who enqueued it: an employee's would count
+        nothing (a job is created by the server only, never by a call)."""
+        self.keep_every_month()
+        before = self.kept().row_data
+        self.may["E5"].sudo().write({"state": "decided", "level_final": "good"})
+        Snapshot = self.env["hr.kpi.dashboard.snapshot"]
+        with self.assertRaises(AccessError):
+            Snapshot.with_user(self.user_staff)._kpi_job_refresh(self.period.id)
+        self.assertEqual(self.kept().row_data, before)
+        # a head (who may run his units' opening) may
+        Snapshot.with_user(self.user_head)._kpi_job_refresh(self.period.id)
+        self.assertNotEqual(self.kept().row_data, before)
 
 
 @tagged("post_install", "-at_install")
