@@ -262,9 +262,11 @@ class HrKpiDashboard(models.AbstractModel):
             "period": {"id": period.id, "name": period.name} if period else False,
             # when a large month's figures were counted (the job's, or now
             # after Refresh); False for a month counted on each opening
-            "counted_on": fields.Datetime.to_string(counted_on)
-            if counted_on
-            else False,
+            "counted_on": (
+                fields.Datetime.to_string(counted_on) if counted_on else False
+            ),
+            # whether they are the job's (else counted at this opening)
+            "figures_kept": bool(snapshot),
             "filters": {
                 "department_id": department_id or False,
                 "subject_group": subject_group or False,

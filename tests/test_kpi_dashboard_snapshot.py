@@ -70,7 +70,11 @@ class TestKpiDashboardSnapshot(KpiAnalyticsCase):
 
     @staticmethod
     def without_time(data):
-        return {key: value for key, value in data.items() if key != "counted_on"}
+        return {
+            key: value
+            for key, value in data.items()
+            if key not in ("counted_on", "figures_kept")
+        }
 
     def test_kept_figures_are_the_live_figures(self):
         """With every filter, the figures read from the kept groups are those
@@ -91,11 +95,13 @@ class TestKpiDashboardSnapshot(KpiAnalyticsCase):
         ]
         # a large month not kept yet: counted live, now
         self.assertTrue(live[0]["counted_on"])
+        self.assertFalse(live[0]["figures_kept"])
         self.keep_every_month()
         with trap_jobs() as trap:
             for kwargs, expected in zip(filters, live, strict=True):
                 data = self.dashboard().get_data(period_id=self.period.id, **kwargs)
                 self.assertTrue(data["counted_on"], kwargs)
+                self.assertTrue(data["figures_kept"], kwargs)
                 self.assertEqual(
                     self.without_time(data), self.without_time(expected), kwargs
                 )
